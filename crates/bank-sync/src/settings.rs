@@ -1,0 +1,67 @@
+//! Settings both binaries share: which ING, which certificates, which database, which data key.
+//! One definition, flattened into the server's and the worker's flags, so the two cannot read the
+//! same environment variable differently.
+
+use std::path::PathBuf;
+
+/// Which ING to talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Environment {
+    /// The bundled ING sandbox (no account, no real certificates).
+    Local,
+    /// ING's public sandbox, api.sandbox.ing.com.
+    Sandbox,
+    /// ING's production API, api.ing.com.
+    Production,
+}
+
+/// Bank, certificate and database settings (flags or the environment variables named).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Database: a SQLite file (`sqlite://path?mode=rwc`) or PostgreSQL (`postgres://…`).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/psd2.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// `local` (bundled sandbox), `sandbox` or `production`.
+    #[arg(long, env = "PSD2_ENVIRONMENT", value_enum, default_value = "local")]
+    pub environment: Environment,
+
+    /// ING client id; learned from the application-token answer when not set.
+    #[arg(long, env = "PSD2_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// Folder holding example_client_tls.cer/.key and example_client_signing.cer/.key.
+    #[arg(long, env = "PSD2_CERT_PATH", default_value = "certificates/psd2")]
+    pub cert_path: PathBuf,
+
+    /// Override ING's API base URL (private gateways, a separately run local sandbox).
+    #[arg(long, env = "PSD2_API_BASE_URL")]
+    pub api_base_url: Option<String>,
+
+    /// An extra trusted root certificate (PEM) for the bank's TLS server.
+    #[arg(long, env = "PSD2_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Base64 of 32 random bytes: the key that encrypts ING's tokens at rest. Required outside
+    /// `local` mode; in `local` mode kept in `data/local-data.key` (created on first start).
+    #[arg(long, env = "PSD2_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
+}
+
+impl Settings {
+    /// Rules flags cannot express. Outside `local` mode the data key must be configured.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.environment != Environment::Local && self.data_key.is_none() {
+            return Err(
+                "PSD2_DATA_KEY must be set outside local mode (base64 of 32 random bytes, \
+                        e.g. `openssl rand -base64 32`)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}

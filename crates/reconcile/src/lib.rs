@@ -1,0 +1,2 @@
+//! Matching bank transactions to open invoices: pure, deterministic, and every decision explained.
+#![deny(missing_docs)]
