@@ -1,0 +1,528 @@
+//! The Account Information API: accounts, balances, and transactions with `limit` and an opaque
+//! `next` cursor, in ING's shapes (amounts as strings, booked/pending/info lists, `_links`).
+//! Every call is signed, carries an `X-Request-ID`, and needs a customer token whose consent
+//! covers the call.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::format_description;
+
+use crate::data::{Account, Status, Transaction};
+use crate::faults::Fault;
+use crate::oauth::{signed_by_client, target};
+use crate::respond::{dropped, request_id, tpp_error, with_ids};
+use crate::state::{CustomerToken, SCOPE_BALANCES, SCOPE_TRANSACTIONS, Shared};
+use crate::verify::{self, Dialect, Incoming, bearer};
+
+/// Per-account positions of booked and pending entries, oldest first, built once at start so a
+/// page is a binary search and a slice, not a scan.
+#[derive(Debug, Default)]
+pub(crate) struct AccountIndex {
+    booked: Vec<usize>,
+    pending: Vec<usize>,
+}
+
+pub(crate) fn index(account: &Account) -> AccountIndex {
+    let mut idx = AccountIndex::default();
+    for (i, t) in account.transactions.iter().enumerate() {
+        match t.status {
+            Status::Booked => idx.booked.push(i),
+            Status::Pending => idx.pending.push(i),
+        }
+    }
+    idx
+}
+
+/// Checks shared by every AIS call; returns the customer token.
+fn authorize(
+    shared: &Shared,
+    req: &Incoming<'_>,
+    scope: Option<&str>,
+) -> Result<CustomerToken, Response> {
+    verify::date_and_digest(shared, req, Dialect::Ais)?;
+    let rid = request_id(req.headers);
+    // Required, but not checked for UUID syntax: ING's own psd2_05 script sends
+    // `00000000-0000-0000-0000-0000000000` (one digit group short) and ING's sandbox accepts it.
+    let present = rid
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.trim().is_empty());
+    if !present {
+        return Err(tpp_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_HEADER",
+            "X-Request-ID header is missing",
+            rid,
+        ));
+    }
+    let params = verify::params(req, false)?;
+    let (token, key) = {
+        let tokens = shared.lock_tokens();
+        let Some(token) = bearer(req.headers)
+            .and_then(|t| tokens.customer.get(t))
+            .cloned()
+        else {
+            return Err(tpp_error(
+                StatusCode::UNAUTHORIZED,
+                "TOKEN_INVALID",
+                "access token is missing or unknown",
+                rid,
+            ));
+        };
+        if tokens.revoked.contains(&token.consent) {
+            return Err(tpp_error(
+                StatusCode::UNAUTHORIZED,
+                "CONSENT_INVALID",
+                "the consent was revoked",
+                rid,
+            ));
+        }
+        let key = tokens.signing_keys.get(&token.client_id).cloned();
+        (token, key)
+    };
+    signed_by_client(shared, req, &params, &token.client_id, key)?;
+    if token.expires_at <= shared.now() {
+        return Err(tpp_error(
+            StatusCode::UNAUTHORIZED,
+            "TOKEN_EXPIRED",
+            "access token has expired",
+            rid,
+        ));
+    }
+    if let Some(needed) = scope
+        && !token.scopes.iter().any(|s| s == needed)
+    {
+        return Err(tpp_error(
+            StatusCode::FORBIDDEN,
+            "SERVICE_BLOCKED",
+            &format!("the consent does not cover {needed}"),
+            rid,
+        ));
+    }
+    Ok(token)
+}
+
+fn account_of<'a>(
+    shared: &'a Shared,
+    token: &CustomerToken,
+    id: &str,
+    rid: Option<&HeaderValue>,
+) -> Result<&'a Account, Response> {
+    shared
+        .truth
+        .profile(&token.profile_id)
+        .and_then(|p| p.accounts.iter().find(|a| a.resource_id == id))
+        .ok_or_else(|| {
+            tpp_error(
+                StatusCode::NOT_FOUND,
+                "RESOURCE_UNKNOWN",
+                "account is unknown or not covered by the consent",
+                rid,
+            )
+        })
+}
+
+/// Counts an unattended call (no `PSU-IP-Address`) against the daily budget.
+fn spend_budget(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(), Response> {
+    let Some(budget) = shared.config.unattended_daily_budget else {
+        return Ok(());
+    };
+    if headers.contains_key("psu-ip-address") {
+        return Ok(());
+    }
+    let day = shared.now().date();
+    let mut counts = shared
+        .budget
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let used = counts.entry((account.to_owned(), day)).or_insert(0);
+    if *used >= budget {
+        return Err(tpp_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ACCESS_EXCEEDED",
+            "The access on this account has been exceeded: at most 4 unattended requests per day",
+            request_id(headers),
+        ));
+    }
+    *used += 1;
+    Ok(())
+}
+
+/// Applies an injected fault, if one is drawn, to a finished answer.
+async fn answer(shared: &Shared, headers: &HeaderMap, value: serde_json::Value) -> Response {
+    let body = serde_json::to_vec(&value).unwrap_or_default();
+    let rid = request_id(headers);
+    match shared.faults.draw() {
+        None => with_ids(StatusCode::OK, "application/json", body, rid),
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            with_ids(StatusCode::OK, "application/json", body, rid)
+        }
+        Some(Fault::RateLimited(secs)) => {
+            let mut r = tpp_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "ACCESS_EXCEEDED",
+                "Too many requests",
+                rid,
+            );
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                r.headers_mut().insert("retry-after", v);
+            }
+            r
+        }
+        Some(Fault::ServerError) => tpp_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ING_ERROR",
+            "Internal error",
+            rid,
+        ),
+        Some(Fault::Unavailable) => tpp_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "Service unavailable",
+            rid,
+        ),
+        Some(Fault::Dropped) => dropped(),
+        Some(Fault::Truncated) => {
+            let half = body.len() / 2;
+            with_ids(
+                StatusCode::OK,
+                "application/json",
+                body[..half].to_vec(),
+                rid,
+            )
+        }
+    }
+}
+
+/// `GET /v3/accounts`.
+pub(crate) async fn accounts(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Incoming {
+        method: &method,
+        target: target(&uri),
+        headers: &headers,
+        body: &body,
+    };
+    let token = match authorize(&shared, &req, None) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(profile) = shared.truth.profile(&token.profile_id) else {
+        return tpp_error(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_UNKNOWN",
+            "no accounts are granted",
+            request_id(&headers),
+        );
+    };
+    let accounts: Vec<_> = profile
+        .accounts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "resourceId": a.resource_id,
+                "iban": a.iban,
+                "name": a.name,
+                "currency": a.currency,
+                "product": a.product,
+                "_links": {
+                    "balances": { "href": format!("/v3/accounts/{}/balances?currency={}", a.resource_id, a.currency) },
+                    "transactions": { "href": format!("/v3/accounts/{}/transactions?currency={}", a.resource_id, a.currency) },
+                },
+            })
+        })
+        .collect();
+    answer(
+        &shared,
+        &headers,
+        serde_json::json!({ "accounts": accounts }),
+    )
+    .await
+}
+
+fn money(amount: Decimal) -> String {
+    let mut a = amount;
+    a.rescale(2);
+    a.to_string()
+}
+
+/// `GET /v3/accounts/{id}/balances`.
+pub(crate) async fn balances(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Incoming {
+        method: &method,
+        target: target(&uri),
+        headers: &headers,
+        body: &body,
+    };
+    let token = match authorize(&shared, &req, Some(SCOPE_BALANCES)) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let account = match account_of(&shared, &token, &id, request_id(&headers)) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if let Err(r) = spend_budget(&shared, &headers, &id) {
+        return r;
+    }
+    let today = shared.now().date();
+    let amount =
+        |a: Decimal| serde_json::json!({ "currency": account.currency, "amount": money(a) });
+    let value = serde_json::json!({
+        "account": { "iban": account.iban, "currency": account.currency },
+        "balances": [
+            { "balanceType": "closingBooked", "balanceAmount": amount(account.booked_balance()), "referenceDate": today.to_string() },
+            { "balanceType": "expected", "balanceAmount": amount(account.expected_balance()), "referenceDate": today.to_string(),
+              "lastChangeDateTime": format!("{today}T00:00:00.000Z") },
+            { "balanceType": "interimBooked", "balanceAmount": amount(account.booked_balance()), "referenceDate": today.to_string() },
+        ],
+    });
+    answer(&shared, &headers, value).await
+}
+
+/// Where a page starts, encoded into the opaque `next` cursor.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    a: String,
+    f: Date,
+    t: Date,
+    o: usize,
+    l: usize,
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    let date_part = s.get(..10)?;
+    Date::parse(date_part, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// `GET /v3/accounts/{id}/transactions` (and `/v2/…`).
+pub(crate) async fn transactions(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Incoming {
+        method: &method,
+        target: target(&uri),
+        headers: &headers,
+        body: &body,
+    };
+    let rid = request_id(&headers);
+    let token = match authorize(&shared, &req, Some(SCOPE_TRANSACTIONS)) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let account = match account_of(&shared, &token, &id, rid) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let cursor = if let Some(next) = query.get("next") {
+        let decoded = URL_SAFE_NO_PAD
+            .decode(next)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Cursor>(&b).ok());
+        match decoded {
+            Some(c) if c.a == id => c,
+            _ => {
+                return tpp_error(
+                    StatusCode::BAD_REQUEST,
+                    "FORMAT_ERROR",
+                    "next is not a cursor of this account",
+                    rid,
+                );
+            }
+        }
+    } else {
+        let today = shared.now().date();
+        let from = match query.get("dateFrom").map(|s| parse_date(s)) {
+            None => today,
+            Some(Some(d)) => d,
+            Some(None) => {
+                return tpp_error(
+                    StatusCode::BAD_REQUEST,
+                    "FORMAT_ERROR",
+                    "dateFrom must be an ISO 8601 date",
+                    rid,
+                );
+            }
+        };
+        let to = match query.get("dateTo").map(|s| parse_date(s)) {
+            None => today,
+            Some(Some(d)) => d,
+            Some(None) => {
+                return tpp_error(
+                    StatusCode::BAD_REQUEST,
+                    "FORMAT_ERROR",
+                    "dateTo must be an ISO 8601 date",
+                    rid,
+                );
+            }
+        };
+        if from > today || from > to {
+            return tpp_error(
+                StatusCode::BAD_REQUEST,
+                "PERIOD_INVALID",
+                "dateFrom must not be in the future or after dateTo",
+                rid,
+            );
+        }
+        let limit = match query.get("limit").map(|s| s.parse::<usize>()) {
+            None => 100,
+            Some(Ok(l)) if l > 0 => l.min(1000),
+            Some(_) => {
+                return tpp_error(
+                    StatusCode::BAD_REQUEST,
+                    "FORMAT_ERROR",
+                    "limit must be a positive integer",
+                    rid,
+                );
+            }
+        };
+        if let Err(r) = spend_budget(&shared, &headers, &id) {
+            return r;
+        }
+        Cursor {
+            a: id.clone(),
+            f: from,
+            t: to,
+            o: 0,
+            l: limit,
+        }
+    };
+    let Some(idx) = shared.index.get(&id) else {
+        return tpp_error(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_UNKNOWN",
+            "account is unknown",
+            rid,
+        );
+    };
+    let txs = &account.transactions;
+    // Booked entries within [from, to], newest first.
+    let lo = idx.booked.partition_point(|&i| txs[i].date() < cursor.f);
+    let hi = idx.booked.partition_point(|&i| txs[i].date() <= cursor.t);
+    let in_range = &idx.booked[lo..hi];
+    let total = in_range.len();
+    let start = cursor.o.min(total);
+    let end = (cursor.o + cursor.l).min(total);
+    let booked: Vec<_> = (start..end)
+        .map(|k| render(&txs[in_range[total - 1 - k]], account))
+        .collect();
+    let pending: Vec<_> = if cursor.o == 0 {
+        idx.pending
+            .iter()
+            .map(|&i| &txs[i])
+            .filter(|t| t.date() >= cursor.f && t.date() <= cursor.t)
+            .map(|t| render(t, account))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut links = serde_json::Map::new();
+    if end < total {
+        let next = Cursor { o: end, ..cursor };
+        let encoded = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&next).unwrap_or_default());
+        let version = if uri.path().starts_with("/v2/") {
+            "v2"
+        } else {
+            "v3"
+        };
+        links.insert("next".into(), serde_json::json!({ "href": format!("/{version}/accounts/{id}/transactions?next={encoded}") }));
+    }
+    let value = serde_json::json!({
+        "account": { "iban": account.iban, "currency": account.currency },
+        "transactions": { "booked": booked, "pending": pending, "info": [], "_links": links },
+    });
+    answer(&shared, &headers, value).await
+}
+
+fn render(t: &Transaction, account: &Account) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "endToEndId": t.end_to_end_id,
+        "valueDate": t.value_date.to_string(),
+        "transactionAmount": { "currency": t.currency, "amount": money(t.amount) },
+        "transactionType": t.transaction_type,
+    });
+    let obj = v.as_object_mut();
+    let Some(obj) = obj else { return v };
+    if let Some(id) = &t.transaction_id {
+        obj.insert("transactionId".into(), id.clone().into());
+    }
+    if let Some(d) = t.booking_date {
+        obj.insert("bookingDate".into(), d.to_string().into());
+        obj.insert(
+            "executionDateTime".into(),
+            format!("{d}T09:00:00.000Z").into(),
+        );
+    }
+    let (party_name, party_account, own_name, own_account) = if t.amount >= Decimal::ZERO {
+        (
+            "debtorName",
+            "debtorAccount",
+            "creditorName",
+            "creditorAccount",
+        )
+    } else {
+        (
+            "creditorName",
+            "creditorAccount",
+            "debtorName",
+            "debtorAccount",
+        )
+    };
+    obj.insert(party_name.into(), t.counterparty_name.clone().into());
+    obj.insert(
+        party_account.into(),
+        serde_json::json!({ "iban": t.counterparty_iban }),
+    );
+    if t.status == Status::Booked {
+        obj.insert(own_name.into(), account.name.clone().into());
+        obj.insert(
+            own_account.into(),
+            serde_json::json!({ "iban": account.iban }),
+        );
+    } else {
+        // ING sends empty objects on pending entries.
+        obj.insert(own_account.into(), serde_json::json!({}));
+        obj.insert(
+            "remittanceInformationStructured".into(),
+            serde_json::json!({}),
+        );
+    }
+    if let Some(text) = &t.remittance_unstructured {
+        obj.insert(
+            "remittanceInformationUnstructured".into(),
+            text.clone().into(),
+        );
+    }
+    if let Some(rf) = &t.remittance_structured {
+        obj.insert("remittanceInformationStructured".into(), serde_json::json!({ "reference": rf, "referenceType": "SCOR", "referenceIssuer": "ISO" }));
+    }
+    v
+}

@@ -1,0 +1,41 @@
+//! A local stand-in for ING's PSD2 API: it demands the client certificate, verifies digests and
+//! signatures, runs the consent redirect and serves paginated account data — what the tests, the
+//! examples and the offline demo run against, since no machine here reaches ING.
+//!
+//! It shares no code with the client (`ing-psd2`): its own signature verifier and its own response
+//! types, so a misunderstanding of ING's protocol cannot hide by being made twice.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ing_sandbox::Error> {
+//! use ing_sandbox::{DevCertificates, Sandbox, SandboxConfig};
+//! let certs = DevCertificates::generate()?;
+//! let sandbox = Sandbox::start(SandboxConfig::new(certs)).await?;
+//! println!("ING at {}, consent at {}", sandbox.api_url(), sandbox.consent_url());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+#![allow(
+    clippy::result_large_err,
+    reason = "handlers return the refusal answer itself as the error; it is built once per refused request"
+)]
+
+mod ais;
+pub mod certs;
+mod consent;
+pub mod data;
+mod error;
+pub mod faults;
+mod oauth;
+pub mod respond;
+mod server;
+pub mod signature;
+mod state;
+mod verify;
+
+pub use certs::{DevCertificates, SecretPem};
+pub use data::{DataConfig, GroundTruth};
+pub use error::Error;
+pub use faults::FaultConfig;
+pub use server::{Sandbox, SandboxHandle};
+pub use state::{SCOPE_BALANCES, SCOPE_TRANSACTIONS, SandboxConfig, Stats};

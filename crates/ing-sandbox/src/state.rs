@@ -1,0 +1,192 @@
+//! The sandbox's shared state: configuration, generated data, issued tokens and codes, counters.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use base64::Engine as _;
+use ring::rand::{SecureRandom, SystemRandom};
+use time::OffsetDateTime;
+
+use crate::certs::DevCertificates;
+use crate::data::{DataConfig, GroundTruth};
+use crate::faults::{FaultConfig, Faults};
+
+/// The AIS scope for balances.
+pub const SCOPE_BALANCES: &str = "payment-accounts:balances:view";
+/// The AIS scope for transactions.
+pub const SCOPE_TRANSACTIONS: &str = "payment-accounts:transactions:view";
+
+/// Everything a sandbox is started with.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Certificates: the CA clients must chain to, and the server's own certificate.
+    pub certs: DevCertificates,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// API port (mTLS); 0 picks a free one.
+    pub api_port: u16,
+    /// Consent port (plain HTTP, for browsers); 0 picks a free one.
+    pub consent_port: u16,
+    /// The client id every application token is issued for (ING's sandbox answers this one).
+    pub client_id: String,
+    /// Generated data.
+    pub data: DataConfig,
+    /// Fault injection (all off by default).
+    pub faults: FaultConfig,
+    /// PSD2's limit of unattended AIS calls per account per day; `None` = no limit.
+    pub unattended_daily_budget: Option<u32>,
+    /// Life of application tokens.
+    pub app_token_ttl: Duration,
+    /// Life of customer access tokens.
+    pub access_token_ttl: Duration,
+    /// Life of refresh tokens (the consent).
+    pub refresh_token_ttl: Duration,
+    /// Life of authorization codes.
+    pub code_ttl: Duration,
+    /// Largest accepted difference between the `Date` header and the sandbox's clock.
+    pub max_clock_skew: Duration,
+    /// Whether a refresh answer carries a new refresh token (ING's does; some stubs do not).
+    pub rotate_refresh_tokens: bool,
+}
+
+impl SandboxConfig {
+    /// Defaults as ING's sandbox behaves, with the given certificates.
+    pub fn new(certs: DevCertificates) -> Self {
+        Self {
+            certs,
+            bind: IpAddr::from([127, 0, 0, 1]),
+            api_port: 0,
+            consent_port: 0,
+            client_id: "5ca1ab1e-c0ca-c01a-cafe-154deadbea75".to_owned(),
+            data: DataConfig::default(),
+            faults: FaultConfig::default(),
+            unattended_daily_budget: None,
+            app_token_ttl: Duration::from_secs(900),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            code_ttl: Duration::from_secs(600),
+            max_clock_skew: Duration::from_secs(300),
+            rotate_refresh_tokens: true,
+        }
+    }
+}
+
+/// Counters a test or benchmark reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// TLS handshakes completed on the API port.
+    pub tls_handshakes: u64,
+    /// TLS handshakes refused (no or a foreign client certificate).
+    pub tls_refused: u64,
+    /// Requests answered on the API port.
+    pub requests: u64,
+    /// Faults injected.
+    pub faults_injected: u64,
+    /// Unattended AIS calls counted per account resource id (today).
+    pub unattended_calls: HashMap<String, u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AppToken {
+    pub(crate) client_id: String,
+    pub(crate) expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CustomerToken {
+    pub(crate) client_id: String,
+    pub(crate) profile_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) consent: String,
+    pub(crate) expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshToken {
+    pub(crate) client_id: String,
+    pub(crate) profile_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) consent: String,
+    pub(crate) expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub(crate) client_id: String,
+    pub(crate) profile_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) redirect_uri: String,
+    pub(crate) expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub(crate) client_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) redirect_uri: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    pub(crate) app: HashMap<String, AppToken>,
+    pub(crate) customer: HashMap<String, CustomerToken>,
+    pub(crate) refresh: HashMap<String, RefreshToken>,
+    pub(crate) codes: HashMap<String, AuthCode>,
+    /// Authorization references handed out by `authorization-server-url`.
+    pub(crate) grants: HashMap<String, Grant>,
+    /// QSealC public keys registered per client id by the application-token call.
+    pub(crate) signing_keys: HashMap<String, Vec<u8>>,
+    /// Consents revoked (by the revoke endpoint or a test).
+    pub(crate) revoked: std::collections::HashSet<String>,
+}
+
+/// State shared by every connection.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: SandboxConfig,
+    pub(crate) ca_der: Vec<u8>,
+    pub(crate) truth: GroundTruth,
+    pub(crate) index: HashMap<String, crate::ais::AccountIndex>,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) faults: Faults,
+    /// Budget counters: (account, day) → calls.
+    pub(crate) budget: Mutex<HashMap<(String, time::Date), u32>>,
+    /// Seconds added to the wall clock (tests move time forward to expire tokens and budgets).
+    pub(crate) clock_offset: AtomicI64,
+    pub(crate) tls_handshakes: AtomicU64,
+    pub(crate) tls_refused: AtomicU64,
+    pub(crate) requests: AtomicU64,
+    pub(crate) consent_url: String,
+}
+
+impl Shared {
+    /// The sandbox's notion of now (wall clock plus the test offset).
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+            + time::Duration::seconds(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn lock_tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {
+        // A poisoned lock only means another request panicked mid-update; the maps stay usable.
+        self.tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A random opaque token (32 bytes, URL-safe base64).
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // SystemRandom only fails when the OS has no randomness at all; fall back to a UUID then.
+    if SystemRandom::new().fill(&mut bytes).is_err() {
+        return uuid::Uuid::new_v4().simple().to_string();
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub(crate) fn expiry(now: OffsetDateTime, ttl: Duration) -> OffsetDateTime {
+    now + time::Duration::try_from(ttl).unwrap_or(time::Duration::MAX)
+}
