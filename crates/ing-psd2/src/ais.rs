@@ -1,0 +1,266 @@
+//! Account Information: accounts, balances, and every page of transactions (`_links.next`
+//! followed to the end), booked and pending. `PSU-IP-Address` is sent only when the customer
+//! started the request: PSD2 counts calls without it against 4 unattended calls per day.
+
+use std::net::IpAddr;
+
+use ais_model::{Account, AccountList, BalanceReport, Transaction, TransactionReport, decode};
+use bytes::Bytes;
+use futures::Stream;
+use http::Method;
+use http::header::{HeaderName, HeaderValue};
+use time::Date;
+
+use crate::client::{Auth, Call, Client};
+use crate::error::{Error, excerpt};
+use crate::secret::AccessToken;
+
+/// Options of one AIS request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestOptions {
+    /// The customer's IP address, for requests the customer started. `None` for the worker's
+    /// own (unattended) requests.
+    pub psu_ip_address: Option<IpAddr>,
+}
+
+/// Which transactions to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionQuery {
+    /// First booking date.
+    pub date_from: Date,
+    /// Last booking date.
+    pub date_to: Date,
+    /// Entries per page.
+    pub limit: u32,
+}
+
+/// All transactions of a window, every page collected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransactionSet {
+    /// Booked entries, in ING's order.
+    pub booked: Vec<Transaction>,
+    /// Pending entries.
+    pub pending: Vec<Transaction>,
+    /// Pages fetched.
+    pub pages: usize,
+}
+
+/// Pages beyond this are refused as a bank-side loop.
+const MAX_PAGES: usize = 100_000;
+
+fn check_account_id(id: &str) -> Result<(), Error> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Error::Config(format!(
+            "{id:?} is not an ING account resource id"
+        )));
+    }
+    Ok(())
+}
+
+impl Client {
+    async fn ais_get(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        options: RequestOptions,
+    ) -> Result<Bytes, Error> {
+        let client_id = self.client_id().await?;
+        let mut extra = Vec::new();
+        if let Some(ip) = options.psu_ip_address
+            && let Ok(v) = HeaderValue::from_str(&ip.to_string())
+        {
+            extra.push((HeaderName::from_static("psu-ip-address"), v));
+        }
+        let answer = self
+            .call(Call {
+                method: Method::GET,
+                path,
+                body: Bytes::new(),
+                form: false,
+                auth: Auth::Bearer {
+                    token: token.secret(),
+                    client_id: &client_id,
+                },
+                extra,
+                retry: true,
+            })
+            .await?;
+        Ok(answer.body)
+    }
+
+    async fn ais_decode<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &'static str,
+        token: &AccessToken,
+        path: &str,
+        options: RequestOptions,
+    ) -> Result<T, Error> {
+        // A truncated answer is retried like a broken connection: decode inside the retry.
+        let policy = &self.inner.config.retry;
+        let mut attempt = 1;
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            let body = self.ais_get(token, path, options).await?;
+            match decode::<T>(what, &body) {
+                Ok(v) => return Ok(v),
+                Err(source) => {
+                    let err = Error::Decode {
+                        source,
+                        excerpt: excerpt(&body),
+                    };
+                    let Some(delay) = policy.delay(attempt, None, waited) else {
+                        return Err(err);
+                    };
+                    tracing::info!(attempt, error = %err, "retrying an unreadable ING answer");
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// `GET /v3/accounts`: the accounts the consent covers.
+    pub async fn accounts(
+        &self,
+        token: &AccessToken,
+        options: RequestOptions,
+    ) -> Result<Vec<Account>, Error> {
+        let list: AccountList = self
+            .ais_decode("accounts", token, "/v3/accounts", options)
+            .await?;
+        Ok(list.accounts)
+    }
+
+    /// `GET /v3/accounts/{id}/balances`.
+    pub async fn balances(
+        &self,
+        token: &AccessToken,
+        account_id: &str,
+        options: RequestOptions,
+    ) -> Result<BalanceReport, Error> {
+        check_account_id(account_id)?;
+        self.ais_decode(
+            "balances",
+            token,
+            &format!("/v3/accounts/{account_id}/balances"),
+            options,
+        )
+        .await
+    }
+
+    /// One page: the first (from the query) or the one a `next` link points at.
+    pub async fn transaction_page(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        options: RequestOptions,
+    ) -> Result<TransactionReport, Error> {
+        self.ais_decode("transactions", token, path, options).await
+    }
+
+    /// The path of the first page of a query.
+    pub fn first_transactions_path(
+        account_id: &str,
+        query: &TransactionQuery,
+    ) -> Result<String, Error> {
+        check_account_id(account_id)?;
+        if query.date_from > query.date_to {
+            return Err(Error::Config(format!(
+                "date_from {} is after date_to {}",
+                query.date_from, query.date_to
+            )));
+        }
+        Ok(format!(
+            "/v3/accounts/{account_id}/transactions?dateFrom={}&dateTo={}&limit={}",
+            ais_model::date::format(query.date_from),
+            ais_model::date::format(query.date_to),
+            query.limit.max(1)
+        ))
+    }
+
+    /// Every page of a query, as a stream: the next page is fetched when the previous one has
+    /// been taken, so a caller can store each page before asking for the next.
+    pub fn transaction_pages<'a>(
+        &'a self,
+        token: &'a AccessToken,
+        account_id: &str,
+        query: &TransactionQuery,
+        options: RequestOptions,
+    ) -> impl Stream<Item = Result<TransactionReport, Error>> + 'a {
+        let first = Self::first_transactions_path(account_id, query);
+        futures::stream::try_unfold(
+            (first.map(Some), 0usize, None::<String>),
+            move |(next, pages, previous)| async move {
+                let Some(path) = next? else {
+                    return Ok(None);
+                };
+                if pages >= MAX_PAGES || previous.as_deref() == Some(path.as_str()) {
+                    return Err(Error::Http {
+                        status: 200,
+                        messages: Vec::new(),
+                        summary: format!("pagination does not end (page {pages}, link {path})"),
+                    });
+                }
+                let page = self.transaction_page(token, &path, options).await?;
+                let following = page
+                    .next_page()
+                    .map(|href| self.relative(href))
+                    .transpose()?;
+                Ok(Some((page, (Ok(following), pages + 1, Some(path)))))
+            },
+        )
+    }
+
+    /// Every page collected.
+    pub async fn all_transactions(
+        &self,
+        token: &AccessToken,
+        account_id: &str,
+        query: &TransactionQuery,
+        options: RequestOptions,
+    ) -> Result<TransactionSet, Error> {
+        use futures::TryStreamExt as _;
+        let mut set = TransactionSet::default();
+        let pages = self.transaction_pages(token, account_id, query, options);
+        futures::pin_mut!(pages);
+        while let Some(page) = pages.try_next().await? {
+            set.booked.extend(page.transactions.booked);
+            set.pending.extend(page.transactions.pending);
+            set.pages += 1;
+        }
+        Ok(set)
+    }
+
+    /// A `next` link as a path on the API host; links to another host are refused (the access
+    /// token must not leave for it).
+    fn relative(&self, href: &str) -> Result<String, Error> {
+        if href.starts_with('/') {
+            let prefix = self.inner.config.base_url.path().trim_end_matches('/');
+            return Ok(href
+                .strip_prefix(prefix)
+                .filter(|p| !prefix.is_empty() && p.starts_with('/'))
+                .unwrap_or(href)
+                .to_owned());
+        }
+        let url = url::Url::parse(href).map_err(|e| Error::Http {
+            status: 200,
+            messages: Vec::new(),
+            summary: format!("next link {href:?}: {e}"),
+        })?;
+        let base = &self.inner.config.base_url;
+        if url.host_str() != base.host_str()
+            || url.port_or_known_default() != base.port_or_known_default()
+        {
+            return Err(Error::Http {
+                status: 200,
+                messages: Vec::new(),
+                summary: format!("next link points at another host: {href}"),
+            });
+        }
+        Ok(match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        })
+    }
+}

@@ -1,0 +1,314 @@
+//! ING's OAuth 2.0 flow (`ing-psd2-api.md` §1.2–1.3, §3.1–3.3): the application token
+//! (client credentials, signed with the QSealC), the authorization URL, the code exchange and the
+//! refresh. The application token is cached and renewed by one caller at a time.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::Method;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use url::Url;
+
+use crate::client::{Auth, Call, Client};
+use crate::error::{Error, excerpt};
+use crate::secret::{AccessToken, ApplicationToken, AuthorizationCode, RefreshToken};
+
+/// RFC 3986 unreserved characters stay; everything else is percent-encoded (space as `%20`, as
+/// ING's scripts send it).
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Renew the application token this long before it expires.
+const EARLY: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone)]
+struct CachedApp {
+    token: ApplicationToken,
+    client_id: String,
+    renew_at: Instant,
+}
+
+/// The cached application token; a tokio mutex so that concurrent callers wait for one renewal.
+#[derive(Debug)]
+pub(crate) struct AppTokenCache {
+    slot: tokio::sync::Mutex<Option<CachedApp>>,
+    configured_client_id: Option<String>,
+}
+
+impl AppTokenCache {
+    pub(crate) fn new(configured_client_id: Option<String>) -> Self {
+        Self {
+            slot: tokio::sync::Mutex::new(None),
+            configured_client_id,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token_expires_in: Option<u64>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// A customer's tokens after consent or refresh.
+#[derive(Debug, Clone)]
+pub struct CustomerTokens {
+    /// The access token (15 minutes at ING).
+    pub access_token: AccessToken,
+    /// The refresh token; on a refresh without a new one, the old one is kept here.
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires.
+    pub expires_at: OffsetDateTime,
+    /// When the refresh token (the consent) expires, when ING says.
+    pub refresh_expires_at: Option<OffsetDateTime>,
+    /// The scopes granted, space separated.
+    pub scope: String,
+}
+
+/// What to ask the customer to consent to.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRequest {
+    /// Scopes, e.g. [`SCOPE_BALANCES`] and [`SCOPE_TRANSACTIONS`].
+    pub scopes: Vec<String>,
+    /// Where ING sends the customer back (registered with ING for production apps).
+    pub redirect_uri: String,
+    /// The opaque value that comes back with the code; bind it to the user's session.
+    pub state: String,
+    /// ISO 3166 country of ING's login page (`NL`, `DE`, …).
+    pub country_code: String,
+}
+
+/// Scope for balances.
+pub const SCOPE_BALANCES: &str = "payment-accounts:balances:view";
+/// Scope for transactions.
+pub const SCOPE_TRANSACTIONS: &str = "payment-accounts:transactions:view";
+
+fn decode_token(body: &[u8]) -> Result<TokenAnswer, Error> {
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        source: ais_model::ModelError::Decode {
+            what: "token answer",
+            path: ".".into(),
+            message: e.to_string(),
+        },
+        // A token answer is all secret: show its shape, never its content.
+        excerpt: format!("<{} bytes>", body.len()),
+    })
+}
+
+fn form(pairs: &[(&str, &str)]) -> Bytes {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    Bytes::from(s.finish())
+}
+
+impl Client {
+    /// The application token and the client id, renewed when it is about to expire.
+    pub(crate) async fn app_token(&self) -> Result<(ApplicationToken, String), Error> {
+        let cache = &self.inner.app;
+        let mut slot = cache.slot.lock().await;
+        if let Some(c) = slot.as_ref()
+            && Instant::now() < c.renew_at
+        {
+            return Ok((c.token.clone(), c.client_id.clone()));
+        }
+        let answer = self
+            .call(Call {
+                method: Method::POST,
+                path: "/oauth2/token",
+                body: form(&[("grant_type", "client_credentials")]),
+                form: true,
+                auth: Auth::Certificate,
+                extra: Vec::new(),
+                retry: true,
+            })
+            .await?;
+        let t = decode_token(&answer.body)?;
+        let client_id = cache
+            .configured_client_id
+            .clone()
+            .or(t.client_id)
+            .ok_or_else(|| {
+                Error::Config("ING's token answer has no client_id; set PSD2_CLIENT_ID".into())
+            })?;
+        let life = Duration::from_secs(t.expires_in.unwrap_or(900));
+        let cached = CachedApp {
+            token: ApplicationToken::new(t.access_token),
+            client_id,
+            renew_at: Instant::now() + life.saturating_sub(EARLY),
+        };
+        let out = (cached.token.clone(), cached.client_id.clone());
+        *slot = Some(cached);
+        Ok(out)
+    }
+
+    /// Forgets the cached application token (ING refused it: expired early, or clocks differ).
+    async fn drop_app_token(&self) {
+        *self.inner.app.slot.lock().await = None;
+    }
+
+    /// Makes a call authenticated with the application token; when ING refuses that token, gets
+    /// a new one and tries once more.
+    async fn with_app_token(
+        &self,
+        method: Method,
+        path: &str,
+        body: Bytes,
+        form: bool,
+    ) -> Result<crate::client::Answer, Error> {
+        for first in [true, false] {
+            let (app, client_id) = self.app_token().await?;
+            let result = self
+                .call(Call {
+                    method: method.clone(),
+                    path,
+                    body: body.clone(),
+                    form,
+                    auth: Auth::Bearer {
+                        token: app.secret(),
+                        client_id: &client_id,
+                    },
+                    extra: Vec::new(),
+                    // A refused code or refresh token does not become valid by asking again, and
+                    // a code is single-use: only the idempotent GET is retried.
+                    retry: method == Method::GET,
+                })
+                .await;
+            match result {
+                Err(Error::Unauthorized { .. }) if first => {
+                    tracing::info!("ING refused the application token; renewing it");
+                    self.drop_app_token().await;
+                }
+                other => return other,
+            }
+        }
+        Err(Error::Config(
+            "unreachable: the application token loop ended".into(),
+        ))
+    }
+
+    /// The client id in use (configured, or learned from the application-token answer).
+    pub async fn client_id(&self) -> Result<String, Error> {
+        Ok(self.app_token().await?.1)
+    }
+
+    /// The URL to send the customer to: ING's `location` completed with `client_id`, `scope`,
+    /// `state`, `redirect_uri` and `response_type=code`.
+    pub async fn authorization_url(&self, request: &AuthorizationRequest) -> Result<Url, Error> {
+        if request.scopes.is_empty() {
+            return Err(Error::Config("at least one scope is required".into()));
+        }
+        let scope = request.scopes.join(" ");
+        let client_id = self.client_id().await?;
+        let path = format!(
+            "/oauth2/authorization-server-url?scope={}&redirect_uri={}&country_code={}",
+            utf8_percent_encode(&scope, QUERY),
+            utf8_percent_encode(&request.redirect_uri, QUERY),
+            utf8_percent_encode(&request.country_code, QUERY),
+        );
+        let answer = self
+            .with_app_token(Method::GET, &path, Bytes::new(), false)
+            .await?;
+        #[derive(Deserialize)]
+        struct Location {
+            location: String,
+        }
+        let loc: Location = serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
+            source: ais_model::ModelError::Decode {
+                what: "authorization URL",
+                path: "location".into(),
+                message: e.to_string(),
+            },
+            excerpt: excerpt(&answer.body),
+        })?;
+        let mut url = Url::parse(&loc.location).map_err(|e| Error::Http {
+            status: 200,
+            messages: Vec::new(),
+            summary: format!("location is not a URL: {e}"),
+        })?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &client_id)
+            .append_pair("scope", &scope)
+            .append_pair("state", &request.state)
+            .append_pair("redirect_uri", &request.redirect_uri)
+            .append_pair("response_type", "code");
+        Ok(url)
+    }
+
+    async fn token_call(&self, body: Bytes) -> Result<TokenAnswer, Error> {
+        let answer = self
+            .with_app_token(Method::POST, "/oauth2/token", body, true)
+            .await?;
+        decode_token(&answer.body)
+    }
+
+    /// Exchanges the authorization code from the consent redirect for the customer's tokens.
+    pub async fn exchange_code(
+        &self,
+        code: &AuthorizationCode,
+        redirect_uri: Option<&str>,
+    ) -> Result<CustomerTokens, Error> {
+        let mut pairs = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.secret()),
+        ];
+        if let Some(uri) = redirect_uri {
+            pairs.push(("redirect_uri", uri));
+        }
+        let t = self.token_call(form(&pairs)).await?;
+        Ok(customer_tokens(t, None))
+    }
+
+    /// New tokens from a refresh token. When ING answers without a new refresh token, the old
+    /// one stays in the result.
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<CustomerTokens, Error> {
+        let t = self
+            .token_call(form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.secret()),
+            ]))
+            .await?;
+        Ok(customer_tokens(t, Some(refresh_token)))
+    }
+
+    /// Revokes a refresh token, ending the consent.
+    pub async fn revoke(&self, refresh_token: &RefreshToken) -> Result<(), Error> {
+        let body = form(&[
+            ("token", refresh_token.secret()),
+            ("token_type_hint", "refresh_token"),
+        ]);
+        self.with_app_token(Method::POST, "/oauth2/token/revoke", body, true)
+            .await?;
+        Ok(())
+    }
+}
+
+fn customer_tokens(t: TokenAnswer, previous_refresh: Option<&RefreshToken>) -> CustomerTokens {
+    let now = OffsetDateTime::now_utc();
+    let secs = |s: u64| time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2));
+    CustomerTokens {
+        access_token: AccessToken::new(t.access_token),
+        refresh_token: t
+            .refresh_token
+            .map(RefreshToken::new)
+            .or_else(|| previous_refresh.cloned()),
+        expires_at: now + secs(t.expires_in.unwrap_or(900)),
+        refresh_expires_at: t.refresh_token_expires_in.map(|s| now + secs(s)),
+        scope: t.scope.unwrap_or_default(),
+    }
+}
