@@ -1,0 +1,188 @@
+//! One error type for every handler, mapped to `{"error": {"code", "message"}}` once, here.
+//!
+//! Bad input is always a 4xx that says what to fix; a 500 never carries internal detail (it is
+//! logged instead), and nothing from ING's answers that could hold a secret is passed through.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// What a handler can answer instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed or violates a rule; the message says what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No or a wrong API token.
+    #[error("missing or invalid API token: send `Authorization: Bearer <token>`")]
+    Unauthorized,
+    /// The named resource does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (e.g. a match already confirmed).
+    #[error("{0}")]
+    Conflict(String),
+    /// The bank's limit is reached; `retry_after` seconds until the next attempt may succeed.
+    #[error("{message}")]
+    TooManyRequests {
+        /// Plain explanation.
+        message: String,
+        /// Seconds to wait, when known.
+        retry_after: Option<u64>,
+    },
+    /// The bank answered with an error or could not be reached.
+    #[error("{0}")]
+    BadGateway(String),
+    /// The consent behind a connection expired or was revoked: the user must reconnect.
+    #[error("{0}")]
+    ConsentExpired(String),
+    /// A bug or an unavailable dependency; the detail goes to the log, not to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and message of an error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `bad_request`, `unauthorized`.
+    pub code: &'static str,
+    /// What went wrong and what to do about it.
+    pub message: String,
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "bank_error"),
+            ApiError::ConsentExpired(_) => (StatusCode::CONFLICT, "consent_expired"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => *retry_after,
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: self.to_string(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// `Json` whose rejections (malformed JSON, wrong types, wrong content type) are our 400s with
+/// serde's explanation, instead of axum's plain-text answers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let message = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "send the body as JSON with `Content-Type: application/json`".to_owned()
+        }
+        _ => format!("invalid JSON body: {}", rejection.body_text()),
+    };
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::BadRequest("request body too large".to_owned());
+    }
+    ApiError::BadRequest(message)
+}
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    async fn body_of(err: ApiError) -> (StatusCode, serde_json::Value, Option<HeaderValue>) {
+        let response = err.into_response();
+        let status = response.status();
+        let retry = response.headers().get(header::RETRY_AFTER).cloned();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap(), retry)
+    }
+
+    #[tokio::test]
+    async fn errors_have_the_documented_shape() {
+        let (status, body, _) =
+            body_of(ApiError::BadRequest("date_from must be a date".into())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["code"], "bad_request");
+        assert_eq!(body["error"]["message"], "date_from must be a date");
+    }
+
+    #[tokio::test]
+    async fn internal_errors_hide_their_detail() {
+        let (status, body, _) = body_of(ApiError::Internal("db password wrong".into())).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["message"], "internal error");
+    }
+
+    #[tokio::test]
+    async fn rate_limits_carry_retry_after() {
+        let err = ApiError::TooManyRequests {
+            message: "daily limit".into(),
+            retry_after: Some(120),
+        };
+        let (status, _, retry) = body_of(err).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry.unwrap(), "120");
+    }
+}

@@ -1,0 +1,13 @@
+//! The PSD2 back office's HTTP server, as a library so that tests start it on an ephemeral port
+//! exactly as the binary does. The logic it serves lives in `bank-sync`; this crate only wires
+//! configuration, HTTP and shutdown.
+#![deny(missing_docs)]
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod openapi;
+pub mod serve;

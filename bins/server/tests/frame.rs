@@ -1,0 +1,155 @@
+//! The router's frame over a real socket: authentication on every `/api` route, error shapes,
+//! health, metrics and the OpenAPI document.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::post;
+use psd2_server::app::{Frame, router};
+use psd2_server::auth::ApiTokenDigest;
+use psd2_server::error::{ApiError, ApiJson};
+use psd2_server::health::ReadinessCheck;
+use psd2_server::metrics::Metrics;
+use psd2_server::serve::serve;
+use tokio_util::sync::CancellationToken;
+
+const TOKEN: &str = "test-token-0123456789";
+
+#[derive(serde::Deserialize)]
+struct Echo {
+    n: u32,
+}
+
+async fn echo(ApiJson(e): ApiJson<Echo>) -> Result<ApiJson<serde_json::Value>, ApiError> {
+    Ok(ApiJson(serde_json::json!({ "n": e.n })))
+}
+
+struct Running {
+    base: String,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(ready: bool) -> Running {
+    let frame = Frame {
+        api_token: ApiTokenDigest::of(TOKEN),
+        readiness: vec![ReadinessCheck::new("database", move || {
+            Box::pin(async move {
+                if ready {
+                    Ok(())
+                } else {
+                    Err("database unreachable".into())
+                }
+            })
+        })],
+        metrics: Arc::new(Metrics::new()),
+        body_limit: 1024,
+        request_timeout: Duration::from_secs(5),
+    };
+    let app = router(frame, Router::new().route("/echo", post(echo)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let stop = CancellationToken::new();
+    let task = tokio::spawn(serve(listener, app, stop.clone()));
+    Running { base, stop, task }
+}
+
+async fn call(method: &str, url: &str, auth: Option<&str>, body: Option<&str>) -> (u16, String) {
+    let mut args = vec!["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method];
+    let header;
+    if let Some(token) = auth {
+        header = format!("Authorization: Bearer {token}");
+        args.extend(["-H", &header]);
+    }
+    if let Some(b) = body {
+        args.extend(["-H", "Content-Type: application/json", "--data-binary", b]);
+    }
+    args.push(url);
+    let out = tokio::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (code.parse().unwrap(), body.to_owned())
+}
+
+#[tokio::test]
+async fn api_routes_demand_the_token() {
+    let s = start(true).await;
+    let url = format!("{}/api/echo", s.base);
+    let (code, body) = call("POST", &url, None, Some(r#"{"n":1}"#)).await;
+    assert_eq!(code, 401);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"]["code"], "unauthorized");
+    let (code, _) = call(
+        "POST",
+        &url,
+        Some("wrong-token-0123456789"),
+        Some(r#"{"n":1}"#),
+    )
+    .await;
+    assert_eq!(code, 401);
+    let (code, body) = call("POST", &url, Some(TOKEN), Some(r#"{"n":7}"#)).await;
+    assert_eq!((code, body.as_str()), (200, r#"{"n":7}"#));
+    // The OpenAPI document sits under /api too.
+    let (code, _) = call("GET", &format!("{}/api/openapi.json", s.base), None, None).await;
+    assert_eq!(code, 401);
+    s.stop.cancel();
+    s.task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn tokens_in_query_strings_are_refused() {
+    let s = start(true).await;
+    let url = format!("{}/api/echo?access_token={TOKEN}", s.base);
+    let (code, body) = call("POST", &url, Some(TOKEN), Some(r#"{"n":1}"#)).await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("query string"), "{body}");
+}
+
+#[tokio::test]
+async fn malformed_json_and_wrong_types_are_400_with_a_reason() {
+    let s = start(true).await;
+    let url = format!("{}/api/echo", s.base);
+    let (code, body) = call("POST", &url, Some(TOKEN), Some(r#"{"n":"#)).await;
+    assert_eq!(code, 400, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"]["code"], "bad_request");
+    let (code, body) = call("POST", &url, Some(TOKEN), Some(r#"{"n":"seven"}"#)).await;
+    assert_eq!(code, 400);
+    assert!(body.contains("invalid type"), "{body}");
+    let big = format!(r#"{{"n":1,"pad":"{}"}}"#, "x".repeat(4096));
+    let (code, _) = call("POST", &url, Some(TOKEN), Some(&big)).await;
+    assert!(
+        code == 400 || code == 413,
+        "body over the limit answered {code}"
+    );
+}
+
+#[tokio::test]
+async fn health_readiness_metrics_and_openapi() {
+    let s = start(false).await;
+    let (code, body) = call("GET", &format!("{}/healthz", s.base), None, None).await;
+    assert_eq!((code, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let (code, body) = call("GET", &format!("{}/readyz", s.base), None, None).await;
+    assert_eq!(code, 503);
+    assert!(body.contains("database unreachable"));
+    let (code, body) = call("GET", &format!("{}/metrics", s.base), None, None).await;
+    assert_eq!(code, 200);
+    assert!(body.contains(r#"route="/readyz",status="503""#), "{body}");
+    let (code, body) = call(
+        "GET",
+        &format!("{}/api/openapi.json", s.base),
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/readyz"].is_object());
+}
