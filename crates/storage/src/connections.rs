@@ -1,0 +1,172 @@
+//! Bank connections: one consent, its status and the token we issued for it.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
+use time::OffsetDateTime;
+
+use crate::db::Database;
+use crate::digest::token_digest;
+use crate::entity::connection::{self, Column, Entity};
+use crate::error::Error;
+
+/// Where a connection stands. Kept as text in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConnectionStatus {
+    /// Syncing.
+    Active,
+    /// Within 14 days of the consent's end: the user should reconnect.
+    Expiring,
+    /// The consent ended or the bank refused it; no calls are made.
+    Expired,
+    /// The user or the bank revoked it.
+    Revoked,
+    /// Something is wrong that a person must look at.
+    Error,
+}
+
+impl ConnectionStatus {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expiring => "expiring",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::Error => "error",
+        }
+    }
+
+    /// Reads the stored text.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        Ok(match s {
+            "active" => Self::Active,
+            "expiring" => Self::Expiring,
+            "expired" => Self::Expired,
+            "revoked" => Self::Revoked,
+            "error" => Self::Error,
+            other => return Err(Error::Corrupt(format!("connection status {other:?}"))),
+        })
+    }
+
+    /// Whether the worker may call the bank for it.
+    pub fn may_sync(self) -> bool {
+        matches!(self, Self::Active | Self::Expiring)
+    }
+}
+
+/// A connection to create after a successful consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConnection {
+    /// `local`, `sandbox` or `production`.
+    pub environment: String,
+    /// The ING client id.
+    pub client_id: String,
+    /// Granted scopes, space separated.
+    pub scopes: String,
+    /// When the user authenticated.
+    pub granted_at: OffsetDateTime,
+    /// When the consent ends.
+    pub valid_until: Option<OffsetDateTime>,
+}
+
+impl Database {
+    /// Creates an active connection whose bearer token is `token` (only its hash is kept).
+    pub async fn create_connection(
+        &self,
+        new: &NewConnection,
+        token: &str,
+    ) -> Result<connection::Model, Error> {
+        let now = OffsetDateTime::now_utc();
+        let row = connection::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            provider: Set("ing".to_owned()),
+            environment: Set(new.environment.clone()),
+            client_id: Set(new.client_id.clone()),
+            status: Set(ConnectionStatus::Active.as_str().to_owned()),
+            status_reason: Set(None),
+            scopes: Set(new.scopes.clone()),
+            consent_granted_at: Set(Some(new.granted_at)),
+            consent_valid_until: Set(new.valid_until),
+            last_sca_at: Set(Some(new.granted_at)),
+            token_hash: Set(Some(token_digest(token))),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        Ok(Entity::insert(row).exec_with_returning(&self.conn).await?)
+    }
+
+    /// The connection whose bearer token is `token`, if any.
+    pub async fn connection_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<connection::Model>, Error> {
+        Ok(Entity::find()
+            .filter(Column::TokenHash.eq(token_digest(token)))
+            .one(&self.conn)
+            .await?)
+    }
+
+    /// One connection.
+    pub async fn find_connection(&self, id: &str) -> Result<Option<connection::Model>, Error> {
+        Ok(Entity::find_by_id(id.to_owned()).one(&self.conn).await?)
+    }
+
+    /// Every connection, newest first.
+    pub async fn connections(&self) -> Result<Vec<connection::Model>, Error> {
+        Ok(Entity::find()
+            .order_by_desc(Column::CreatedAt)
+            .all(&self.conn)
+            .await?)
+    }
+
+    /// Sets the status and the reason people see.
+    pub async fn set_connection_status(
+        &self,
+        id: &str,
+        status: ConnectionStatus,
+        reason: Option<&str>,
+    ) -> Result<(), Error> {
+        let res = Entity::update_many()
+            .col_expr(Column::Status, status.as_str().into())
+            .col_expr(Column::StatusReason, reason.map(str::to_owned).into())
+            .col_expr(Column::UpdatedAt, OffsetDateTime::now_utc().into())
+            .filter(Column::Id.eq(id))
+            .exec(&self.conn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(Error::NotFound(format!("connection {id}")));
+        }
+        Ok(())
+    }
+
+    /// Moves active connections whose consent ends within `warn_before` to expiring, and those
+    /// whose consent has ended to expired. Returns how many changed.
+    pub async fn refresh_consent_statuses(
+        &self,
+        now: OffsetDateTime,
+        warn_before: time::Duration,
+    ) -> Result<u64, Error> {
+        let expired = Entity::update_many()
+            .col_expr(Column::Status, ConnectionStatus::Expired.as_str().into())
+            .col_expr(
+                Column::StatusReason,
+                Some("the consent's validity ended; reconnect to renew it".to_owned()).into(),
+            )
+            .col_expr(Column::UpdatedAt, now.into())
+            .filter(Column::Status.is_in(["active", "expiring"]))
+            .filter(Column::ConsentValidUntil.lte(now))
+            .exec(&self.conn)
+            .await?
+            .rows_affected;
+        let expiring = Entity::update_many()
+            .col_expr(Column::Status, ConnectionStatus::Expiring.as_str().into())
+            .col_expr(Column::UpdatedAt, now.into())
+            .filter(Column::Status.eq("active"))
+            .filter(Column::ConsentValidUntil.lte(now + warn_before))
+            .exec(&self.conn)
+            .await?
+            .rows_affected;
+        Ok(expired + expiring)
+    }
+}

@@ -1,0 +1,34 @@
+//! `accounts`: one row per bank account of a connection.
+
+use sea_orm::entity::prelude::*;
+
+/// A stored account.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    /// Our id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The bank connection it belongs to.
+    pub connection_id: String,
+    /// ING's `resourceId`.
+    pub resource_id: String,
+    /// IBAN.
+    pub iban: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// Product.
+    pub product: Option<String>,
+    /// When it was first stored.
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+/// No navigable relations are declared; joins are written in the repositories.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! `matches`: a transaction allocated (or proposed) to an invoice, with the reasons.
+
+use sea_orm::entity::prelude::*;
+
+/// A stored match.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "matches")]
+pub struct Model {
+    /// Our id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The bank transaction.
+    pub transaction_id: i64,
+    /// The invoice.
+    pub invoice_id: i64,
+    /// Allocated amount, exact decimal text (positive).
+    pub amount: String,
+    /// Score between 0 and 1, decimal text.
+    pub confidence: String,
+    /// `auto` or `manual`.
+    pub method: String,
+    /// JSON array of the matcher's reasons.
+    pub reasons: String,
+    /// `suggested`, `confirmed`, `rejected` or `undone`.
+    pub status: String,
+    /// Who or what decided (`auto`, a user name).
+    pub decided_by: Option<String>,
+    /// Created.
+    pub created_at: TimeDateTimeWithTimeZone,
+    /// When it was confirmed, rejected or undone.
+    pub decided_at: Option<TimeDateTimeWithTimeZone>,
+}
+
+/// No relations.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

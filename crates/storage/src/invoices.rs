@@ -1,0 +1,220 @@
+//! Invoices and credit notes: imported in batches, keyed by number, open amounts kept exact.
+
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    TransactionTrait as _,
+};
+use time::{Date, OffsetDateTime};
+
+use crate::db::Database;
+use crate::entity::invoice::{self, Column, Entity};
+use crate::error::Error;
+use crate::transactions::parse_amount;
+
+/// Invoice or credit note: which direction of money settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceKind {
+    /// We are owed money: settled by incoming payments.
+    Invoice,
+    /// We owe money back: settled by outgoing payments (refunds).
+    CreditNote,
+}
+
+impl InvoiceKind {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::CreditNote => "credit_note",
+        }
+    }
+
+    /// Reads the stored text.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "invoice" => Ok(Self::Invoice),
+            "credit_note" => Ok(Self::CreditNote),
+            other => Err(Error::Invalid(format!(
+                "invoice kind {other:?}: expected \"invoice\" or \"credit_note\""
+            ))),
+        }
+    }
+}
+
+/// An invoice to create or update (by number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvoice {
+    /// Unique number.
+    pub number: String,
+    /// Invoice or credit note.
+    pub kind: InvoiceKind,
+    /// Customer name.
+    pub customer_name: String,
+    /// The customer's known IBANs.
+    pub customer_ibans: Vec<String>,
+    /// Gross total, positive.
+    pub total: Decimal,
+    /// ISO 4217.
+    pub currency: String,
+    /// Issue date.
+    pub issue_date: Date,
+    /// Due date.
+    pub due_date: Option<Date>,
+    /// ISO 11649 creditor reference.
+    pub creditor_reference: Option<String>,
+}
+
+/// What a batch import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InvoiceCounts {
+    /// New invoices.
+    pub created: u64,
+    /// Known numbers updated.
+    pub updated: u64,
+}
+
+pub(crate) fn status_for(open: Decimal, total: Decimal) -> &'static str {
+    if open <= Decimal::ZERO {
+        "paid"
+    } else if open < total {
+        "partially_paid"
+    } else {
+        "open"
+    }
+}
+
+fn validate(i: &NewInvoice) -> Result<(), Error> {
+    if i.number.trim().is_empty() {
+        return Err(Error::Invalid("invoice number is empty".into()));
+    }
+    if i.total <= Decimal::ZERO {
+        return Err(Error::Invalid(format!(
+            "invoice {}: total must be positive (the kind says the direction), got {}",
+            i.number, i.total
+        )));
+    }
+    if i.currency.len() != 3 || !i.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::Invalid(format!(
+            "invoice {}: currency {:?} is not an ISO 4217 code",
+            i.number, i.currency
+        )));
+    }
+    Ok(())
+}
+
+impl invoice::Model {
+    /// Exact total.
+    pub fn total_amount(&self) -> Result<Decimal, Error> {
+        parse_amount(&self.total)
+    }
+
+    /// Exact open amount.
+    pub fn open_amount_value(&self) -> Result<Decimal, Error> {
+        parse_amount(&self.open_amount)
+    }
+
+    /// The customer's known IBANs.
+    pub fn ibans(&self) -> Result<Vec<String>, Error> {
+        serde_json::from_str(&self.customer_ibans)
+            .map_err(|e| Error::Corrupt(format!("customer_ibans of invoice {}: {e}", self.number)))
+    }
+}
+
+impl Database {
+    /// Creates or updates invoices by number, all in one database transaction (all or none).
+    /// An update keeps what was already paid: the open amount becomes the new total minus the
+    /// allocated part, and a total below that part is refused.
+    pub async fn upsert_invoices(&self, batch: &[NewInvoice]) -> Result<InvoiceCounts, Error> {
+        for i in batch {
+            validate(i)?;
+        }
+        let _writer = self.write_turn().await;
+        let now = OffsetDateTime::now_utc();
+        let txn = self.conn.begin().await?;
+        let mut counts = InvoiceCounts::default();
+        for i in batch {
+            let ibans = serde_json::to_string(&i.customer_ibans)
+                .map_err(|e| Error::Invalid(format!("customer_ibans: {e}")))?;
+            let existing = Entity::find()
+                .filter(Column::Number.eq(i.number.clone()))
+                .one(&txn)
+                .await?;
+            match existing {
+                Some(row) => {
+                    let paid = parse_amount(&row.total)? - parse_amount(&row.open_amount)?;
+                    if i.total < paid {
+                        return Err(Error::Conflict(format!(
+                            "invoice {}: new total {} is below the {} already allocated",
+                            i.number, i.total, paid
+                        )));
+                    }
+                    let open = i.total - paid;
+                    let cancelled = row.status == "cancelled";
+                    let mut am: invoice::ActiveModel = row.into();
+                    am.kind = Set(i.kind.as_str().to_owned());
+                    am.customer_name = Set(i.customer_name.clone());
+                    am.customer_ibans = Set(ibans);
+                    am.total = Set(i.total.to_string());
+                    am.open_amount = Set(open.to_string());
+                    am.currency = Set(i.currency.clone());
+                    am.issue_date = Set(i.issue_date);
+                    am.due_date = Set(i.due_date);
+                    am.creditor_reference = Set(i.creditor_reference.clone());
+                    if !cancelled {
+                        am.status = Set(status_for(open, i.total).to_owned());
+                    }
+                    am.updated_at = Set(now);
+                    Entity::update(am).exec(&txn).await?;
+                    counts.updated += 1;
+                }
+                None => {
+                    Entity::insert(invoice::ActiveModel {
+                        number: Set(i.number.clone()),
+                        kind: Set(i.kind.as_str().to_owned()),
+                        customer_name: Set(i.customer_name.clone()),
+                        customer_ibans: Set(ibans),
+                        total: Set(i.total.to_string()),
+                        open_amount: Set(i.total.to_string()),
+                        currency: Set(i.currency.clone()),
+                        issue_date: Set(i.issue_date),
+                        due_date: Set(i.due_date),
+                        creditor_reference: Set(i.creditor_reference.clone()),
+                        status: Set("open".to_owned()),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        ..Default::default()
+                    })
+                    .exec_without_returning(&txn)
+                    .await?;
+                    counts.created += 1;
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(counts)
+    }
+
+    /// One invoice.
+    pub async fn invoice(&self, id: i64) -> Result<Option<invoice::Model>, Error> {
+        Ok(Entity::find_by_id(id).one(&self.conn).await?)
+    }
+
+    /// Invoices, optionally only those with `status`, by number.
+    pub async fn invoices(&self, status: Option<&str>) -> Result<Vec<invoice::Model>, Error> {
+        let mut q = Entity::find().order_by_asc(Column::Number);
+        if let Some(s) = status {
+            q = q.filter(Column::Status.eq(s));
+        }
+        Ok(q.all(&self.conn).await?)
+    }
+
+    /// Invoices with something still open (open or partially paid).
+    pub async fn open_invoices(&self) -> Result<Vec<invoice::Model>, Error> {
+        Ok(Entity::find()
+            .filter(Column::Status.is_in(["open", "partially_paid"]))
+            .order_by_asc(Column::Number)
+            .all(&self.conn)
+            .await?)
+    }
+}

@@ -1,0 +1,408 @@
+//! Matches between transactions and invoices: applied, suggested, confirmed, rejected, undone.
+//!
+//! Applying a match and reducing the invoices' open amounts happen in one database transaction,
+//! with the invoice rows locked on PostgreSQL (SQLite has a single writer), so no invoice is ever
+//! over-allocated however many workers and users act at once. Nothing is deleted: a rejected or
+//! undone match stays with who decided and when.
+
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    TransactionTrait as _,
+};
+use time::OffsetDateTime;
+
+use crate::db::Database;
+use crate::entity::allocation::{self, Column, Entity};
+use crate::entity::{invoice, transaction};
+use crate::error::Error;
+use crate::invoices::status_for;
+use crate::transactions::parse_amount;
+
+/// Who decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchMethod {
+    /// The matcher, above the auto threshold.
+    Auto,
+    /// A person.
+    Manual,
+}
+
+impl MatchMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Manual => "manual",
+        }
+    }
+}
+
+/// Part of a payment allocated to one invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAllocation {
+    /// Invoice.
+    pub invoice_id: i64,
+    /// Positive amount taken from the invoice's open amount.
+    pub amount: Decimal,
+}
+
+/// A decision to store: one transaction settling one or more invoices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchDecision {
+    /// The bank transaction.
+    pub transaction_id: i64,
+    /// The invoices and amounts.
+    pub allocations: Vec<NewAllocation>,
+    /// Score between 0 and 1.
+    pub confidence: Decimal,
+    /// Auto or manual.
+    pub method: MatchMethod,
+    /// The matcher's reasons (JSON), shown to people.
+    pub reasons: serde_json::Value,
+    /// `auto` or the user.
+    pub decided_by: String,
+}
+
+/// A candidate the matcher was not sure of, for the review queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSuggestion {
+    /// Invoice.
+    pub invoice_id: i64,
+    /// Amount it would allocate.
+    pub amount: Decimal,
+    /// Score between 0 and 1.
+    pub confidence: Decimal,
+    /// Reasons (JSON).
+    pub reasons: serde_json::Value,
+}
+
+async fn lock_invoice(
+    txn: &DatabaseTransaction,
+    id: i64,
+    postgres: bool,
+) -> Result<invoice::Model, Error> {
+    let mut q = invoice::Entity::find_by_id(id);
+    if postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(txn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("invoice {id}")))
+}
+
+async fn set_open(
+    txn: &DatabaseTransaction,
+    inv: invoice::Model,
+    open: Decimal,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let total = parse_amount(&inv.total)?;
+    let mut am: invoice::ActiveModel = inv.into();
+    am.open_amount = Set(open.to_string());
+    am.status = Set(status_for(open, total).to_owned());
+    am.updated_at = Set(now);
+    invoice::Entity::update(am).exec(txn).await?;
+    Ok(())
+}
+
+async fn set_reconciliation_state<C: ConnectionTrait>(
+    db: &C,
+    transaction_id: i64,
+    state: &str,
+) -> Result<(), Error> {
+    transaction::Entity::update_many()
+        .col_expr(transaction::Column::ReconciliationState, state.into())
+        .filter(transaction::Column::Id.eq(transaction_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Takes `amount` from the invoice's open amount, refusing to go below zero.
+async fn allocate(
+    txn: &DatabaseTransaction,
+    postgres: bool,
+    invoice_id: i64,
+    amount: Decimal,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    if amount <= Decimal::ZERO {
+        return Err(Error::Invalid(format!(
+            "allocation to invoice {invoice_id} must be positive, got {amount}"
+        )));
+    }
+    let inv = lock_invoice(txn, invoice_id, postgres).await?;
+    let open = parse_amount(&inv.open_amount)?;
+    if amount > open {
+        return Err(Error::Conflict(format!(
+            "invoice {} has {} open; cannot allocate {}",
+            inv.number, open, amount
+        )));
+    }
+    if inv.status == "cancelled" {
+        return Err(Error::Conflict(format!(
+            "invoice {} is cancelled",
+            inv.number
+        )));
+    }
+    set_open(txn, inv, open - amount, now).await
+}
+
+impl Database {
+    /// Applies a decision: confirmed matches stored, open amounts reduced, the transaction marked
+    /// matched — all or nothing. Refuses a transaction that is already matched, an allocation
+    /// above an invoice's open amount, and allocations summing above the payment.
+    pub async fn apply_match(&self, d: &MatchDecision) -> Result<Vec<allocation::Model>, Error> {
+        if d.allocations.is_empty() {
+            return Err(Error::Invalid("a match needs at least one invoice".into()));
+        }
+        let _writer = self.write_turn().await;
+        let postgres = self.is_postgres();
+        let now = OffsetDateTime::now_utc();
+        let txn = self.conn.begin().await?;
+        let mut q = transaction::Entity::find_by_id(d.transaction_id);
+        if postgres {
+            q = q.lock_exclusive();
+        }
+        let tx = q
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("transaction {}", d.transaction_id)))?;
+        if tx.reconciliation_state == "matched" {
+            return Err(Error::Conflict(format!(
+                "transaction {} is already matched; undo that match first",
+                tx.id
+            )));
+        }
+        let paid = parse_amount(&tx.amount)?.abs();
+        let sum: Decimal = d.allocations.iter().map(|a| a.amount).sum();
+        if sum > paid {
+            return Err(Error::Conflict(format!(
+                "allocations sum to {sum}, more than the payment's {paid}"
+            )));
+        }
+        // Lock invoices in id order so two concurrent decisions cannot deadlock.
+        let mut order: Vec<&NewAllocation> = d.allocations.iter().collect();
+        order.sort_by_key(|a| a.invoice_id);
+        for a in order {
+            allocate(&txn, postgres, a.invoice_id, a.amount, now).await?;
+        }
+        // Suggestions for this transaction are settled by the decision.
+        Entity::update_many()
+            .col_expr(Column::Status, "rejected".into())
+            .col_expr(Column::DecidedBy, Some(d.decided_by.clone()).into())
+            .col_expr(Column::DecidedAt, Some(now).into())
+            .filter(Column::TransactionId.eq(d.transaction_id))
+            .filter(Column::Status.eq("suggested"))
+            .exec(&txn)
+            .await?;
+        let reasons = d.reasons.to_string();
+        let mut stored = Vec::with_capacity(d.allocations.len());
+        for a in &d.allocations {
+            let row = allocation::ActiveModel {
+                transaction_id: Set(d.transaction_id),
+                invoice_id: Set(a.invoice_id),
+                amount: Set(a.amount.to_string()),
+                confidence: Set(d.confidence.to_string()),
+                method: Set(d.method.as_str().to_owned()),
+                reasons: Set(reasons.clone()),
+                status: Set("confirmed".to_owned()),
+                decided_by: Set(Some(d.decided_by.clone())),
+                created_at: Set(now),
+                decided_at: Set(Some(now)),
+                ..Default::default()
+            };
+            stored.push(Entity::insert(row).exec_with_returning(&txn).await?);
+        }
+        set_reconciliation_state(&txn, d.transaction_id, "matched").await?;
+        txn.commit().await?;
+        Ok(stored)
+    }
+
+    /// Replaces the open suggestions of an unmatched transaction with `suggestions`.
+    pub async fn record_suggestions(
+        &self,
+        transaction_id: i64,
+        suggestions: &[NewSuggestion],
+    ) -> Result<(), Error> {
+        let _writer = self.write_turn().await;
+        let now = OffsetDateTime::now_utc();
+        let txn = self.conn.begin().await?;
+        let tx = transaction::Entity::find_by_id(transaction_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("transaction {transaction_id}")))?;
+        if tx.reconciliation_state == "matched" {
+            return Ok(());
+        }
+        Entity::delete_many()
+            .filter(Column::TransactionId.eq(transaction_id))
+            .filter(Column::Status.eq("suggested"))
+            .exec(&txn)
+            .await?;
+        for s in suggestions {
+            Entity::insert(allocation::ActiveModel {
+                transaction_id: Set(transaction_id),
+                invoice_id: Set(s.invoice_id),
+                amount: Set(s.amount.to_string()),
+                confidence: Set(s.confidence.to_string()),
+                method: Set("auto".to_owned()),
+                reasons: Set(s.reasons.to_string()),
+                status: Set("suggested".to_owned()),
+                decided_by: Set(None),
+                created_at: Set(now),
+                decided_at: Set(None),
+                ..Default::default()
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        let state = if suggestions.is_empty() {
+            "unmatched"
+        } else {
+            "suggested"
+        };
+        set_reconciliation_state(&txn, transaction_id, state).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Confirms a suggestion as a manual match by `who`.
+    pub async fn confirm_suggestion(
+        &self,
+        match_id: i64,
+        who: &str,
+    ) -> Result<Vec<allocation::Model>, Error> {
+        let m = self.find_match(match_id).await?;
+        if m.status != "suggested" {
+            return Err(Error::Conflict(format!(
+                "match {match_id} is {}, not a suggestion",
+                m.status
+            )));
+        }
+        self.apply_match(&MatchDecision {
+            transaction_id: m.transaction_id,
+            allocations: vec![NewAllocation {
+                invoice_id: m.invoice_id,
+                amount: parse_amount(&m.amount)?,
+            }],
+            confidence: parse_amount(&m.confidence)?,
+            method: MatchMethod::Manual,
+            reasons: serde_json::from_str(&m.reasons).unwrap_or(serde_json::Value::Null),
+            decided_by: who.to_owned(),
+        })
+        .await
+    }
+
+    /// Rejects a suggestion; it stays on record with who rejected it.
+    pub async fn reject_suggestion(&self, match_id: i64, who: &str) -> Result<(), Error> {
+        let _writer = self.write_turn().await;
+        let now = OffsetDateTime::now_utc();
+        let txn = self.conn.begin().await?;
+        let res = Entity::update_many()
+            .col_expr(Column::Status, "rejected".into())
+            .col_expr(Column::DecidedBy, Some(who.to_owned()).into())
+            .col_expr(Column::DecidedAt, Some(now).into())
+            .filter(Column::Id.eq(match_id))
+            .filter(Column::Status.eq("suggested"))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(Error::Conflict(format!(
+                "match {match_id} is not an open suggestion"
+            )));
+        }
+        let m = Entity::find_by_id(match_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("match {match_id}")))?;
+        let left = Entity::find()
+            .filter(Column::TransactionId.eq(m.transaction_id))
+            .filter(Column::Status.eq("suggested"))
+            .count(&txn)
+            .await?;
+        if left == 0 {
+            set_reconciliation_state(&txn, m.transaction_id, "unmatched").await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Undoes a confirmed match (and the other allocations of the same transaction): the
+    /// invoices' open amounts come back and the transaction is unmatched again.
+    pub async fn undo_match(&self, match_id: i64, who: &str) -> Result<u64, Error> {
+        let m = self.find_match(match_id).await?;
+        if m.status != "confirmed" {
+            return Err(Error::Conflict(format!(
+                "match {match_id} is {}, only a confirmed match can be undone",
+                m.status
+            )));
+        }
+        let _writer = self.write_turn().await;
+        let postgres = self.is_postgres();
+        let now = OffsetDateTime::now_utc();
+        let txn = self.conn.begin().await?;
+        let mut siblings = Entity::find()
+            .filter(Column::TransactionId.eq(m.transaction_id))
+            .filter(Column::Status.eq("confirmed"))
+            .all(&txn)
+            .await?;
+        siblings.sort_by_key(|s| s.invoice_id);
+        for s in &siblings {
+            let inv = lock_invoice(&txn, s.invoice_id, postgres).await?;
+            let open = parse_amount(&inv.open_amount)? + parse_amount(&s.amount)?;
+            set_open(&txn, inv, open, now).await?;
+        }
+        let res = Entity::update_many()
+            .col_expr(Column::Status, "undone".into())
+            .col_expr(Column::DecidedBy, Some(who.to_owned()).into())
+            .col_expr(Column::DecidedAt, Some(now).into())
+            .filter(Column::TransactionId.eq(m.transaction_id))
+            .filter(Column::Status.eq("confirmed"))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != siblings.len() as u64 {
+            return Err(Error::Conflict(format!(
+                "match {match_id} changed while it was being undone; try again"
+            )));
+        }
+        set_reconciliation_state(&txn, m.transaction_id, "unmatched").await?;
+        txn.commit().await?;
+        Ok(res.rows_affected)
+    }
+
+    async fn find_match(&self, id: i64) -> Result<allocation::Model, Error> {
+        Entity::find_by_id(id)
+            .one(&self.conn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("match {id}")))
+    }
+
+    /// Every match of a transaction, any status, oldest first.
+    pub async fn matches_for_transaction(
+        &self,
+        transaction_id: i64,
+    ) -> Result<Vec<allocation::Model>, Error> {
+        Ok(Entity::find()
+            .filter(Column::TransactionId.eq(transaction_id))
+            .order_by_asc(Column::Id)
+            .all(&self.conn)
+            .await?)
+    }
+
+    /// The review queue: open suggestions, best first.
+    pub async fn open_suggestions(&self) -> Result<Vec<allocation::Model>, Error> {
+        let mut rows = Entity::find()
+            .filter(Column::Status.eq("suggested"))
+            .all(&self.conn)
+            .await?;
+        // Confidence is decimal text: order by its value, not its spelling.
+        rows.sort_by(|a, b| {
+            let ca = parse_amount(&a.confidence).unwrap_or_default();
+            let cb = parse_amount(&b.confidence).unwrap_or_default();
+            cb.cmp(&ca).then(a.id.cmp(&b.id))
+        });
+        Ok(rows)
+    }
+}

@@ -1,0 +1,20 @@
+//! Schema migrations, applied on start-up (idempotent: applied ones are recorded and skipped).
+
+use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_connections_accounts_transactions;
+mod m20261125_000002_states_balances_invoices_matches_sync;
+
+/// Every migration, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_connections_accounts_transactions::Migration),
+            Box::new(m20261125_000002_states_balances_invoices_matches_sync::Migration),
+        ]
+    }
+}

@@ -1,0 +1,90 @@
+//! One test suite, every backend: SQLite (a real file) always, PostgreSQL when `DATABASE_URL`
+//! points at one — each test in a fresh database of its own, dropped afterwards.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use sea_orm::{ConnectionTrait as _, Database as Sea};
+use storage::{Database, DbOptions};
+
+pub struct TestDb {
+    pub db: Database,
+    pub name: &'static str,
+    pub sqlite_file: Option<std::path::PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn cleanup(self) {
+        if let Some((admin_url, name)) = self.pg {
+            drop(self.db);
+            let admin = Sea::connect(admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+    }
+}
+
+pub async fn backends() -> Vec<TestDb> {
+    let mut out = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("test.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    out.push(TestDb {
+        db: Database::connect(&url, &DbOptions::default())
+            .await
+            .unwrap(),
+        name: "sqlite",
+        sqlite_file: Some(file),
+        _dir: Some(dir),
+        pg: None,
+    });
+    if let Ok(admin_url) = std::env::var("DATABASE_URL")
+        && admin_url.starts_with("postgres")
+    {
+        let name = format!("storage_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Sea::connect(admin_url.clone()).await.unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap();
+        let url = format!("{base}/{name}");
+        out.push(TestDb {
+            db: Database::connect(
+                &url,
+                &DbOptions {
+                    max_connections: 10,
+                },
+            )
+            .await
+            .unwrap(),
+            name: "postgres",
+            sqlite_file: None,
+            _dir: None,
+            pg: Some((admin_url, name)),
+        });
+    }
+    out
+}
+
+/// A fresh active connection (accounts need one).
+pub async fn connection(db: &Database) -> String {
+    db.create_connection(
+        &storage::NewConnection {
+            environment: "local".into(),
+            client_id: "5ca1ab1e-c0ca-c01a-cafe-154deadbea75".into(),
+            scopes: "payment-accounts:balances:view payment-accounts:transactions:view".into(),
+            granted_at: time::OffsetDateTime::now_utc(),
+            valid_until: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
+        },
+        &format!("token-{}", uuid::Uuid::new_v4()),
+    )
+    .await
+    .unwrap()
+    .id
+}

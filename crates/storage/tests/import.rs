@@ -1,0 +1,240 @@
+//! Reliability scenarios 1–4 and 14 (`reliability-scenarios.md` (b)) on every backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use storage::{BookingStatus, Database, NewAccount, NewTransaction, parse_amount};
+use time::macros::date;
+
+async fn account(db: &Database) -> i64 {
+    let connection_id = common::connection(db).await;
+    let (a, created) = db
+        .upsert_account(&NewAccount {
+            connection_id,
+            resource_id: "a217d676-7559-4f2a-83dc-5da0c2279223".into(),
+            iban: Some("NL69INGB0123456789".into()),
+            name: "Muster B.V.".into(),
+            bank_name: "ING".into(),
+            currency: "EUR".into(),
+            product: None,
+        })
+        .await
+        .unwrap();
+    assert!(created);
+    a.id
+}
+
+fn tx(id: Option<&str>, amount: &str, day: time::Date, name: &str, text: &str) -> NewTransaction {
+    NewTransaction {
+        bank_transaction_id: id.map(Into::into),
+        entry_reference: None,
+        end_to_end_id: None,
+        booking_date: Some(day),
+        value_date: Some(day),
+        amount: Decimal::from_str(amount).unwrap(),
+        currency: "EUR".into(),
+        counterparty_name: Some(name.into()),
+        counterparty_iban: Some("DE89370400440532013000".into()),
+        remittance_unstructured: Some(text.into()),
+        remittance_structured: None,
+        bank_transaction_code: None,
+        status: BookingStatus::Booked,
+        raw_json: serde_json::json!({ "transactionId": id, "amount": amount }),
+    }
+}
+
+fn page() -> Vec<NewTransaction> {
+    (0..50)
+        .map(|i| {
+            tx(
+                Some(&format!("T{i:04}")),
+                &format!("{i}.{:02}", i % 100),
+                date!(2026 - 11 - 01),
+                "Meyer Elektro e.K.",
+                &format!("RE-2026-{i:04}"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_replayed_page_inserts_nothing() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let first = t.db.import_page(acc, &page()).await.unwrap();
+        assert_eq!((first.inserted, first.skipped), (50, 0), "{}", t.name);
+        let again = t.db.import_page(acc, &page()).await.unwrap();
+        assert_eq!(
+            (again.inserted, again.skipped, again.updated),
+            (0, 50, 0),
+            "{}",
+            t.name
+        );
+        assert_eq!(t.db.transactions(acc).await.unwrap().len(), 50);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn eight_concurrent_imports_of_one_page_leave_one_copy() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let runs = (0..8).map(|_| {
+            let db = t.db.clone();
+            tokio::spawn(async move { db.import_page(acc, &page()).await })
+        });
+        let results: Vec<_> = futures::future::join_all(runs)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().unwrap())
+            .collect();
+        assert_eq!(
+            results.iter().map(|c| c.inserted).sum::<u64>(),
+            50,
+            "{}: {results:?}",
+            t.name
+        );
+        assert_eq!(
+            t.db.transactions(acc).await.unwrap().len(),
+            50,
+            "{}",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_fails_half_way_leaves_nothing() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        // The account does not exist: the foreign key fails the insert after the reads.
+        let err = t.db.import_page(acc + 1000, &page()).await;
+        assert!(err.is_err(), "{}", t.name);
+        assert!(
+            t.db.transactions(acc + 1000).await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn two_identical_same_day_payments_are_both_kept_and_refetching_adds_none() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let fee = tx(
+            None,
+            "-12.00",
+            date!(2026 - 11 - 02),
+            "Sportverein e.V.",
+            "Mitgliedsbeitrag",
+        );
+        let p = vec![fee.clone(), fee.clone()];
+        assert_eq!(
+            t.db.import_page(acc, &p).await.unwrap().inserted,
+            2,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            t.db.import_page(acc, &p).await.unwrap().inserted,
+            0,
+            "{}",
+            t.name
+        );
+        assert_eq!(t.db.transactions(acc).await.unwrap().len(), 2);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn pending_then_booked_leaves_one_transaction() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut pending = tx(
+            None,
+            "-45.10",
+            date!(2026 - 11 - 20),
+            "KPN B.V.",
+            "Betaling toestel",
+        );
+        pending.status = BookingStatus::Pending;
+        pending.booking_date = None;
+        t.db.import_page(acc, &[pending]).await.unwrap();
+        let booked = tx(
+            Some("B-1"),
+            "-45.10",
+            date!(2026 - 11 - 21),
+            "KPN B.V.",
+            "Betaling toestel 2026",
+        );
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}", t.name);
+        assert_eq!(rows[0].status, "booked");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_changed_description_is_updated_in_place() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        t.db.import_page(acc, &page()).await.unwrap();
+        let mut p = page();
+        p[3].remittance_unstructured = Some("RE-2026-0003 corrected by the bank".into());
+        let c = t.db.import_page(acc, &p).await.unwrap();
+        assert_eq!((c.inserted, c.updated, c.skipped), (0, 1, 49), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert!(
+            rows.iter().any(|r| r.remittance_unstructured.as_deref()
+                == Some("RE-2026-0003 corrected by the bank"))
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn money_round_trips_exactly_with_its_sign() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let amounts = [
+            "-9999999999999.9999",
+            "123456789012345.6789",
+            "0.10",
+            "-5.50",
+            "0.00001",
+        ];
+        let p: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| tx(Some(&format!("M{i}")), a, date!(2026 - 03 - 29), "X", "y"))
+            .collect();
+        t.db.import_page(acc, &p).await.unwrap();
+        let rows = t.db.transactions(acc).await.unwrap();
+        for a in amounts {
+            let row = rows
+                .iter()
+                .find(|r| parse_amount(&r.amount).unwrap() == Decimal::from_str(a).unwrap());
+            assert!(
+                row.is_some(),
+                "{}: {a} lost; stored {:?}",
+                t.name,
+                rows.iter().map(|r| &r.amount).collect::<Vec<_>>()
+            );
+            assert_eq!(row.unwrap().amount, a, "{}", t.name);
+        }
+        // Plain dates, no time-zone shift (the DST change night in Europe).
+        assert!(
+            rows.iter()
+                .all(|r| r.booking_date == Some(date!(2026 - 03 - 29)))
+        );
+        t.cleanup().await;
+    }
+}

@@ -1,0 +1,302 @@
+//! Invoices and matches on every backend: exact amounts, no over-allocation, undo, review.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use storage::{
+    BookingStatus, Database, Error, InvoiceKind, MatchDecision, MatchMethod, NewAccount,
+    NewAllocation, NewInvoice, NewSuggestion, NewTransaction,
+};
+use time::macros::date;
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn invoice(number: &str, total: &str) -> NewInvoice {
+    NewInvoice {
+        number: number.into(),
+        kind: InvoiceKind::Invoice,
+        customer_name: "Meyer Elektro e.K.".into(),
+        customer_ibans: vec!["DE89370400440532013000".into()],
+        total: dec(total),
+        currency: "EUR".into(),
+        issue_date: date!(2026 - 11 - 01),
+        due_date: Some(date!(2026 - 11 - 15)),
+        creditor_reference: Some("RF18539007547034".into()),
+    }
+}
+
+/// Stores `amounts` as booked transactions and returns their ids.
+async fn payments(db: &Database, amounts: &[&str]) -> Vec<i64> {
+    let connection_id = common::connection(db).await;
+    let (acc, _) = db
+        .upsert_account(&NewAccount {
+            connection_id,
+            resource_id: "acc".into(),
+            iban: None,
+            name: "a".into(),
+            bank_name: "ING".into(),
+            currency: "EUR".into(),
+            product: None,
+        })
+        .await
+        .unwrap();
+    let page: Vec<NewTransaction> = amounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| NewTransaction {
+            bank_transaction_id: Some(format!("T{i}")),
+            entry_reference: None,
+            end_to_end_id: None,
+            booking_date: Some(date!(2026 - 11 - 10)),
+            value_date: Some(date!(2026 - 11 - 10)),
+            amount: dec(a),
+            currency: "EUR".into(),
+            counterparty_name: Some("Meyer".into()),
+            counterparty_iban: None,
+            remittance_unstructured: Some("RE-2026-0001".into()),
+            remittance_structured: None,
+            bank_transaction_code: None,
+            status: BookingStatus::Booked,
+            raw_json: serde_json::json!({}),
+        })
+        .collect();
+    db.import_page(acc.id, &page).await.unwrap();
+    db.transactions(acc.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect()
+}
+
+fn decision(tx: i64, allocations: &[(i64, &str)]) -> MatchDecision {
+    MatchDecision {
+        transaction_id: tx,
+        allocations: allocations
+            .iter()
+            .map(|(id, a)| NewAllocation {
+                invoice_id: *id,
+                amount: dec(a),
+            })
+            .collect(),
+        confidence: dec("0.98"),
+        method: MatchMethod::Auto,
+        reasons: serde_json::json!(["invoice number in text"]),
+        decided_by: "auto".into(),
+    }
+}
+
+async fn id_of(db: &Database, number: &str) -> i64 {
+    db.invoices(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.number == number)
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn invoices_round_trip_exactly_and_updates_keep_what_was_paid() {
+    for t in common::backends().await {
+        let db = &t.db;
+        let c = db
+            .upsert_invoices(&[
+                invoice("RE-1", "9999999999999.9999"),
+                invoice("RE-2", "0.10"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!((c.created, c.updated), (2, 0), "{}", t.name);
+        let all = db.invoices(None).await.unwrap();
+        assert_eq!(all[0].total, "9999999999999.9999");
+        assert_eq!(all[0].ibans().unwrap(), ["DE89370400440532013000"]);
+        assert_eq!(all[1].open_amount, "0.10");
+        let tx = payments(db, &["100.00"]).await;
+        let re1 = id_of(db, "RE-1").await;
+        db.apply_match(&decision(tx[0], &[(re1, "40.00")]))
+            .await
+            .unwrap();
+        let c = db
+            .upsert_invoices(&[invoice("RE-1", "150.00")])
+            .await
+            .unwrap();
+        assert_eq!((c.created, c.updated), (0, 1));
+        let re = db.invoice(re1).await.unwrap().unwrap();
+        assert_eq!(re.total, "150.00");
+        assert_eq!(re.open_amount_value().unwrap(), dec("110.00"));
+        assert_eq!(re.status, "partially_paid");
+        let err = db
+            .upsert_invoices(&[invoice("RE-1", "30.00")])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_invoices_are_refused_whole() {
+    for t in common::backends().await {
+        let db = &t.db;
+        let mut bad = invoice("RE-3", "10.00");
+        bad.total = dec("-10.00");
+        let err = db
+            .upsert_invoices(&[invoice("RE-OK", "1.00"), bad])
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("RE-3"), "{err}");
+        assert!(db.invoices(None).await.unwrap().is_empty(), "partial batch");
+        let mut bad = invoice("RE-4", "10.00");
+        bad.currency = "euro".into();
+        assert!(db.upsert_invoices(&[bad]).await.is_err());
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_match_reduces_open_amounts_and_can_be_undone() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("A", "60.00"), invoice("B", "40.00")])
+            .await
+            .unwrap();
+        let (a, b) = (id_of(db, "A").await, id_of(db, "B").await);
+        let tx = payments(db, &["100.00"]).await[0];
+        let stored = db
+            .apply_match(&decision(tx, &[(a, "60.00"), (b, "40.00")]))
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(db.invoice(a).await.unwrap().unwrap().status, "paid");
+        assert_eq!(db.invoice(b).await.unwrap().unwrap().open_amount, "0.00");
+        assert_eq!(
+            db.transaction(tx)
+                .await
+                .unwrap()
+                .unwrap()
+                .reconciliation_state,
+            "matched"
+        );
+        // Matching the same transaction again is refused.
+        assert!(matches!(
+            db.apply_match(&decision(tx, &[(a, "1.00")])).await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(db.open_invoices().await.unwrap().is_empty());
+        assert_eq!(db.undo_match(stored[0].id, "anna").await.unwrap(), 2);
+        let a_row = db.invoice(a).await.unwrap().unwrap();
+        assert_eq!(
+            (a_row.open_amount.as_str(), a_row.status.as_str()),
+            ("60.00", "open")
+        );
+        assert_eq!(
+            db.transaction(tx)
+                .await
+                .unwrap()
+                .unwrap()
+                .reconciliation_state,
+            "unmatched"
+        );
+        let history = db.matches_for_transaction(tx).await.unwrap();
+        assert!(
+            history
+                .iter()
+                .all(|m| m.status == "undone" && m.decided_by.as_deref() == Some("anna"))
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invoice_is_never_over_allocated_even_by_concurrent_decisions() {
+    for t in common::backends().await {
+        let db = t.db.clone();
+        db.upsert_invoices(&[invoice("X", "100.00")]).await.unwrap();
+        let x = id_of(&db, "X").await;
+        let txs = payments(&db, &["60.00", "60.00", "60.00", "60.00"]).await;
+        // Over the payment and over the invoice are refused up front.
+        assert!(
+            db.apply_match(&decision(txs[0], &[(x, "60.01")]))
+                .await
+                .is_err()
+        );
+        let tasks: Vec<_> = txs
+            .iter()
+            .map(|&tx| {
+                let db = db.clone();
+                tokio::spawn(async move { db.apply_match(&decision(tx, &[(x, "60.00")])).await })
+            })
+            .collect();
+        let mut ok = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(Error::Conflict(msg)) => assert!(msg.contains("open"), "{msg}"),
+                Err(other) => panic!("{}: {other}", t.name),
+            }
+        }
+        assert_eq!(ok, 1, "{}", t.name);
+        assert_eq!(db.invoice(x).await.unwrap().unwrap().open_amount, "40.00");
+        drop(db);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn suggestions_queue_best_first_then_confirm_or_reject() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("S1", "50.00"), invoice("S2", "50.00")])
+            .await
+            .unwrap();
+        let (s1, s2) = (id_of(db, "S1").await, id_of(db, "S2").await);
+        let txs = payments(db, &["50.00", "50.00"]).await;
+        let sug = |id: i64, c: &str| NewSuggestion {
+            invoice_id: id,
+            amount: dec("50.00"),
+            confidence: dec(c),
+            reasons: serde_json::json!(["same amount"]),
+        };
+        db.record_suggestions(txs[0], &[sug(s1, "0.6"), sug(s2, "0.55")])
+            .await
+            .unwrap();
+        db.record_suggestions(txs[1], &[sug(s2, "0.7")])
+            .await
+            .unwrap();
+        let queue = db.open_suggestions().await.unwrap();
+        let order: Vec<&str> = queue.iter().map(|m| m.confidence.as_str()).collect();
+        assert_eq!(order, ["0.7", "0.6", "0.55"], "{}", t.name);
+        db.confirm_suggestion(queue[0].id, "anna").await.unwrap();
+        assert_eq!(db.invoice(s2).await.unwrap().unwrap().status, "paid");
+        // S2 is paid: confirming the other suggestion for it now fails, nothing changes.
+        assert!(db.confirm_suggestion(queue[2].id, "anna").await.is_err());
+        db.reject_suggestion(queue[2].id, "anna").await.unwrap();
+        let left = db.open_suggestions().await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].invoice_id, s1);
+        assert!(db.reject_suggestion(queue[2].id, "bob").await.is_err());
+        assert_eq!(
+            db.transaction(txs[1])
+                .await
+                .unwrap()
+                .unwrap()
+                .reconciliation_state,
+            "matched"
+        );
+        assert_eq!(
+            db.transaction(txs[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .reconciliation_state,
+            "suggested"
+        );
+        t.cleanup().await;
+    }
+}
