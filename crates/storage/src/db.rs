@@ -38,7 +38,12 @@ impl Database {
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Self, Error> {
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.max_connections(options.max_connections.max(1))
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // Statements are prepared once per connection; PostgreSQL then switches to a generic
+            // plan made while a table was small (a sequential scan) and keeps it as the table
+            // grows, which made imports quadratic (200 pages took 4x as long as 100). Planning
+            // each execution with its real parameters and table size keeps the index scans.
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         let conn = SeaDatabase::connect(opts).await?;
         let sqlite = conn.get_database_backend() == DatabaseBackend::Sqlite;
         if sqlite {

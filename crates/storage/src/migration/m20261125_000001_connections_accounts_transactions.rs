@@ -202,6 +202,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Pending rows are looked up on every page that brings booked ones (supersede); without
+        // this index that lookup scans the account and imports grow quadratically.
+        m.create_index(
+            Index::create()
+                .name("ix_transactions_account_status")
+                .table(Transactions::Table)
+                .col(Transactions::AccountId)
+                .col(Transactions::Status)
+                .if_not_exists()
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ux_transactions_account_dedupe")
