@@ -20,6 +20,9 @@ pub enum ApiError {
     /// No or a wrong API token.
     #[error("missing or invalid API token: send `Authorization: Bearer <token>`")]
     Unauthorized,
+    /// The `access_token` in the body (our connection token) is unknown.
+    #[error("unknown access_token: it must be the access_token consent/callback returned")]
+    UnknownConnection,
     /// The named resource does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -66,6 +69,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::UnknownConnection => (StatusCode::UNAUTHORIZED, "invalid_access_token"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
@@ -104,6 +108,39 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+impl From<bank_sync::SyncError> for ApiError {
+    fn from(e: bank_sync::SyncError) -> Self {
+        use bank_sync::SyncError as S;
+        match e {
+            S::BadRequest(m) => ApiError::BadRequest(m),
+            S::State(r) => ApiError::BadRequest(format!(
+                "{r}: send the state that consent/initiate returned, once, within its lifetime, \
+                 with the same redirect_uri"
+            )),
+            S::UnknownConnection => ApiError::UnknownConnection,
+            S::NotFound(m) => ApiError::NotFound(m),
+            S::ConsentExpired(m) => ApiError::ConsentExpired(m),
+            e @ S::RateLimited { .. } => {
+                let retry_after = match &e {
+                    S::RateLimited { retry_after, .. } => retry_after.map(|d| d.as_secs()),
+                    _ => None,
+                };
+                ApiError::TooManyRequests {
+                    message: e.to_string(),
+                    retry_after,
+                }
+            }
+            e @ S::BudgetExhausted { .. } => ApiError::TooManyRequests {
+                message: e.to_string(),
+                retry_after: None,
+            },
+            S::Bank(m) => ApiError::BadGateway(format!("ING: {m}")),
+            S::Conflict(m) => ApiError::Conflict(m),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 

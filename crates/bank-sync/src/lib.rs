@@ -2,4 +2,22 @@
 //! reconciliation, and token refresh. One place, so the two binaries cannot drift apart.
 #![deny(missing_docs)]
 
+mod accounts;
+mod consent;
+mod error;
+mod ing_tokens;
+mod reconciliation;
+mod service;
 pub mod settings;
+mod setup;
+mod token;
+mod transactions;
+
+pub use accounts::SyncedAccount;
+pub use consent::{ConsentGrant, ConsentStart};
+pub use error::SyncError;
+pub use reconciliation::ReconcileSummary;
+pub use service::{BankSync, Policy};
+pub use setup::{LOCAL_DATA_KEY_FILE, SetupError};
+pub use token::random_token;
+pub use transactions::{SyncReport, TransactionSync, to_new_transaction};

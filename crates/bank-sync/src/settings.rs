@@ -50,6 +50,37 @@ pub struct Settings {
     /// `local` mode; in `local` mode kept in `data/local-data.key` (created on first start).
     #[arg(long, env = "PSD2_DATA_KEY", hide_env_values = true)]
     pub data_key: Option<String>,
+
+    /// Earlier data keys still able to decrypt (comma separated), for key rotation.
+    #[arg(
+        long,
+        env = "PSD2_RETIRED_DATA_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub retired_data_keys: Vec<String>,
+
+    /// In `local` mode: the port of the bundled sandbox's API (mTLS); the consent page listens
+    /// on the next port. The server starts it; the worker connects to it.
+    #[arg(long, env = "PSD2_SANDBOX_PORT", default_value_t = 8443)]
+    pub sandbox_port: u16,
+
+    /// Shapes of your invoice numbers (`#` digit, `@` letter), comma separated.
+    #[arg(
+        long,
+        env = "PSD2_INVOICE_PATTERNS",
+        value_delimiter = ',',
+        default_value = "RE-####-####,GS-####-####,INV-#######"
+    )]
+    pub invoice_patterns: Vec<String>,
+
+    /// Database pool size (PostgreSQL).
+    #[arg(long, env = "PSD2_DB_POOL", default_value_t = 10)]
+    pub db_pool: u32,
+
+    /// Unattended ING calls per account per 24 hours (PSD2 allows 4).
+    #[arg(long, env = "PSD2_DAILY_BUDGET", default_value_t = 4)]
+    pub daily_budget: u32,
 }
 
 impl Settings {

@@ -1,0 +1,171 @@
+//! Invoices: created or updated in batches (by number), listed.
+
+use axum::extract::{Query, State};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use storage::{InvoiceKind, NewInvoice};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::routes::dto::parse_date;
+use crate::state::AppState;
+
+/// One invoice to create or update.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceInput {
+    /// Unique number, e.g. `RE-2026-0042`.
+    pub number: String,
+    /// `invoice` (default) or `credit_note`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Customer name.
+    pub customer_name: String,
+    /// IBANs the customer pays from.
+    #[serde(default)]
+    pub customer_ibans: Vec<String>,
+    /// Gross total as a decimal string, e.g. `"1190.00"` (numbers are refused: no floats).
+    #[schema(value_type = String)]
+    pub total: String,
+    /// ISO 4217 (default EUR).
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub issue_date: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// ISO 11649 creditor reference (`RF…`).
+    #[serde(default)]
+    pub creditor_reference: Option<String>,
+}
+
+/// A batch.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceBatch {
+    /// The invoices (all stored or none).
+    pub invoices: Vec<InvoiceInput>,
+}
+
+/// What a batch did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceBatchResult {
+    /// New.
+    pub created: u64,
+    /// Updated by number.
+    pub updated: u64,
+}
+
+/// An invoice as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceDto {
+    /// Id.
+    pub id: i64,
+    /// Number.
+    pub number: String,
+    /// Kind.
+    pub kind: String,
+    /// Customer.
+    pub customer_name: String,
+    /// Total.
+    pub total: String,
+    /// Still open.
+    pub open_amount: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// Issue date.
+    pub issue_date: String,
+    /// Due date.
+    pub due_date: Option<String>,
+    /// `open`, `partially_paid`, `paid`, `cancelled`.
+    pub status: String,
+}
+
+fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
+    let total: Decimal = i.total.trim().parse().map_err(|_| {
+        ApiError::BadRequest(format!(
+            "invoice {}: total {:?} is not a decimal",
+            i.number, i.total
+        ))
+    })?;
+    Ok(NewInvoice {
+        kind: InvoiceKind::parse(i.kind.as_deref().unwrap_or("invoice"))
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?,
+        customer_name: i.customer_name,
+        customer_ibans: i.customer_ibans,
+        total,
+        currency: i.currency.unwrap_or_else(|| "EUR".into()),
+        issue_date: parse_date("issue_date", &i.issue_date)?,
+        due_date: i
+            .due_date
+            .as_deref()
+            .map(|d| parse_date("due_date", d))
+            .transpose()?,
+        creditor_reference: i.creditor_reference,
+        number: i.number,
+    })
+}
+
+/// Creates or updates invoices.
+#[utoipa::path(post, path = "/api/invoices", tag = "invoices", request_body = InvoiceBatch,
+    responses((status = 200, body = InvoiceBatchResult), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn upsert(
+    State(state): State<AppState>,
+    ApiJson(batch): ApiJson<InvoiceBatch>,
+) -> Result<ApiJson<InvoiceBatchResult>, ApiError> {
+    let new = batch
+        .invoices
+        .into_iter()
+        .map(to_new)
+        .collect::<Result<Vec<_>, _>>()?;
+    let c = state
+        .sync
+        .db()
+        .upsert_invoices(&new)
+        .await
+        .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
+    Ok(ApiJson(InvoiceBatchResult {
+        created: c.created,
+        updated: c.updated,
+    }))
+}
+
+/// Filter.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InvoiceQuery {
+    /// `open`, `partially_paid`, `paid`, `cancelled`.
+    pub status: Option<String>,
+}
+
+/// Lists invoices.
+#[utoipa::path(get, path = "/api/invoices", tag = "invoices", params(InvoiceQuery),
+    responses((status = 200, body = Vec<InvoiceDto>)), security(("api_token" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<InvoiceQuery>,
+) -> Result<ApiJson<Vec<InvoiceDto>>, ApiError> {
+    let rows = state
+        .sync
+        .db()
+        .invoices(q.status.as_deref())
+        .await
+        .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
+    Ok(ApiJson(
+        rows.into_iter()
+            .map(|i| InvoiceDto {
+                id: i.id,
+                number: i.number,
+                kind: i.kind,
+                customer_name: i.customer_name,
+                total: i.total,
+                open_amount: i.open_amount,
+                currency: i.currency,
+                issue_date: i.issue_date.to_string(),
+                due_date: i.due_date.map(|d| d.to_string()),
+                status: i.status,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,219 @@
+//! Reconciliation: run the matcher, review its suggestions, confirm, reject, undo, or match by
+//! hand. Every decision is stored with who made it.
+
+use axum::extract::{Path, State};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::routes::dto::MatchDto;
+use crate::state::AppState;
+
+fn storage_err(e: storage::Error) -> ApiError {
+    ApiError::from(bank_sync::SyncError::from(e))
+}
+
+/// Which account to reconcile (all when omitted).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// Only this account.
+    #[serde(default)]
+    pub account_id: Option<i64>,
+}
+
+/// What a run did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunResult {
+    /// Transactions matched automatically.
+    pub auto_matched: u64,
+    /// Transactions with suggestions for review.
+    pub suggested: u64,
+    /// Transactions without any candidate.
+    pub unmatched: u64,
+}
+
+/// Runs the matcher over unmatched booked transactions.
+#[utoipa::path(post, path = "/api/reconciliation/run", tag = "reconciliation", request_body = RunRequest,
+    responses((status = 200, body = RunResult)), security(("api_token" = [])))]
+pub async fn run(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RunRequest>,
+) -> Result<ApiJson<RunResult>, ApiError> {
+    let r = state.sync.reconcile(req.account_id, "auto").await?;
+    state.metrics.auto_reconciled.inc_by(r.auto_matched);
+    Ok(ApiJson(RunResult {
+        auto_matched: r.auto_matched,
+        suggested: r.suggested,
+        unmatched: r.unmatched,
+    }))
+}
+
+/// The review queue, best first.
+#[utoipa::path(get, path = "/api/reconciliation/suggestions", tag = "reconciliation",
+    responses((status = 200, body = Vec<MatchDto>)), security(("api_token" = [])))]
+pub async fn suggestions(
+    State(state): State<AppState>,
+) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
+    let rows = state
+        .sync
+        .db()
+        .open_suggestions()
+        .await
+        .map_err(storage_err)?;
+    Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
+}
+
+/// Who decides.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The person deciding (stored with the decision).
+    pub user: String,
+}
+
+fn who(d: &Decision) -> Result<&str, ApiError> {
+    let user = d.user.trim();
+    if user.is_empty() {
+        return Err(ApiError::BadRequest(
+            "user is empty: say who decides".into(),
+        ));
+    }
+    Ok(user)
+}
+
+/// Confirms a suggestion.
+#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/confirm", tag = "reconciliation",
+    params(("id" = i64, Path, description = "match id")), request_body = Decision,
+    responses((status = 200, body = Vec<MatchDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
+    let rows = state
+        .sync
+        .db()
+        .confirm_suggestion(id, who(&d)?)
+        .await
+        .map_err(storage_err)?;
+    Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
+}
+
+/// Rejects a suggestion.
+#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/reject", tag = "reconciliation",
+    params(("id" = i64, Path, description = "match id")), request_body = Decision,
+    responses((status = 200, body = Vec<MatchDto>), (status = 409, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn reject(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
+    let db = state.sync.db();
+    db.reject_suggestion(id, who(&d)?)
+        .await
+        .map_err(storage_err)?;
+    let m = db
+        .open_suggestions()
+        .await
+        .map_err(storage_err)?
+        .into_iter()
+        .map(MatchDto::from)
+        .collect();
+    Ok(ApiJson(m))
+}
+
+/// Undoes a confirmed match (all allocations of its transaction).
+#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/undo", tag = "reconciliation",
+    params(("id" = i64, Path, description = "match id")), request_body = Decision,
+    responses((status = 200, body = UndoResult), (status = 409, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn undo(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<ApiJson<UndoResult>, ApiError> {
+    let undone = state
+        .sync
+        .db()
+        .undo_match(id, who(&d)?)
+        .await
+        .map_err(storage_err)?;
+    Ok(ApiJson(UndoResult { undone }))
+}
+
+/// What an undo did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UndoResult {
+    /// Allocations undone.
+    pub undone: u64,
+}
+
+/// A manual match.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualMatch {
+    /// The person deciding.
+    pub user: String,
+    /// Invoices and amounts (decimal strings).
+    pub allocations: Vec<ManualAllocation>,
+}
+
+/// One invoice of a manual match.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualAllocation {
+    /// Invoice id.
+    pub invoice_id: i64,
+    /// Amount, e.g. `"119.00"`.
+    pub amount: String,
+}
+
+/// Matches a transaction to invoices by hand.
+#[utoipa::path(post, path = "/api/transactions/{id}/match", tag = "reconciliation",
+    params(("id" = i64, Path, description = "transaction id")), request_body = ManualMatch,
+    responses((status = 200, body = Vec<MatchDto>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn manual_match(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(m): ApiJson<ManualMatch>,
+) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
+    let user = who(&Decision {
+        user: m.user.clone(),
+    })?
+    .to_owned();
+    let allocations = m
+        .allocations
+        .iter()
+        .map(|a| {
+            a.amount
+                .trim()
+                .parse::<Decimal>()
+                .map(|amount| storage::NewAllocation {
+                    invoice_id: a.invoice_id,
+                    amount,
+                })
+                .map_err(|_| {
+                    ApiError::BadRequest(format!("amount {:?} is not a decimal", a.amount))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let rows = state
+        .sync
+        .db()
+        .apply_match(&storage::MatchDecision {
+            transaction_id: id,
+            allocations,
+            confidence: Decimal::ONE,
+            method: storage::MatchMethod::Manual,
+            reasons: serde_json::json!([{ "reason": "matched by hand", "by": user }]),
+            decided_by: user,
+        })
+        .await
+        .map_err(storage_err)?;
+    Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
+}

@@ -1,0 +1,85 @@
+//! Listing stored transactions with filters and paging.
+
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use storage::TransactionFilter;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::routes::dto::{TransactionDto, parse_date};
+use crate::state::AppState;
+
+/// Filters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Only this account.
+    pub account_id: Option<i64>,
+    /// Booked on or after (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Booked on or before.
+    pub to: Option<String>,
+    /// `booked` or `pending`.
+    pub status: Option<String>,
+    /// `unmatched`, `suggested`, `matched`.
+    pub reconciliation: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u64>,
+    /// Rows to skip.
+    pub offset: Option<u64>,
+}
+
+/// A page of transactions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransactionPage {
+    /// How many match the filters.
+    pub total: u64,
+    /// This page, newest first.
+    pub items: Vec<TransactionDto>,
+}
+
+/// Lists transactions.
+#[utoipa::path(get, path = "/api/transactions", tag = "read", params(ListQuery),
+    responses((status = 200, body = TransactionPage), (status = 400, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<ApiJson<TransactionPage>, ApiError> {
+    if let Some(s) = &q.status
+        && !["booked", "pending"].contains(&s.as_str())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "status {s:?}: use booked or pending"
+        )));
+    }
+    if let Some(s) = &q.reconciliation
+        && !["unmatched", "suggested", "matched"].contains(&s.as_str())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "reconciliation {s:?}: use unmatched, suggested or matched"
+        )));
+    }
+    let filter = TransactionFilter {
+        account_id: q.account_id,
+        from: q
+            .from
+            .as_deref()
+            .map(|d| parse_date("from", d))
+            .transpose()?,
+        to: q.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
+        status: q.status,
+        reconciliation_state: q.reconciliation,
+        limit: q.limit.unwrap_or(50),
+        offset: q.offset.unwrap_or(0),
+    };
+    let (rows, total) = state
+        .sync
+        .db()
+        .list_transactions(&filter)
+        .await
+        .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
+    Ok(ApiJson(TransactionPage {
+        total,
+        items: rows.into_iter().map(TransactionDto::from).collect(),
+    }))
+}

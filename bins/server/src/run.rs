@@ -1,0 +1,112 @@
+//! Assembling and starting the whole server from its configuration — what `main` does, and what
+//! the end-to-end tests do on ephemeral ports.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bank_sync::BankSync;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{Frame, router};
+use crate::auth::ApiTokenDigest;
+use crate::config::{Config, Environment};
+use crate::health::ReadinessCheck;
+use crate::metrics::Metrics;
+use crate::routes;
+use crate::state::AppState;
+
+/// A started server.
+#[derive(Debug)]
+pub struct Started {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The API token (generated in local mode when none was configured).
+    pub api_token: String,
+    /// The in-process sandbox of local mode.
+    pub sandbox: Option<ing_sandbox::SandboxHandle>,
+    /// The use cases (tests read the database through it).
+    pub sync: BankSync,
+    /// Cancel to shut down.
+    pub shutdown: CancellationToken,
+    /// The serving task.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Started {
+    /// Stops accepting, lets requests in flight finish, stops the sandbox.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.task.await??;
+        if let Some(s) = self.sandbox {
+            s.shutdown().await;
+        }
+        Ok(())
+    }
+}
+
+/// Builds everything and starts serving.
+pub async fn start(config: Config) -> anyhow::Result<Started> {
+    config.validate().map_err(anyhow::Error::msg)?;
+    let mut settings = config.bank.clone();
+    let sandbox = if settings.environment == Environment::Local && settings.api_base_url.is_none() {
+        let s = crate::local::start_sandbox(&settings).await?;
+        // The sandbox may have taken an ephemeral port.
+        settings.api_base_url = Some(s.api_url());
+        Some(s)
+    } else {
+        None
+    };
+    let sync = settings.build(config.redirect_uris.clone()).await?;
+    if let Some(s) = &sandbox {
+        crate::local::seed_demo_invoices(&sync, s).await?;
+    }
+    let api_token = match &config.api_token {
+        Some(t) => t.clone(),
+        None => bank_sync::random_token("psd2a_")?,
+    };
+    let metrics = Arc::new(Metrics::new());
+    let db = sync.db().clone();
+    let expires = sync.client().config().credentials().expires_at();
+    let readiness = vec![
+        ReadinessCheck::new("database", move || {
+            let db = db.clone();
+            Box::pin(async move { db.ping().await.map_err(|e| e.to_string()) })
+        }),
+        ReadinessCheck::new("certificates", move || {
+            Box::pin(async move {
+                if expires <= time::OffsetDateTime::now_utc() {
+                    Err(format!("the client certificates expired on {expires}"))
+                } else {
+                    Ok(())
+                }
+            })
+        }),
+    ];
+    let frame = Frame {
+        api_token: ApiTokenDigest::of(&api_token),
+        readiness,
+        metrics: metrics.clone(),
+        body_limit: config.body_limit,
+        request_timeout: config.request_timeout(),
+    };
+    let app = router(
+        frame,
+        routes::api(AppState {
+            sync: sync.clone(),
+            metrics,
+        }),
+    );
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(crate::serve::serve(listener, app, shutdown.clone()));
+    Ok(Started {
+        addr,
+        api_token,
+        sandbox,
+        sync,
+        shutdown,
+        task,
+    })
+}

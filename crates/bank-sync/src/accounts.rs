@@ -1,0 +1,113 @@
+//! Account sync: the accounts a consent covers, stored per connection, with their balances.
+
+use std::net::IpAddr;
+
+use ing_psd2::RequestOptions;
+use storage::{NewAccount, NewBalance};
+use time::OffsetDateTime;
+
+use crate::error::SyncError;
+use crate::service::BankSync;
+
+/// One account after a sync.
+#[derive(Debug, Clone)]
+pub struct SyncedAccount {
+    /// As stored.
+    pub account: storage::entity::account::Model,
+    /// Whether this sync created it.
+    pub created: bool,
+}
+
+impl BankSync {
+    /// Fetches the connection's accounts from ING and stores the missing ones (when
+    /// `create_missing`), then their balances when the consent covers them. `psu_ip` is the
+    /// user's address for a user-started sync, `None` for the worker.
+    pub async fn sync_accounts(
+        &self,
+        connection: &storage::entity::connection::Model,
+        create_missing: bool,
+        psu_ip: Option<IpAddr>,
+    ) -> Result<Vec<SyncedAccount>, SyncError> {
+        let options = RequestOptions {
+            psu_ip_address: psu_ip,
+        };
+        let remote = self
+            .with_access(&connection.id, |token| async move {
+                self.client.accounts(&token, options).await
+            })
+            .await?;
+        let known = self.db.accounts_of(&connection.id).await?;
+        let mut out = Vec::with_capacity(remote.len());
+        for a in remote {
+            // A malformed IBAN from the bank is kept as sent but reported.
+            if let Err(e) = a.checked_iban() {
+                tracing::warn!(account = %a.resource_id, error = %e, "account with an invalid IBAN");
+            }
+            if let Some(existing) = known.iter().find(|k| k.resource_id == a.resource_id) {
+                out.push(SyncedAccount {
+                    account: existing.clone(),
+                    created: false,
+                });
+                continue;
+            }
+            if !create_missing {
+                continue;
+            }
+            let (account, created) = self
+                .db
+                .upsert_account(&NewAccount {
+                    connection_id: connection.id.clone(),
+                    resource_id: a.resource_id.clone(),
+                    iban: a.iban.clone(),
+                    name: a.name.clone(),
+                    bank_name: "ING".into(),
+                    currency: a.currency.clone(),
+                    product: a.product.clone(),
+                })
+                .await?;
+            out.push(SyncedAccount { account, created });
+        }
+        if connection.scopes.contains(ing_psd2::SCOPE_BALANCES) {
+            for s in &out {
+                self.sync_balances(connection, &s.account, psu_ip).await?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fetches and stores one account's balances.
+    pub async fn sync_balances(
+        &self,
+        connection: &storage::entity::connection::Model,
+        account: &storage::entity::account::Model,
+        psu_ip: Option<IpAddr>,
+    ) -> Result<usize, SyncError> {
+        let options = RequestOptions {
+            psu_ip_address: psu_ip,
+        };
+        let resource = account.resource_id.clone();
+        let report = self
+            .with_access(&connection.id, |token| {
+                let resource = resource.clone();
+                async move { self.client.balances(&token, &resource, options).await }
+            })
+            .await?;
+        self.db
+            .record_ing_call(account.id, psu_ip.is_some(), OffsetDateTime::now_utc())
+            .await?;
+        let balances: Vec<NewBalance> = report
+            .balances
+            .iter()
+            .map(|b| NewBalance {
+                balance_type: b.balance_type.as_str().to_owned(),
+                amount: b.balance_amount.amount,
+                currency: b.balance_amount.currency.clone(),
+                reference_date: b.reference_date,
+            })
+            .collect();
+        self.db
+            .record_balances(account.id, &balances, OffsetDateTime::now_utc())
+            .await?;
+        Ok(balances.len())
+    }
+}

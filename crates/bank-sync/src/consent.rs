@@ -1,0 +1,208 @@
+//! The consent flow: an authorization URL with a single-use `state`, then the callback that
+//! checks the state, exchanges the code and creates the connection.
+//!
+//! ING's tokens stay here: the caller gets an opaque connection token of ours, valid for the
+//! consent's life, whose hash finds the connection and whose value is never stored.
+
+use ing_psd2::{AuthorizationCode, AuthorizationRequest};
+use storage::NewConnection;
+use time::OffsetDateTime;
+
+use crate::error::SyncError;
+use crate::ing_tokens::{ACCESS, REFRESH};
+use crate::service::BankSync;
+use crate::token::random_token;
+
+/// The start of a consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentStart {
+    /// Where to send the person.
+    pub authorization_url: String,
+    /// The state that must come back with the code.
+    pub state: String,
+}
+
+/// A finished consent.
+#[derive(Debug, Clone)]
+pub struct ConsentGrant {
+    /// Our connection token (show once; only its hash is kept).
+    pub connection_token: String,
+    /// Seconds until the consent ends.
+    pub expires_in: i64,
+    /// Granted scopes.
+    pub scope: String,
+    /// The stored connection.
+    pub connection: storage::entity::connection::Model,
+}
+
+const ALLOWED_SCOPES: [&str; 2] = [ing_psd2::SCOPE_BALANCES, ing_psd2::SCOPE_TRANSACTIONS];
+
+impl BankSync {
+    /// Checks the client id a request names against the one we act for.
+    pub async fn check_client_id(&self, client_id: &str) -> Result<(), SyncError> {
+        let ours = self.client.client_id().await?;
+        if client_id != ours {
+            return Err(SyncError::BadRequest(format!(
+                "client_id {client_id:?} is not the ING client id this server is configured for"
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_redirect(&self, redirect_uri: &str) -> Result<(), SyncError> {
+        if !self.policy.redirect_uris.iter().any(|u| u == redirect_uri) {
+            return Err(SyncError::BadRequest(format!(
+                "redirect_uri {redirect_uri:?} is not on the allow-list (PSD2_REDIRECT_URIS); \
+                 it must match one entry exactly"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Starts a consent for `scope` (space separated; empty means balances and transactions).
+    pub async fn initiate_consent(
+        &self,
+        client_id: &str,
+        redirect_uri: &str,
+        scope: &str,
+    ) -> Result<ConsentStart, SyncError> {
+        self.check_client_id(client_id).await?;
+        self.check_redirect(redirect_uri)?;
+        let mut scopes: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
+        if scopes.is_empty() {
+            scopes = ALLOWED_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+        }
+        if let Some(bad) = scopes
+            .iter()
+            .find(|s| !ALLOWED_SCOPES.contains(&s.as_str()))
+        {
+            return Err(SyncError::BadRequest(format!(
+                "scope {bad:?} is not an account-information scope; use {}",
+                ALLOWED_SCOPES.join(" ")
+            )));
+        }
+        let state = random_token("st_")?;
+        let url = self
+            .client
+            .authorization_url(&AuthorizationRequest {
+                scopes: scopes.clone(),
+                redirect_uri: redirect_uri.to_owned(),
+                state: state.clone(),
+                country_code: self.policy.country_code.clone(),
+            })
+            .await?;
+        self.db
+            .issue_oauth_state(
+                &state,
+                client_id,
+                redirect_uri,
+                &scopes.join(" "),
+                self.policy.state_ttl,
+            )
+            .await?;
+        Ok(ConsentStart {
+            authorization_url: url.to_string(),
+            state,
+        })
+    }
+
+    /// Completes a consent: the state is spent first (so a refused state exchanges nothing),
+    /// then the code is exchanged and the connection stored with ING's tokens sealed.
+    pub async fn complete_consent(
+        &self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        state: &str,
+    ) -> Result<ConsentGrant, SyncError> {
+        if state.trim().is_empty() {
+            return Err(SyncError::BadRequest(
+                "state is missing: send the state that consent/initiate returned".into(),
+            ));
+        }
+        self.check_redirect(redirect_uri)?;
+        let issued = self.db.consume_oauth_state(state, redirect_uri).await??;
+        if issued.client_id != client_id {
+            return Err(SyncError::BadRequest(
+                "client_id differs from the one the consent was started for".into(),
+            ));
+        }
+        if code.trim().is_empty() {
+            return Err(SyncError::BadRequest("authorization_code is empty".into()));
+        }
+        let tokens = self
+            .client
+            .exchange_code(&AuthorizationCode::new(code), Some(redirect_uri))
+            .await?;
+        let now = OffsetDateTime::now_utc();
+        // The consent lasts 90 days (180 in production after the 2023 RTS amendment) from the
+        // strong authentication; ING's refresh token is shorter-lived (30 days in its sandbox)
+        // but is renewed with every refresh, so it does not bound the connection.
+        let valid_until = now + time::Duration::days(self.policy.default_consent_days);
+        let connection_token = random_token("psd2c_")?;
+        let connection = self
+            .db
+            .create_connection(
+                &NewConnection {
+                    environment: self.policy.environment.clone(),
+                    client_id: client_id.to_owned(),
+                    scopes: tokens.scope.clone(),
+                    granted_at: now,
+                    valid_until: Some(valid_until),
+                },
+                &connection_token,
+            )
+            .await?;
+        self.db
+            .put_secret(
+                &self.keys,
+                &connection.id,
+                ACCESS,
+                tokens.access_token.secret(),
+                Some(tokens.expires_at),
+            )
+            .await?;
+        if let Some(refresh) = &tokens.refresh_token {
+            self.db
+                .put_secret(
+                    &self.keys,
+                    &connection.id,
+                    REFRESH,
+                    refresh.secret(),
+                    tokens.refresh_expires_at.or(Some(valid_until)),
+                )
+                .await?;
+        }
+        tracing::info!(connection = %connection.id, "consent completed");
+        Ok(ConsentGrant {
+            connection_token,
+            expires_in: (valid_until - now).whole_seconds(),
+            scope: tokens.scope,
+            connection,
+        })
+    }
+
+    /// The connection a bearer connection token names, if it may still be used.
+    pub async fn connection_for_token(
+        &self,
+        token: &str,
+    ) -> Result<storage::entity::connection::Model, SyncError> {
+        let conn = self
+            .db
+            .connection_by_token(token)
+            .await?
+            .ok_or(SyncError::UnknownConnection)?;
+        let status = storage::ConnectionStatus::parse(&conn.status)?;
+        if !status.may_sync() {
+            return Err(SyncError::ConsentExpired(format!(
+                "the connection is {}{}; reconnect the bank",
+                conn.status,
+                conn.status_reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )));
+        }
+        Ok(conn)
+    }
+}

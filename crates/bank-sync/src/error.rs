@@ -1,0 +1,85 @@
+//! What a use case can end in, in terms a caller can act on (and an HTTP layer can map to a
+//! status once). No variant carries a token, code or key.
+
+use std::time::Duration;
+
+use storage::StateRejection;
+
+/// A use case's error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// The request is wrong; the message says what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The consent callback's `state` was refused; no code was exchanged.
+    #[error("state refused: {0}")]
+    State(#[from] StateRejection),
+    /// The connection token is unknown.
+    #[error("unknown connection token: start a new consent")]
+    UnknownConnection,
+    /// The named thing does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The consent behind the connection expired or was revoked: reconnect.
+    #[error("{0}")]
+    ConsentExpired(String),
+    /// ING's limit is reached (429 or "access exceeded"); nothing was lost.
+    #[error("ING's request limit is reached ({message}); try again later")]
+    RateLimited {
+        /// ING's words.
+        message: String,
+        /// When to try again, when known.
+        retry_after: Option<Duration>,
+    },
+    /// The daily budget of unattended calls for the account is used up.
+    #[error("the daily budget of {budget} unattended ING calls for this account is used up")]
+    BudgetExhausted {
+        /// The budget.
+        budget: u32,
+    },
+    /// ING refused or failed the call.
+    #[error("ING: {0}")]
+    Bank(String),
+    /// The request conflicts with the stored state.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error("storage: {0}")]
+    Storage(storage::Error),
+}
+
+impl From<storage::Error> for SyncError {
+    fn from(e: storage::Error) -> Self {
+        match e {
+            storage::Error::NotFound(what) => SyncError::NotFound(what),
+            storage::Error::Conflict(what) => SyncError::Conflict(what),
+            storage::Error::Invalid(what) => SyncError::BadRequest(what),
+            other => SyncError::Storage(other),
+        }
+    }
+}
+
+impl From<ing_psd2::Error> for SyncError {
+    fn from(e: ing_psd2::Error) -> Self {
+        use ing_psd2::Error as E;
+        match e {
+            E::RateLimited {
+                retry_after,
+                message,
+            } => SyncError::RateLimited {
+                message,
+                retry_after,
+            },
+            E::ConsentExpired(m) => SyncError::ConsentExpired(format!(
+                "the consent expired or was revoked ({m}); reconnect the bank"
+            )),
+            E::InvalidGrant(m) => SyncError::BadRequest(format!(
+                "ING refused the authorization code ({m}): it is single-use and short-lived, \
+                 start the consent again"
+            )),
+            E::NotFound(m) => SyncError::NotFound(format!("ING does not know it: {m}")),
+            other => SyncError::Bank(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Auto-reconciliation: the `reconcile` crate decides, `storage` applies — automatic matches
+//! booked, uncertain ones queued for review with their reasons.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::FromPrimitive as _;
+use storage::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion};
+
+use crate::error::SyncError;
+use crate::service::BankSync;
+
+/// What a reconciliation run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileSummary {
+    /// Transactions matched automatically.
+    pub auto_matched: u64,
+    /// Transactions given suggestions.
+    pub suggested: u64,
+    /// Transactions without a candidate.
+    pub unmatched: u64,
+    /// Automatic matches the database refused (the invoice changed meanwhile); queued instead.
+    pub conflicts: u64,
+}
+
+fn confidence(c: f64) -> Decimal {
+    Decimal::from_f64(c)
+        .unwrap_or_default()
+        .round_dp(4)
+        .clamp(Decimal::ZERO, Decimal::ONE)
+}
+
+fn to_input(
+    t: &storage::entity::transaction::Model,
+) -> Result<Option<reconcile::Transaction>, SyncError> {
+    let Some(booking_date) = t.booking_date.or(t.value_date) else {
+        return Ok(None);
+    };
+    Ok(Some(reconcile::Transaction {
+        id: t.id.to_string(),
+        amount: storage::parse_amount(&t.amount)?,
+        currency: t.currency.clone(),
+        booking_date,
+        value_date: t.value_date,
+        counterparty_name: t.counterparty_name.clone(),
+        counterparty_iban: t.counterparty_iban.clone(),
+        remittance_unstructured: t.remittance_unstructured.clone(),
+        remittance_structured: t.remittance_structured.clone(),
+        end_to_end_id: t.end_to_end_id.clone(),
+    }))
+}
+
+fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoice, SyncError> {
+    Ok(reconcile::Invoice {
+        id: i.id.to_string(),
+        number: i.number.clone(),
+        kind: if i.kind == "credit_note" {
+            reconcile::InvoiceKind::CreditNote
+        } else {
+            reconcile::InvoiceKind::Invoice
+        },
+        // Invoices are grouped by customer for the several-invoices search; our invoices know
+        // the customer by name.
+        customer_id: i.customer_name.trim().to_lowercase(),
+        customer_name: i.customer_name.clone(),
+        customer_ibans: i.ibans()?,
+        open_amount: i.open_amount_value()?,
+        currency: i.currency.clone(),
+        issue_date: i.issue_date,
+        due_date: i.due_date.unwrap_or(i.issue_date),
+        creditor_reference: i.creditor_reference.clone(),
+        end_to_end_id: None,
+    })
+}
+
+fn id(text: &str) -> Result<i64, SyncError> {
+    text.parse()
+        .map_err(|_| SyncError::Storage(storage::Error::Corrupt(format!("matcher id {text:?}"))))
+}
+
+impl BankSync {
+    /// Matches the unmatched booked transactions (of one account, or all) against the open
+    /// invoices and stores the decisions, `who` recorded on automatic ones.
+    pub async fn reconcile(
+        &self,
+        account_id: Option<i64>,
+        who: &str,
+    ) -> Result<ReconcileSummary, SyncError> {
+        let rows = self.db.unmatched_transactions(account_id).await?;
+        let states: HashMap<i64, String> = rows
+            .iter()
+            .map(|t| (t.id, t.reconciliation_state.clone()))
+            .collect();
+        let txs = rows
+            .iter()
+            .map(to_input)
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<_>, _>>()?;
+        let invoices = self
+            .db
+            .open_invoices()
+            .await?
+            .iter()
+            .map(invoice_input)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut summary = ReconcileSummary::default();
+        if txs.is_empty() {
+            return Ok(summary);
+        }
+        // Matching is CPU work; keep it off the async threads.
+        let matcher = self.matcher.clone();
+        let outcomes = tokio::task::spawn_blocking(move || matcher.reconcile(&txs, &invoices))
+            .await
+            .map_err(|e| SyncError::Bank(format!("matcher task failed: {e}")))?;
+        for o in outcomes {
+            let tx_id = id(&o.transaction_id)?;
+            match &o.decision {
+                reconcile::Decision::Auto {
+                    allocations,
+                    confidence: c,
+                    reasons,
+                    ..
+                } => {
+                    let decision = MatchDecision {
+                        transaction_id: tx_id,
+                        allocations: allocations
+                            .iter()
+                            .map(|a| {
+                                Ok(NewAllocation {
+                                    invoice_id: id(&a.invoice_id)?,
+                                    amount: a.amount,
+                                })
+                            })
+                            .collect::<Result<_, SyncError>>()?,
+                        confidence: confidence(*c),
+                        method: MatchMethod::Auto,
+                        reasons: serde_json::to_value(reasons).unwrap_or_default(),
+                        decided_by: who.to_owned(),
+                    };
+                    match self.db.apply_match(&decision).await {
+                        Ok(_) => summary.auto_matched += 1,
+                        Err(storage::Error::Conflict(why)) => {
+                            tracing::warn!(transaction = tx_id, %why, "automatic match refused; queued for review");
+                            summary.conflicts += 1;
+                            let queued: Vec<NewSuggestion> = decision
+                                .allocations
+                                .iter()
+                                .map(|a| NewSuggestion {
+                                    invoice_id: a.invoice_id,
+                                    amount: a.amount,
+                                    confidence: decision.confidence,
+                                    reasons: decision.reasons.clone(),
+                                })
+                                .collect();
+                            self.db.record_suggestions(tx_id, &queued).await?;
+                            summary.suggested += 1;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                reconcile::Decision::Suggest {
+                    candidates,
+                    held_back,
+                } => {
+                    let mut queued = Vec::new();
+                    for c in candidates {
+                        let reasons = serde_json::json!({
+                            "reasons": c.reasons,
+                            "held_back": held_back.to_string(),
+                            "allocations": c.allocations,
+                        });
+                        for a in &c.allocations {
+                            queued.push(NewSuggestion {
+                                invoice_id: id(&a.invoice_id)?,
+                                amount: a.amount,
+                                confidence: confidence(c.confidence),
+                                reasons: reasons.clone(),
+                            });
+                        }
+                    }
+                    self.db.record_suggestions(tx_id, &queued).await?;
+                    summary.suggested += 1;
+                }
+                reconcile::Decision::NoMatch { .. } => {
+                    if states.get(&tx_id).is_some_and(|s| s == "suggested") {
+                        self.db.record_suggestions(tx_id, &[]).await?;
+                    }
+                    summary.unmatched += 1;
+                }
+            }
+        }
+        Ok(summary)
+    }
+}

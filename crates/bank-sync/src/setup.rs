@@ -1,0 +1,207 @@
+//! Building the service from [`Settings`]: database (migrated), data key, ING client. Both
+//! binaries start here, so they read configuration the same way.
+
+use std::path::{Path, PathBuf};
+
+use ing_psd2::{Client, Config, Environment as IngEnvironment};
+use storage::{DataKey, Database, DbOptions, Keyring};
+
+use crate::service::{BankSync, Policy};
+use crate::settings::{Environment, Settings};
+
+/// Where `local` mode keeps its generated data key.
+pub const LOCAL_DATA_KEY_FILE: &str = "data/local-data.key";
+
+/// Why the service could not be built; each names what to fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// Settings are wrong.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Certificates or the ING client.
+    #[error(transparent)]
+    Client(#[from] ing_psd2::Error),
+    /// Database or data key.
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl Settings {
+    /// The environment's name as stored with connections.
+    pub fn environment_name(&self) -> &'static str {
+        match self.environment {
+            Environment::Local => "local",
+            Environment::Sandbox => "sandbox",
+            Environment::Production => "production",
+        }
+    }
+
+    /// The local sandbox's API URL (`local` mode without an override).
+    pub fn local_api_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.sandbox_port)
+    }
+
+    /// The ING client these settings describe.
+    pub fn ing_config(&self) -> Result<Config, SetupError> {
+        let mut b = Config::builder().certificate_dir(&self.cert_path);
+        let base = match (&self.api_base_url, self.environment) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Environment::Local) => Some(self.local_api_url()),
+            (None, _) => None,
+        };
+        b = match (base, self.environment) {
+            (Some(url), _) => b
+                .environment(IngEnvironment::Custom(url.parse().map_err(|e| {
+                    SetupError::Config(format!("PSD2_API_BASE_URL {url:?}: {e}"))
+                })?)),
+            (None, Environment::Production) => b.environment(IngEnvironment::Production),
+            (None, _) => b.environment(IngEnvironment::Sandbox),
+        };
+        let ca = match (&self.ca_cert, self.environment) {
+            (Some(ca), _) => Some(ca.clone()),
+            (None, Environment::Local) => Some(self.cert_path.join("ca.cer")),
+            (None, _) => None,
+        };
+        if let Some(ca) = ca {
+            b = b.extra_root_file(ca);
+        }
+        if let Some(id) = &self.client_id {
+            b = b.client_id(id.clone());
+        }
+        Ok(b.build()?)
+    }
+
+    /// The keyring: `PSD2_DATA_KEY` (plus retired keys), or in `local` mode a key kept in
+    /// [`LOCAL_DATA_KEY_FILE`] and created on first start.
+    pub fn keyring(&self) -> Result<Keyring, SetupError> {
+        let current = match (&self.data_key, self.environment) {
+            (Some(k), _) => DataKey::from_base64(k)?,
+            (None, Environment::Local) => {
+                DataKey::from_base64(&local_key(Path::new(LOCAL_DATA_KEY_FILE))?)?
+            }
+            (None, _) => {
+                return Err(SetupError::Config(
+                    "PSD2_DATA_KEY must be set outside local mode".into(),
+                ));
+            }
+        };
+        let mut ring = Keyring::new(current);
+        for old in self
+            .retired_data_keys
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+        {
+            ring = ring.with_retired(DataKey::from_base64(old)?);
+        }
+        Ok(ring)
+    }
+
+    /// Opens (and migrates) the database; a SQLite file's folder is created when missing.
+    pub async fn database(&self) -> Result<Database, SetupError> {
+        if let Some(path) = sqlite_path(&self.database_url)
+            && let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| SetupError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        Ok(Database::connect(
+            &self.database_url,
+            &DbOptions {
+                max_connections: self.db_pool,
+            },
+        )
+        .await?)
+    }
+
+    /// Everything: database, keys, client, matcher.
+    pub async fn build(&self, redirect_uris: Vec<String>) -> Result<BankSync, SetupError> {
+        let client = Client::new(self.ing_config()?)?;
+        let keys = self.keyring()?;
+        let db = self.database().await?;
+        let matcher = reconcile::Matcher::new(reconcile::Config {
+            invoice_patterns: self.invoice_patterns.clone(),
+            ..reconcile::Config::default()
+        })
+        .map_err(|e| SetupError::Config(format!("PSD2_INVOICE_PATTERNS: {e}")))?;
+        let policy = Policy {
+            environment: self.environment_name().to_owned(),
+            redirect_uris,
+            daily_budget: self.daily_budget,
+            default_consent_days: if self.environment == Environment::Production {
+                180
+            } else {
+                90
+            },
+            ..Policy::default()
+        };
+        Ok(BankSync::new(db, keys, client, policy, matcher))
+    }
+}
+
+/// The file of a `sqlite://` URL.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+fn local_key(path: &Path) -> Result<String, SetupError> {
+    let io = |source| SetupError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if path.exists() {
+        return Ok(std::fs::read_to_string(path).map_err(io)?.trim().to_owned());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let key = DataKey::generate_base64()?;
+    write_private(path, &key).map_err(io)?;
+    tracing::info!(file = %path.display(), "created the local data key");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_path("sqlite://data/psd2.db?mode=rwc").unwrap(),
+            std::path::Path::new("data/psd2.db")
+        );
+        assert!(sqlite_path("sqlite::memory:").is_none());
+        assert!(sqlite_path("postgres://x@y/z").is_none());
+    }
+}
