@@ -1,6 +1,207 @@
-//! The PSD2 back office worker.
+//! `psd2-worker`: keeps every connected account up to date, unattended, within PSD2's budget.
+//! All logic is `bank_sync::BankSync::run_pass`; this binary adds flags, logs, the progress bar,
+//! the schedule and shutdown.
+#![allow(
+    clippy::print_stdout,
+    reason = "`--once` prints its summary for the person who ran it"
+)]
 
-fn main() {
-    // Wired up by its own issue; this binary builds and starts so the README's commands work.
-    eprintln!("psd2-worker: not yet implemented");
+use std::io::IsTerminal as _;
+
+use bank_sync::settings::Settings;
+use bank_sync::{AccountResult, PassOptions, PassReport};
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+/// Command-line flags (each also an environment variable).
+#[derive(Debug, Parser)]
+#[command(
+    name = "psd2-worker",
+    version,
+    about = "Sync worker of the ING PSD2 back office"
+)]
+struct Flags {
+    /// Bank, certificates, database.
+    #[command(flatten)]
+    bank: Settings,
+
+    /// Run one pass, print a summary and exit (non-zero if an account failed).
+    #[arg(long)]
+    once: bool,
+
+    /// Minutes between passes. With PSD2's 4 unattended calls a day, 360 (every 6 hours) keeps
+    /// one call per account per pass in reserve for balances.
+    #[arg(long, env = "PSD2_WORKER_INTERVAL_MINUTES", default_value_t = 360)]
+    interval_minutes: u64,
+
+    /// This worker's name in account leases (default: host name and process id).
+    #[arg(long, env = "PSD2_WORKER_NAME")]
+    name: Option<String>,
+
+    /// Seconds an account lease lasts; a dead worker's accounts are taken over after it.
+    #[arg(long, env = "PSD2_LEASE_SECONDS", default_value_t = 600)]
+    lease_seconds: i64,
+
+    /// Days before the watermark fetched again.
+    #[arg(long, env = "PSD2_OVERLAP_DAYS", default_value_t = 3)]
+    overlap_days: i64,
+
+    /// Days of history for an account never synced.
+    #[arg(long, env = "PSD2_INITIAL_DAYS", default_value_t = 90)]
+    initial_days: i64,
+}
+
+fn worker_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "host".into());
+    format!("{host}-{}", std::process::id())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        anyhow::bail!("cannot read .env: {e}");
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let flags = Flags::parse();
+    flags.bank.validate().map_err(anyhow::Error::msg)?;
+    let sync = flags.bank.build(Vec::new()).await?;
+    let stop = CancellationToken::new();
+    {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            termination_signal().await;
+            tracing::info!("shutting down: finishing the page in flight");
+            stop.cancel();
+        });
+    }
+    let opts = PassOptions {
+        owner: flags.name.clone().unwrap_or_else(worker_name),
+        lease_ttl: time::Duration::seconds(flags.lease_seconds.max(30)),
+        overlap_days: flags.overlap_days.max(0),
+        initial_days: flags.initial_days.max(1),
+        stop: stop.clone(),
+        ..PassOptions::default()
+    };
+    tracing::info!(worker = %opts.owner, once = flags.once, "worker started");
+    loop {
+        let report = pass(&sync, &opts).await?;
+        log_report(&report);
+        if flags.once {
+            print_summary(&report);
+            let failed = report.count(|r| matches!(r, AccountResult::Failed(_)));
+            if failed > 0 {
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
+        tokio::select! {
+            () = stop.cancelled() => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(flags.interval_minutes.max(1) * 60)) => {}
+        }
+    }
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+async fn pass(sync: &bank_sync::BankSync, opts: &PassOptions) -> anyhow::Result<PassReport> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} accounts  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let report = sync
+        .run_pass(opts, |i, total, account| {
+            if let Some(bar) = &bar {
+                bar.set_length(total as u64);
+                bar.set_position(i as u64);
+                bar.set_message(account.iban.clone().unwrap_or_else(|| account.name.clone()));
+            }
+        })
+        .await?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+fn log_report(r: &PassReport) {
+    let synced = r.count(|x| matches!(x, AccountResult::Synced { .. }));
+    let imported: u64 = r
+        .accounts
+        .iter()
+        .map(|a| match a.result {
+            AccountResult::Synced { imported, .. } => imported,
+            _ => 0,
+        })
+        .sum();
+    tracing::info!(
+        accounts = r.accounts.len(),
+        synced,
+        imported,
+        rate_limited = r.count(|x| matches!(x, AccountResult::RateLimited)),
+        budget_exhausted = r.count(|x| matches!(x, AccountResult::BudgetExhausted)),
+        consent_expired = r.count(|x| matches!(x, AccountResult::ConsentExpired)),
+        failed = r.count(|x| matches!(x, AccountResult::Failed(_))),
+        expiring_connections = r.expiring.len(),
+        "pass finished"
+    );
+}
+
+fn print_summary(r: &PassReport) {
+    println!("{:<10} {:<24} result", "account", "iban");
+    for a in &r.accounts {
+        let result = match &a.result {
+            AccountResult::Synced {
+                imported,
+                fetched,
+                auto_reconciled,
+            } => format!("synced: {fetched} fetched, {imported} new, {auto_reconciled} matched"),
+            AccountResult::Leased => "skipped: another worker holds it".into(),
+            AccountResult::BackingOff => "skipped: backing off after a rate limit".into(),
+            AccountResult::BudgetExhausted => "skipped: daily budget used up".into(),
+            AccountResult::RateLimited => "rate limited by ING; will retry the same window".into(),
+            AccountResult::ConsentExpired => "consent expired: reconnect the bank".into(),
+            AccountResult::Stopped => "stopped by shutdown".into(),
+            AccountResult::Failed(e) => format!("FAILED: {e}"),
+        };
+        println!(
+            "{:<10} {:<24} {result}",
+            a.account_id,
+            a.iban.as_deref().unwrap_or("-")
+        );
+    }
+    if !r.expiring.is_empty() {
+        println!(
+            "{} connection(s) expire within 14 days: reconnect them",
+            r.expiring.len()
+        );
+    }
+}
+
+async fn termination_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

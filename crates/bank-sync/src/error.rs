@@ -44,6 +44,9 @@ pub enum SyncError {
     /// The request conflicts with the stored state.
     #[error("{0}")]
     Conflict(String),
+    /// Shutdown was asked for; the page in flight was finished, nothing more fetched.
+    #[error("stopped by shutdown before the sync was complete")]
+    Stopped,
     /// The database failed.
     #[error("storage: {0}")]
     Storage(storage::Error),

@@ -12,6 +12,7 @@ pub mod settings;
 mod setup;
 mod token;
 mod transactions;
+mod worker;
 
 pub use accounts::SyncedAccount;
 pub use consent::{ConsentGrant, ConsentStart};
@@ -21,3 +22,4 @@ pub use service::{BankSync, Policy};
 pub use setup::{LOCAL_DATA_KEY_FILE, SetupError};
 pub use token::random_token;
 pub use transactions::{SyncReport, TransactionSync, to_new_transaction};
+pub use worker::{AccountReport, AccountResult, PassOptions, PassReport};

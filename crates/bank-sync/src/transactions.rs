@@ -26,6 +26,8 @@ pub struct TransactionSync {
     pub trigger: SyncTrigger,
     /// The user's address (user-started syncs only).
     pub psu_ip: Option<IpAddr>,
+    /// Checked before each page: a shutdown lets the page in flight finish and stops there.
+    pub stop: Option<tokio_util::sync::CancellationToken>,
 }
 
 /// What a sync did.
@@ -148,12 +150,15 @@ impl BankSync {
             Err(SyncError::RateLimited { retry_after, .. }) => (
                 SyncOutcome::RateLimited,
                 result.as_ref().err().map(ToString::to_string),
-                retry_after.map(|d| {
+                // Without `Retry-After`, an hour: never a storm of retries.
+                Some(
                     OffsetDateTime::now_utc()
-                        + time::Duration::seconds(
-                            i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2),
-                        )
-                }),
+                        + retry_after.map_or(time::Duration::hours(1), |d| {
+                            time::Duration::seconds(
+                                i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2),
+                            )
+                        }),
+                ),
             ),
             Err(SyncError::ConsentExpired(_)) => (
                 SyncOutcome::ConsentExpired,
@@ -259,6 +264,9 @@ impl BankSync {
             .transaction_pages(token, &account.resource_id, &query, options);
         futures::pin_mut!(pages);
         loop {
+            if req.stop.as_ref().is_some_and(|s| s.is_cancelled()) {
+                return Err(SyncError::Stopped);
+            }
             if unattended {
                 self.check_budget(account.id).await?;
             }

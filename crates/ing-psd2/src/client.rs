@@ -151,7 +151,7 @@ impl Client {
                 Ok(a) => return Ok(a),
                 Err(e) => e,
             };
-            if !call.retry || !err.is_transient() {
+            if !call.retry || !err.is_transient() || spends_allowance(&err) {
                 return Err(err);
             }
             let retry_after = match &err {
@@ -318,6 +318,19 @@ pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
             summary: message,
             messages,
         },
+    }
+}
+
+/// A 429 is retried only when it is a short burst limit (`Retry-After` given). PSD2's daily
+/// allowance ("access exceeded") does not come back within a retry, and every retry would spend
+/// another of the account's four unattended calls: the caller backs off instead.
+fn spends_allowance(err: &Error) -> bool {
+    match err {
+        Error::RateLimited {
+            retry_after,
+            message,
+        } => retry_after.is_none() || message.to_ascii_lowercase().contains("exceeded"),
+        _ => false,
     }
 }
 

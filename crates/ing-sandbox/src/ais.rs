@@ -179,6 +179,12 @@ async fn answer(shared: &Shared, headers: &HeaderMap, value: serde_json::Value) 
             }
             r
         }
+        Some(Fault::AccessExceeded) => tpp_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ACCESS_EXCEEDED",
+            "The access on this account has been exceeded",
+            rid,
+        ),
         Some(Fault::ServerError) => tpp_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "ING_ERROR",

@@ -49,6 +49,8 @@ impl FaultConfig {
 pub enum Fault {
     /// 429 with `Retry-After`.
     RateLimited(u64),
+    /// 429 "access exceeded" without `Retry-After`: PSD2's daily allowance is used up.
+    AccessExceeded,
     /// 500.
     ServerError,
     /// 503.
@@ -61,12 +63,20 @@ pub enum Fault {
     Truncated,
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The seeded fault source of one sandbox.
 #[derive(Debug)]
 pub(crate) struct Faults {
     config: FaultConfig,
     rng: Mutex<ChaCha8Rng>,
     injected: AtomicU64,
+    /// Faults queued by tests for the next answers, before any drawn one.
+    forced: Mutex<std::collections::VecDeque<Fault>>,
+    /// Faults queued for the next refresh-token grants.
+    forced_refresh: Mutex<std::collections::VecDeque<Fault>>,
 }
 
 impl Faults {
@@ -76,11 +86,36 @@ impl Faults {
             config,
             rng,
             injected: AtomicU64::new(0),
+            forced: Mutex::default(),
+            forced_refresh: Mutex::default(),
         }
+    }
+
+    /// Queues faults for the next AIS answers.
+    pub(crate) fn force(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.forced).extend(faults);
+    }
+
+    /// Queues faults for the next refresh-token grants.
+    pub(crate) fn force_refresh(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.forced_refresh).extend(faults);
+    }
+
+    /// The next queued refresh fault, if any.
+    pub(crate) fn next_refresh_fault(&self) -> Option<Fault> {
+        let f = lock(&self.forced_refresh).pop_front();
+        if f.is_some() {
+            self.injected.fetch_add(1, Ordering::Relaxed);
+        }
+        f
     }
 
     /// Draws whether this answer gets a fault, and which.
     pub(crate) fn draw(&self) -> Option<Fault> {
+        if let Some(f) = lock(&self.forced).pop_front() {
+            self.injected.fetch_add(1, Ordering::Relaxed);
+            return Some(f);
+        }
         if !self.config.any() {
             return None;
         }

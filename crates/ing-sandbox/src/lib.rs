@@ -36,6 +36,6 @@ mod verify;
 pub use certs::{DevCertificates, SecretPem};
 pub use data::{DataConfig, GroundTruth};
 pub use error::Error;
-pub use faults::FaultConfig;
+pub use faults::{Fault, FaultConfig};
 pub use server::{Sandbox, SandboxHandle};
 pub use state::{SCOPE_BALANCES, SCOPE_TRANSACTIONS, SandboxConfig, Stats};

@@ -69,7 +69,14 @@ pub(crate) async fn token(
     };
     match grant {
         Some("authorization_code") => authorization_code(&shared, &client_id, &form),
-        Some("refresh_token") => refresh(&shared, &client_id, &form),
+        Some("refresh_token") => match shared.faults.next_refresh_fault() {
+            None => refresh(&shared, &client_id, &form),
+            Some(crate::faults::Fault::Slow(delay)) => {
+                tokio::time::sleep(delay).await;
+                refresh(&shared, &client_id, &form)
+            }
+            Some(_) => oauth_error(StatusCode::GATEWAY_TIMEOUT, "upstream timed out"),
+        },
         Some(other) => oauth_error(
             StatusCode::BAD_REQUEST,
             &format!("unsupported grant_type {other}"),

@@ -307,6 +307,16 @@ impl SandboxHandle {
         self.shared.clock_offset.fetch_add(secs, Ordering::Relaxed);
     }
 
+    /// Makes the next AIS answers these faults, in order (before any drawn by chance).
+    pub fn inject(&self, faults: impl IntoIterator<Item = crate::faults::Fault>) {
+        self.shared.faults.force(faults);
+    }
+
+    /// Makes the next refresh-token grants fail (a 504 for any fault but `Slow`, which delays).
+    pub fn inject_refresh(&self, faults: impl IntoIterator<Item = crate::faults::Fault>) {
+        self.shared.faults.force_refresh(faults);
+    }
+
     /// Revokes every consent given so far, as a person withdrawing consent in their bank would.
     pub fn revoke_all_consents(&self) {
         let mut tokens = self.shared.lock_tokens();

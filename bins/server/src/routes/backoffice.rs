@@ -326,6 +326,7 @@ pub async fn transactions_sync(
             auto_reconcile: req.auto_reconcile,
             trigger: SyncTrigger::User,
             psu_ip: Some(peer.ip()),
+            stop: None,
         })
         .await;
     state.metrics.sync_finished(

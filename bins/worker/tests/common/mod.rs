@@ -1,0 +1,106 @@
+//! A local ING (real HTTPS, real certificates), a database, and connections made through the
+//! real consent flow — what every worker test starts from.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use bank_sync::BankSync;
+use bank_sync::settings::{Environment, Settings};
+use ing_sandbox::{DataConfig, DevCertificates, Sandbox, SandboxConfig, SandboxHandle};
+
+pub const REDIRECT: &str = "http://127.0.0.1:8000/banking/callback";
+
+pub struct World {
+    pub sandbox: SandboxHandle,
+    pub sync: BankSync,
+    pub settings: Settings,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn settings(dir: &Path, database_url: &str, api_url: &str, key: &str, budget: u32) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        environment: Environment::Local,
+        client_id: None,
+        cert_path: dir.to_path_buf(),
+        api_base_url: Some(api_url.to_owned()),
+        ca_cert: Some(dir.join("ca.cer")),
+        data_key: Some(key.to_owned()),
+        retired_data_keys: Vec::new(),
+        sandbox_port: 0,
+        invoice_patterns: vec!["RE-####-####".into()],
+        db_pool: 10,
+        daily_budget: budget,
+    }
+}
+
+/// The sandbox with `data`, `sandbox_budget` (its own 4/day check), a SQLite file (or
+/// `database_url`), and our budget `budget`.
+pub async fn world(
+    data: DataConfig,
+    sandbox_budget: Option<u32>,
+    budget: u32,
+    database_url: Option<String>,
+) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = DevCertificates::generate().unwrap();
+    certs.write_to(dir.path()).unwrap();
+    let mut config = SandboxConfig::new(certs);
+    config.data = data;
+    config.unattended_daily_budget = sandbox_budget;
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let url = database_url.unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("worker.db").display()
+        )
+    });
+    let key = storage::DataKey::generate_base64().unwrap();
+    let settings = settings(dir.path(), &url, &sandbox.api_url(), &key, budget);
+    let sync = settings.build(vec![REDIRECT.into()]).await.unwrap();
+    World {
+        sandbox,
+        sync,
+        settings,
+        dir,
+    }
+}
+
+impl World {
+    /// Consent by `profile_id` through initiate → the sandbox's "Allow" → callback, then the
+    /// accounts stored. Returns the connection id.
+    pub async fn connect(&self, profile_id: &str) -> String {
+        let client_id = self.sandbox.client_id().to_owned();
+        let start = self
+            .sync
+            .initiate_consent(&client_id, REDIRECT, "")
+            .await
+            .unwrap();
+        let redirect = self
+            .sandbox
+            .grant_consent(&start.authorization_url, profile_id)
+            .await
+            .unwrap();
+        let url = url::Url::parse(&redirect).unwrap();
+        let code = url
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .into_owned();
+        let grant = self
+            .sync
+            .complete_consent(&client_id, &code, REDIRECT, &start.state)
+            .await
+            .unwrap();
+        self.sync
+            .sync_accounts(&grant.connection, true, Some("127.0.0.1".parse().unwrap()))
+            .await
+            .unwrap();
+        grant.connection.id
+    }
+
+    pub fn cert_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}

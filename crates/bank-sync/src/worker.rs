@@ -1,0 +1,262 @@
+//! One unattended pass over every connection: consent lifecycle, token refresh, transactions
+//! from the watermark minus an overlap, reconciliation, balances — within PSD2's daily budget,
+//! one worker per account at a time.
+//!
+//! The pass is the worker binary's whole job; it lives here so tests drive it exactly as the
+//! binary does.
+
+use time::{Duration, OffsetDateTime};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::SyncError;
+use crate::service::BankSync;
+use crate::transactions::TransactionSync;
+
+/// How a pass behaves.
+#[derive(Debug, Clone)]
+pub struct PassOptions {
+    /// This worker's name in leases (host and process id, say).
+    pub owner: String,
+    /// How long a lease lasts; a dead worker's accounts are taken over after it.
+    pub lease_ttl: Duration,
+    /// Days before the watermark fetched again (late bookings, changed entries).
+    pub overlap_days: i64,
+    /// Days of history for an account never synced.
+    pub initial_days: i64,
+    /// Connections within this of their consent's end are reported as expiring.
+    pub expiry_warning: Duration,
+    /// Shutdown: finish the page in flight, release leases, stop.
+    pub stop: CancellationToken,
+}
+
+impl Default for PassOptions {
+    fn default() -> Self {
+        Self {
+            owner: format!("worker-{}", std::process::id()),
+            lease_ttl: Duration::minutes(10),
+            overlap_days: 3,
+            initial_days: 90,
+            expiry_warning: Duration::days(14),
+            stop: CancellationToken::new(),
+        }
+    }
+}
+
+/// What happened to one account in a pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountResult {
+    /// Synced.
+    Synced {
+        /// New transactions.
+        imported: u64,
+        /// Entries fetched.
+        fetched: u64,
+        /// Matched automatically.
+        auto_reconciled: u64,
+    },
+    /// Another worker holds it.
+    Leased,
+    /// Waiting for the bank's `Retry-After` or the next budget slot.
+    BackingOff,
+    /// The daily budget is used up.
+    BudgetExhausted,
+    /// The bank said 429 / access exceeded; nothing lost, the window is fetched again later.
+    RateLimited,
+    /// The consent ended: the connection is marked expired and no longer called.
+    ConsentExpired,
+    /// Shutdown came first.
+    Stopped,
+    /// Something else; the message is in the sync run.
+    Failed(String),
+}
+
+/// One account's line in the pass report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountReport {
+    /// Account id.
+    pub account_id: i64,
+    /// IBAN (for people).
+    pub iban: Option<String>,
+    /// Outcome.
+    pub result: AccountResult,
+}
+
+/// What a pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassReport {
+    /// Connections moved to expiring or expired by the consent clock.
+    pub consent_changes: u64,
+    /// Connections within the warning period (reconnect soon).
+    pub expiring: Vec<String>,
+    /// Per account.
+    pub accounts: Vec<AccountReport>,
+}
+
+impl PassReport {
+    /// Accounts with this outcome kind.
+    pub fn count(&self, f: impl Fn(&AccountResult) -> bool) -> usize {
+        self.accounts.iter().filter(|a| f(&a.result)).count()
+    }
+}
+
+impl BankSync {
+    /// One pass over every connection that may sync. `progress` hears about each account as it
+    /// starts (for a progress bar); errors of one account never stop the others.
+    pub async fn run_pass(
+        &self,
+        opts: &PassOptions,
+        mut progress: impl FnMut(usize, usize, &storage::entity::account::Model),
+    ) -> Result<PassReport, SyncError> {
+        let now = OffsetDateTime::now_utc();
+        let mut report = PassReport {
+            consent_changes: self
+                .db
+                .refresh_consent_statuses(now, opts.expiry_warning)
+                .await?,
+            ..PassReport::default()
+        };
+        let mut work = Vec::new();
+        for c in self.db.connections().await? {
+            let status = storage::ConnectionStatus::parse(&c.status)?;
+            if status == storage::ConnectionStatus::Expiring {
+                tracing::warn!(
+                    connection = %c.id,
+                    valid_until = ?c.consent_valid_until,
+                    "consent ends soon: the user must reconnect the bank"
+                );
+                report.expiring.push(c.id.clone());
+            }
+            if !status.may_sync() {
+                continue;
+            }
+            for a in self.db.accounts_of(&c.id).await? {
+                work.push((c.clone(), a));
+            }
+        }
+        let total = work.len();
+        for (i, (connection, account)) in work.into_iter().enumerate() {
+            if opts.stop.is_cancelled() {
+                break;
+            }
+            // An earlier account of this connection may have found the consent gone.
+            let current = self.db.find_connection(&connection.id).await?;
+            if !current
+                .as_ref()
+                .and_then(|c| storage::ConnectionStatus::parse(&c.status).ok())
+                .is_some_and(storage::ConnectionStatus::may_sync)
+            {
+                continue;
+            }
+            progress(i, total, &account);
+            let result = self.pass_account(opts, &connection, &account).await;
+            report.accounts.push(AccountReport {
+                account_id: account.id,
+                iban: account.iban.clone(),
+                result,
+            });
+        }
+        Ok(report)
+    }
+
+    async fn pass_account(
+        &self,
+        opts: &PassOptions,
+        connection: &storage::entity::connection::Model,
+        account: &storage::entity::account::Model,
+    ) -> AccountResult {
+        match self
+            .db
+            .try_lease(account.id, &opts.owner, opts.lease_ttl)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => return AccountResult::Leased,
+            Err(e) => return AccountResult::Failed(e.to_string()),
+        }
+        let result = self.sync_leased(opts, connection, account).await;
+        if let Err(e) = self.db.release_lease(account.id, &opts.owner).await {
+            tracing::warn!(account = account.id, error = %e, "could not release the lease; it expires by itself");
+        }
+        result
+    }
+
+    async fn sync_leased(
+        &self,
+        opts: &PassOptions,
+        connection: &storage::entity::connection::Model,
+        account: &storage::entity::account::Model,
+    ) -> AccountResult {
+        let now = OffsetDateTime::now_utc();
+        let state = match self.db.sync_state(account.id).await {
+            Ok(s) => s,
+            Err(e) => return AccountResult::Failed(e.to_string()),
+        };
+        if state
+            .as_ref()
+            .and_then(|s| s.next_attempt_at)
+            .is_some_and(|t| t > now)
+        {
+            return AccountResult::BackingOff;
+        }
+        let today = now.date();
+        let from = state
+            .as_ref()
+            .and_then(|s| s.watermark)
+            .map_or(today - Duration::days(opts.initial_days), |w| {
+                w - Duration::days(opts.overlap_days)
+            });
+        let sync = self
+            .sync_transactions(&TransactionSync {
+                account_id: account.id,
+                date_from: from.min(today),
+                date_to: today,
+                auto_reconcile: true,
+                trigger: storage::SyncTrigger::Worker,
+                psu_ip: None,
+                stop: Some(opts.stop.clone()),
+            })
+            .await;
+        let (imported, fetched, auto_reconciled) = match sync {
+            Ok(r) => (r.imported, r.fetched, r.auto_reconciled),
+            Err(e) => return classify(account.id, e),
+        };
+        // Balances only with budget left: transactions come first.
+        if connection.scopes.contains(ing_psd2::SCOPE_BALANCES) {
+            let since = now - Duration::hours(24);
+            let used = self
+                .db
+                .unattended_calls_since(account.id, since)
+                .await
+                .unwrap_or(u64::MAX);
+            if used < u64::from(self.policy.daily_budget)
+                && let Err(e) = self.sync_balances(connection, account, None).await
+            {
+                tracing::warn!(account = account.id, error = %e, "balances not fetched");
+            }
+        }
+        AccountResult::Synced {
+            imported,
+            fetched,
+            auto_reconciled,
+        }
+    }
+}
+
+fn classify(account_id: i64, e: SyncError) -> AccountResult {
+    match e {
+        SyncError::RateLimited { .. } => {
+            tracing::warn!(account = account_id, error = %e, "rate limited; backing off");
+            AccountResult::RateLimited
+        }
+        SyncError::BudgetExhausted { .. } => AccountResult::BudgetExhausted,
+        SyncError::ConsentExpired(_) => {
+            tracing::warn!(account = account_id, error = %e, "consent expired; connection stopped");
+            AccountResult::ConsentExpired
+        }
+        SyncError::Stopped => AccountResult::Stopped,
+        other => {
+            tracing::error!(account = account_id, error = %other, "sync failed");
+            AccountResult::Failed(other.to_string())
+        }
+    }
+}
