@@ -86,7 +86,11 @@ async fn main() -> anyhow::Result<()> {
     }
     let opts = PassOptions {
         owner: flags.name.clone().unwrap_or_else(worker_name),
-        lease_ttl: time::Duration::seconds(flags.lease_seconds.max(30)),
+        lease_ttl: time::Duration::seconds(flags.lease_seconds.max(1)),
+        // Leave a tenth of the interval for clock drift between workers.
+        fresh_for: time::Duration::minutes(
+            i64::try_from(flags.interval_minutes.max(1) * 9 / 10).unwrap_or(i64::MAX / 120),
+        ),
         overlap_days: flags.overlap_days.max(0),
         initial_days: flags.initial_days.max(1),
         stop: stop.clone(),
@@ -170,6 +174,7 @@ fn print_summary(r: &PassReport) {
                 auto_reconciled,
             } => format!("synced: {fetched} fetched, {imported} new, {auto_reconciled} matched"),
             AccountResult::Leased => "skipped: another worker holds it".into(),
+            AccountResult::Fresh => "skipped: synced earlier this cycle".into(),
             AccountResult::BackingOff => "skipped: backing off after a rate limit".into(),
             AccountResult::BudgetExhausted => "skipped: daily budget used up".into(),
             AccountResult::RateLimited => "rate limited by ING; will retry the same window".into(),

@@ -20,6 +20,7 @@ fn data(profiles: usize) -> DataConfig {
 fn opts() -> PassOptions {
     PassOptions {
         initial_days: 3650,
+        fresh_for: Duration::ZERO,
         ..PassOptions::default()
     }
 }

@@ -25,6 +25,9 @@ pub struct PassOptions {
     pub initial_days: i64,
     /// Connections within this of their consent's end are reported as expiring.
     pub expiry_warning: Duration,
+    /// An account synced successfully less than this ago is left for the next cycle, so that
+    /// several workers sync each account once per cycle.
+    pub fresh_for: Duration,
     /// Shutdown: finish the page in flight, release leases, stop.
     pub stop: CancellationToken,
 }
@@ -37,6 +40,7 @@ impl Default for PassOptions {
             overlap_days: 3,
             initial_days: 90,
             expiry_warning: Duration::days(14),
+            fresh_for: Duration::hours(5),
             stop: CancellationToken::new(),
         }
     }
@@ -56,6 +60,8 @@ pub enum AccountResult {
     },
     /// Another worker holds it.
     Leased,
+    /// Synced recently (by this or another worker) in this cycle.
+    Fresh,
     /// Waiting for the bank's `Retry-After` or the next budget slot.
     BackingOff,
     /// The daily budget is used up.
@@ -197,6 +203,13 @@ impl BankSync {
             .is_some_and(|t| t > now)
         {
             return AccountResult::BackingOff;
+        }
+        if state
+            .as_ref()
+            .and_then(|s| s.last_success_at)
+            .is_some_and(|t| t > now - opts.fresh_for)
+        {
+            return AccountResult::Fresh;
         }
         let today = now.date();
         let from = state

@@ -34,7 +34,7 @@ mod state;
 mod verify;
 
 pub use certs::{DevCertificates, SecretPem};
-pub use data::{DataConfig, GroundTruth};
+pub use data::{DataConfig, GroundTruth, Status};
 pub use error::Error;
 pub use faults::{Fault, FaultConfig};
 pub use server::{Sandbox, SandboxHandle};
