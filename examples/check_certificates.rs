@@ -49,7 +49,10 @@ fn main() -> anyhow::Result<()> {
     println!("ok: both certificates are valid and each key belongs to its certificate");
     println!("keyId of the token call: {}", signing.key_id());
     println!("QSealC expires: {}", signing.not_after().date());
-    println!("first expiry (QWAC or QSealC): {}", creds.expires_at().date());
+    println!(
+        "first expiry (QWAC or QSealC): {}",
+        creds.expires_at().date()
+    );
     let days = (creds.expires_at() - time::OffsetDateTime::now_utc()).whole_days();
     if days < 30 {
         println!("WARNING: a certificate expires in {days} days: renew it");
