@@ -1,0 +1,252 @@
+//! A small, fixed, non-cryptographic hasher for the matcher's indexes.
+//!
+//! The indexes are rebuilt on every call from the caller's own data, so HashDoS is not a
+//! concern, and std's SipHash would cost a large share of the 2-second budget for 100,000
+//! transactions. The hash is also fixed (no random seed), although nothing relies on that:
+//! no output is ever produced by iterating a map.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The Fx hash (as used by rustc): rotate, xor, multiply, one machine word at a time.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with the Fx hasher.
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Hashes a byte string to one word; used for the typo index, which stores hashes, not strings.
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// A second, independent hash of the same bytes (another start state), kept beside the first in
+/// hashed indexes so that a hit is confirmed without storing the string: a false hit needs both
+/// to collide (about one in 2^96).
+pub(crate) fn check_bytes(bytes: &[u8]) -> u32 {
+    let mut h = FxHasher {
+        hash: 0x9e37_79b9_7f4a_7c15,
+    };
+    h.write(bytes);
+    h.write_u8(0x5a);
+    (h.finish() >> 32) as u32
+}
+
+/// A read-only multimap from 64-bit hashes to small values: one sorted array, a table of where
+/// each value of the top 16 bits starts, and a bit filter that answers most misses from a
+/// 512 KiB table that stays in cache. Remittance texts ask for ~100 token groups each and
+/// almost all are misses, so the filter is what keeps 100,000 texts cheap.
+#[derive(Debug, Clone)]
+pub(crate) struct HashIndex<T> {
+    entries: Vec<(u64, T)>,
+    heads: Vec<u32>,
+    bloom: Vec<u64>,
+}
+
+const BLOOM_BITS: u32 = 22;
+
+impl<T> Default for HashIndex<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            heads: Vec::new(),
+            bloom: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy + Ord> HashIndex<T> {
+    /// Builds the index from (hash, value) pairs; duplicates are dropped.
+    pub(crate) fn build(mut entries: Vec<(u64, T)>) -> Self {
+        entries.sort_unstable();
+        entries.dedup();
+        let mut heads = vec![0u32; (1 << 16) + 1];
+        let mut bloom = vec![0u64; 1 << (BLOOM_BITS - 6)];
+        for &(h, _) in &entries {
+            heads[(h >> 48) as usize + 1] += 1;
+            let bit = (h & ((1 << BLOOM_BITS) - 1)) as usize;
+            bloom[bit >> 6] |= 1 << (bit & 63);
+        }
+        for k in 1..heads.len() {
+            heads[k] += heads[k - 1];
+        }
+        Self {
+            entries,
+            heads,
+            bloom,
+        }
+    }
+
+    /// The entries stored under `h`.
+    pub(crate) fn get(&self, h: u64) -> &[(u64, T)] {
+        let bit = (h & ((1 << BLOOM_BITS) - 1)) as usize;
+        if self
+            .bloom
+            .get(bit >> 6)
+            .is_none_or(|w| w & (1 << (bit & 63)) == 0)
+        {
+            return &[];
+        }
+        let top = (h >> 48) as usize;
+        let (Some(&lo), Some(&hi)) = (self.heads.get(top), self.heads.get(top + 1)) else {
+            return &[];
+        };
+        let Some(range) = self.entries.get(lo as usize..hi as usize) else {
+            return &[];
+        };
+        let start = range.partition_point(|e| e.0 < h);
+        let len = range[start..].partition_point(|e| e.0 == h);
+        &range[start..start + len]
+    }
+
+    /// Number of entries.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// A posting list that needs no allocation for its most common length, one.
+#[derive(Debug, Clone)]
+pub(crate) enum Posting<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy + PartialEq> Posting<T> {
+    /// Appends `v` unless it equals the last entry.
+    pub(crate) fn push(&mut self, v: T) {
+        match self {
+            Posting::One(x) if *x == v => {}
+            Posting::One(x) => *self = Posting::Many(vec![*x, v]),
+            Posting::Many(list) => {
+                if list.last() != Some(&v) {
+                    list.push(v);
+                }
+            }
+        }
+    }
+
+    /// The entries.
+    pub(crate) fn as_slice(&self) -> &[T] {
+        match self {
+            Posting::One(x) => std::slice::from_ref(x),
+            Posting::Many(list) => list,
+        }
+    }
+}
+
+/// Adds `v` under `k`.
+pub(crate) fn post<K: std::hash::Hash + Eq, T: Copy + PartialEq>(
+    map: &mut FxMap<K, Posting<T>>,
+    k: K,
+    v: T,
+) {
+    match map.entry(k) {
+        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(v),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(Posting::One(v));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_input_equal_hash_and_length_matters() {
+        assert_eq!(hash_bytes(b"20240815"), hash_bytes(b"20240815"));
+        assert_ne!(hash_bytes(b"2024081"), hash_bytes(b"20240810"));
+        assert_ne!(hash_bytes(b"A"), hash_bytes(b"A\0"));
+        assert_ne!(
+            u64::from(check_bytes(b"20240815")),
+            hash_bytes(b"20240815") >> 32
+        );
+    }
+
+    #[test]
+    fn hash_index_finds_what_was_stored_and_nothing_else() {
+        let entries: Vec<(u64, u32)> = (0..10_000u32)
+            .map(|i| (hash_bytes(i.to_string().as_bytes()), i))
+            .chain([(hash_bytes(b"7"), 99_999)])
+            .collect();
+        let ix = HashIndex::build(entries);
+        assert_eq!(ix.len(), 10_001);
+        let hits: Vec<u32> = ix.get(hash_bytes(b"7")).iter().map(|e| e.1).collect();
+        assert_eq!(hits, vec![7, 99_999]);
+        assert!(ix.get(hash_bytes(b"not there")).is_empty());
+        assert!(HashIndex::<u32>::build(Vec::new()).get(0).is_empty());
+    }
+
+    #[test]
+    fn postings_grow_and_skip_repeats() {
+        let mut m: FxMap<u64, Posting<u32>> = FxMap::default();
+        post(&mut m, 1, 7);
+        post(&mut m, 1, 7);
+        assert_eq!(m[&1].as_slice(), &[7]);
+        post(&mut m, 1, 8);
+        assert_eq!(m[&1].as_slice(), &[7, 8]);
+    }
+}

@@ -1,0 +1,1138 @@
+//! Hand-written cases: every case of issue 6 and the ten hardest cases of
+//! `shared/reconcile-anchors.md` §7.2, with German and Dutch remittance texts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use reconcile::eval::{GenConfig, generate};
+use reconcile::{
+    Config, Decision, HeldBack, Invoice, InvoiceKind, Matcher, NoMatchReason, NumberMatch, Outcome,
+    Reason, Transaction, rf,
+};
+use rust_decimal::Decimal;
+use time::macros::date;
+use time::{Date, Duration};
+
+// ------------------------------------------------------------------ builders
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+const IBAN_MUELLER: &str = "DE89 3704 0044 0532 0130 00";
+const IBAN_DEVRIES: &str = "NL91ABNA0417164300";
+const IBAN_SCHMIDT: &str = "DE02120300000000202051";
+const IBAN_UNKNOWN: &str = "DE44500105175407324931";
+
+fn invoice(id: &str, number: &str, customer: &str, amount: &str, issued: Date) -> Invoice {
+    let (name, ibans): (&str, Vec<String>) = match customer {
+        "mueller" => ("Müller Haustechnik GmbH", vec![IBAN_MUELLER.into()]),
+        "devries" => (
+            "Installatiebedrijf De Vries B.V.",
+            vec![IBAN_DEVRIES.into()],
+        ),
+        "schmidt" => ("Bäckerei Schmidt e.K.", vec![IBAN_SCHMIDT.into()]),
+        other => (other, vec![]),
+    };
+    Invoice {
+        id: id.into(),
+        number: number.into(),
+        kind: InvoiceKind::Invoice,
+        customer_id: customer.into(),
+        customer_name: name.into(),
+        customer_ibans: ibans,
+        open_amount: d(amount),
+        currency: "EUR".into(),
+        issue_date: issued,
+        due_date: issued + Duration::days(14),
+        creditor_reference: None,
+        end_to_end_id: None,
+    }
+}
+
+fn credit_note(id: &str, number: &str, customer: &str, amount: &str, issued: Date) -> Invoice {
+    Invoice {
+        kind: InvoiceKind::CreditNote,
+        ..invoice(id, number, customer, amount, issued)
+    }
+}
+
+fn payment(id: &str, amount: &str, on: Date, name: &str, iban: &str, text: &str) -> Transaction {
+    Transaction {
+        id: id.into(),
+        amount: d(amount),
+        currency: "EUR".into(),
+        booking_date: on,
+        value_date: None,
+        counterparty_name: Some(name.into()),
+        counterparty_iban: Some(iban.into()),
+        remittance_unstructured: Some(text.into()),
+        remittance_structured: None,
+        end_to_end_id: Some("NOTPROVIDED".into()),
+    }
+}
+
+fn run(txs: &[Transaction], invs: &[Invoice]) -> Vec<Outcome> {
+    Matcher::new(Config::default())
+        .unwrap()
+        .reconcile(txs, invs)
+}
+
+/// The automatic allocations as (invoice id, amount), or a panic that shows the decision.
+fn auto(o: &Outcome) -> Vec<(String, Decimal)> {
+    match &o.decision {
+        Decision::Auto { allocations, .. } => allocations
+            .iter()
+            .map(|a| (a.invoice_id.clone(), a.amount))
+            .collect(),
+        other => panic!(
+            "expected an automatic match for {}, got {other:#?}",
+            o.transaction_id
+        ),
+    }
+}
+
+fn alloc(id: &str, amount: &str) -> (String, Decimal) {
+    (id.to_string(), d(amount))
+}
+
+fn reasons(o: &Outcome) -> Vec<Reason> {
+    match &o.decision {
+        Decision::Auto { reasons, .. } => reasons.iter().map(|r| r.reason.clone()).collect(),
+        Decision::Suggest { candidates, .. } => candidates
+            .first()
+            .map(|c| c.reasons.iter().map(|r| r.reason.clone()).collect())
+            .unwrap_or_default(),
+        Decision::NoMatch { .. } => vec![],
+    }
+}
+
+fn suggested(o: &Outcome) -> Vec<Vec<String>> {
+    o.suggestions()
+        .iter()
+        .map(|c| c.allocations.iter().map(|a| a.invoice_id.clone()).collect())
+        .collect()
+}
+
+fn held_back(o: &Outcome) -> &HeldBack {
+    match &o.decision {
+        Decision::Suggest { held_back, .. } => held_back,
+        other => panic!(
+            "expected suggestions for {}, got {other:#?}",
+            o.transaction_id
+        ),
+    }
+}
+
+const ISSUED: Date = date!(2024 - 03 - 01);
+const PAID: Date = date!(2024 - 03 - 12);
+
+// ------------------------------------------------------------------ one payment, one invoice
+
+#[test]
+fn german_text_with_number_without_prefix_and_customer_number() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "1190.00", ISSUED),
+        invoice("i2", "RE-2024-0816", "mueller", "1190.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "1190.00",
+        PAID,
+        "MUELLER HAUSTECHNIK GMBH",
+        IBAN_MUELLER,
+        "Rechnung Nr. 2024-0815, Kd-Nr 4711",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "1190.00")]);
+    assert!(reasons(&out[0]).iter().any(|r| matches!(
+        r,
+        Reason::InvoiceNumber {
+            how: NumberMatch::WithoutPrefix,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn sepa_tags_spaces_and_a_placeholder_end_to_end_id() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "250.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "250.00",
+        PAID,
+        "Mueller",
+        IBAN_UNKNOWN,
+        "SVWZ+RE 2024 0815 EREF+NOTPROVIDED",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "250.00")]);
+    assert!(
+        !reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::EndToEndId { .. })),
+        "NOTPROVIDED is no end-to-end id"
+    );
+}
+
+#[test]
+fn dutch_texts_betaling_factuur_and_omschrijving() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "devries", "605.00", ISSUED),
+        invoice("i2", "RE-2024-0816", "devries", "88.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "605.00",
+            PAID,
+            "INSTALLATIEBEDRIJF DE VRIES BV",
+            IBAN_DEVRIES,
+            "Betaling factuur 20240815",
+        ),
+        payment(
+            "t2",
+            "88.00",
+            PAID,
+            "De Vries",
+            IBAN_UNKNOWN,
+            "Omschrijving: factuur re-2024/0816 bedankt",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "605.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i2", "88.00")]);
+}
+
+#[test]
+fn valid_rf_reference_in_the_structured_field() {
+    let mut i1 = invoice("i1", "RE-2024-0815", "x-gmbh", "77.00", ISSUED);
+    let reference = rf::make_rf("RE20240815").unwrap();
+    i1.creditor_reference = Some(reference.clone());
+    let mut t = payment("t1", "77.00", PAID, "Someone", IBAN_UNKNOWN, "");
+    t.remittance_unstructured = None;
+    t.remittance_structured = Some(reference.replace(' ', ""));
+    let out = run(&[t.clone()], &[i1.clone()]);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "77.00")]);
+    assert!(
+        reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::CreditorReference { .. }))
+    );
+
+    // One wrong digit: the check fails and the reference counts for nothing.
+    let mut bad = reference.replace(' ', "");
+    let last = bad.pop().unwrap();
+    bad.push(if last == '5' { '6' } else { '5' });
+    assert!(!rf::is_valid_rf(&bad));
+    t.remittance_structured = Some(bad);
+    let out = run(&[t], &[i1]);
+    assert!(out[0].auto_allocations().is_none());
+}
+
+#[test]
+fn end_to_end_id_we_sent_identifies_the_item() {
+    let mut i1 = invoice("i1", "RE-2024-0815", "x-gmbh", "45.00", ISSUED);
+    i1.end_to_end_id = Some("DD-2024-77".into());
+    let mut t = payment("t1", "45.00", PAID, "X", IBAN_UNKNOWN, "Lastschrift");
+    t.end_to_end_id = Some("DD-2024-77".into());
+    let out = run(&[t], &[i1]);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "45.00")]);
+    assert!(
+        reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::EndToEndId { .. }))
+    );
+}
+
+// ------------------------------------------------------------------ §7.2 case 1: several invoices
+
+#[test]
+fn one_payment_for_several_listed_invoices() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED),
+        invoice("i2", "RE-2024-0816", "mueller", "250.50", ISSUED),
+        invoice("i3", "RE-2024-0817", "mueller", "999.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "350.50",
+        PAID,
+        "Müller Haustechnik",
+        IBAN_MUELLER,
+        "Rechnungen RE-2024-0815 und RE-2024-0816",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("i1", "100.00"), alloc("i2", "250.50")]
+    );
+}
+
+#[test]
+fn one_payment_for_a_non_prefix_subset_found_by_amount() {
+    // 300.00 = 100.00 + 200.00; a greedy walk by due date would take 150.00 first.
+    let invs = [
+        invoice(
+            "i1",
+            "RE-2024-0001",
+            "mueller",
+            "150.00",
+            date!(2024 - 02 - 01),
+        ),
+        invoice(
+            "i2",
+            "RE-2024-0002",
+            "mueller",
+            "100.00",
+            date!(2024 - 02 - 10),
+        ),
+        invoice(
+            "i3",
+            "RE-2024-0003",
+            "mueller",
+            "120.00",
+            date!(2024 - 02 - 20),
+        ),
+        invoice(
+            "i4",
+            "RE-2024-0004",
+            "mueller",
+            "200.00",
+            date!(2024 - 02 - 25),
+        ),
+    ];
+    let txs = [payment(
+        "t1",
+        "300.00",
+        PAID,
+        "MUELLER HAUSTECHNIK GMBH",
+        IBAN_MUELLER,
+        "Zahlung offene Posten",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("i2", "100.00"), alloc("i4", "200.00")]
+    );
+    assert!(
+        reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::OnlyFittingCombination))
+    );
+}
+
+#[test]
+fn two_combinations_with_the_same_sum_are_only_suggested() {
+    let invs = [
+        invoice("i1", "RE-2024-0001", "mueller", "100.00", ISSUED),
+        invoice("i2", "RE-2024-0002", "mueller", "200.00", ISSUED),
+        invoice("i3", "RE-2024-0003", "mueller", "120.00", ISSUED),
+        invoice("i4", "RE-2024-0004", "mueller", "180.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "300.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "Zahlung",
+    )];
+    let out = run(&txs, &invs);
+    assert!(out[0].auto_allocations().is_none());
+    let s = suggested(&out[0]);
+    assert!(s.contains(&vec!["i1".to_string(), "i2".to_string()]));
+    assert!(s.contains(&vec!["i3".to_string(), "i4".to_string()]));
+}
+
+// ------------------------------------------------------------------ §7.2 case 2: equal amounts
+
+#[test]
+fn two_equally_good_candidates_give_suggestions_never_an_auto_match() {
+    // Rent for January and February: same customer, same amount, no reference.
+    let invs = [
+        invoice(
+            "jan",
+            "RE-2024-0101",
+            "schmidt",
+            "850.00",
+            date!(2024 - 01 - 01),
+        ),
+        invoice(
+            "feb",
+            "RE-2024-0201",
+            "schmidt",
+            "850.00",
+            date!(2024 - 02 - 01),
+        ),
+    ];
+    let txs = [payment(
+        "t1",
+        "850.00",
+        date!(2024 - 02 - 05),
+        "BAECKEREI SCHMIDT",
+        IBAN_SCHMIDT,
+        "Miete",
+    )];
+    let out = run(&txs, &invs);
+    assert!(matches!(
+        held_back(&out[0]),
+        HeldBack::Ambiguous { .. } | HeldBack::BelowThreshold { .. }
+    ));
+    let s = suggested(&out[0]);
+    assert!(s.contains(&vec!["jan".to_string()]) && s.contains(&vec!["feb".to_string()]));
+}
+
+#[test]
+fn a_reference_decides_between_equal_amounts_and_the_batch_settles_the_other() {
+    let invs = [
+        invoice(
+            "jan",
+            "RE-2024-0101",
+            "schmidt",
+            "850.00",
+            date!(2024 - 01 - 01),
+        ),
+        invoice(
+            "feb",
+            "RE-2024-0201",
+            "schmidt",
+            "850.00",
+            date!(2024 - 02 - 01),
+        ),
+    ];
+    let txs = [
+        payment(
+            "t-jan",
+            "850.00",
+            date!(2024 - 02 - 05),
+            "Schmidt",
+            IBAN_SCHMIDT,
+            "Miete Januar RE-2024-0101",
+        ),
+        payment(
+            "t-feb",
+            "850.00",
+            date!(2024 - 02 - 06),
+            "Schmidt",
+            IBAN_SCHMIDT,
+            "Miete",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("jan", "850.00")]);
+    // January is taken by the named payment, so the unnamed one can only be February's.
+    assert_eq!(auto(&out[1]), vec![alloc("feb", "850.00")]);
+}
+
+// ------------------------------------------------------------------ §7.2 case 3: mangled references
+
+#[test]
+fn mangled_references_are_repaired() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "a", "10.00", ISSUED),
+        invoice("i2", "INV-0012345", "b", "20.00", ISSUED),
+        invoice("i3", "RE-2024-0042", "c", "30.00", ISSUED),
+        invoice("i4", "RE-2024-0777", "d", "40.00", ISSUED),
+    ];
+    let txs = [
+        // O for 0, lower case.
+        payment("t1", "10.00", PAID, "A", IBAN_UNKNOWN, "re-2O24-O815"),
+        // Leading zeros dropped.
+        payment("t2", "20.00", PAID, "B", IBAN_UNKNOWN, "Invoice INV 12345"),
+        // Missing zeros and a slash.
+        payment("t3", "30.00", PAID, "C", IBAN_UNKNOWN, "RE 2024/42"),
+        // Split across SVWZ lines.
+        payment(
+            "t4",
+            "40.00",
+            PAID,
+            "D",
+            IBAN_UNKNOWN,
+            "SVWZ+RE 2024 07 77 EREF+X1",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "10.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i2", "20.00")]);
+    assert_eq!(auto(&out[2]), vec![alloc("i3", "30.00")]);
+    assert_eq!(auto(&out[3]), vec![alloc("i4", "40.00")]);
+    assert!(reasons(&out[0]).iter().any(|r| matches!(
+        r,
+        Reason::InvoiceNumber {
+            how: NumberMatch::Normalized,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_typo_counts_with_the_amount_and_a_known_payer() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "321.00", ISSUED),
+        invoice("i2", "RE-2024-3815", "other", "999.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "321.00",
+        PAID,
+        "Müller Haustechnik",
+        IBAN_MUELLER,
+        "Rechnung RE-2024-0851",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "321.00")]);
+    assert!(reasons(&out[0]).iter().any(|r| matches!(
+        r,
+        Reason::InvoiceNumber {
+            how: NumberMatch::Typo,
+            ..
+        }
+    )));
+}
+
+// ------------------------------------------------------------------ §7.2 case 4: coincidences
+
+#[test]
+fn whole_tokens_only_14_never_matches_inside_1814() {
+    let invs = [
+        invoice("short", "14", "a", "18.14", ISSUED),
+        invoice("inv1", "INV-1", "b", "12.00", ISSUED),
+        invoice("inv12", "INV-12", "c", "12.00", ISSUED),
+    ];
+    let txs = [
+        payment("t1", "18.14", PAID, "Z", IBAN_UNKNOWN, "Bestellung 1814"),
+        payment("t2", "12.00", PAID, "Y", IBAN_UNKNOWN, "Rechnung INV-12"),
+    ];
+    let out = run(&txs, &invs);
+    assert!(
+        !reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::InvoiceNumber { .. })),
+        "{:#?}",
+        out[0]
+    );
+    assert!(out[0].auto_allocations().is_none());
+    assert_eq!(auto(&out[1]), vec![alloc("inv12", "12.00")]);
+}
+
+#[test]
+fn a_year_or_postcode_equal_to_a_number_needs_the_amount_to_agree() {
+    let invs = [invoice("i1", "INV-0080331", "a", "500.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "123.45",
+        PAID,
+        "Z",
+        IBAN_UNKNOWN,
+        "Lieferung nach 80331 München 2024",
+    )];
+    let out = run(&txs, &invs);
+    assert!(out[0].auto_allocations().is_none());
+}
+
+// ------------------------------------------------------------------ §7.2 case 5: amounts differ
+
+#[test]
+fn a_fee_within_tolerance_settles_and_the_rest_stays_open() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "400.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "396.50",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "396.50")]);
+    assert!(reasons(&out[0]).iter().any(|r| matches!(
+        r,
+        Reason::AmountWithinTolerance { difference } if *difference == d("-3.50")
+    )));
+}
+
+#[test]
+fn cash_discount_in_time_and_late() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED),
+        invoice("i2", "RE-2024-0816", "schmidt", "500.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "980.00",
+            date!(2024 - 03 - 10),
+            "Mueller",
+            IBAN_MUELLER,
+            "RE-2024-0815 abzgl. 2% Skonto",
+        ),
+        payment(
+            "t2",
+            "490.00",
+            date!(2024 - 03 - 20),
+            "Schmidt",
+            IBAN_SCHMIDT,
+            "RE-2024-0816 Skonto",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "980.00")]);
+    assert!(
+        reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::AmountAfterCashDiscount { late: false, .. }))
+    );
+    // Taken six days after the 14-day period: still recognised, and said so.
+    assert_eq!(auto(&out[1]), vec![alloc("i2", "490.00")]);
+    assert!(
+        reasons(&out[1])
+            .iter()
+            .any(|r| matches!(r, Reason::AmountAfterCashDiscount { late: true, .. }))
+    );
+}
+
+// ------------------------------------------------------------------ §7.2 case 6: payer ≠ customer
+
+#[test]
+fn a_payment_service_pays_with_the_reference() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "59.90", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "59.90",
+        PAID,
+        "PAYPAL EUROPE S.A.R.L. ET CIE S.C.A",
+        "LU89751000135104200E",
+        "1038475629 RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "59.90")]);
+}
+
+#[test]
+fn a_known_iban_never_outweighs_a_reference_to_another_customer() {
+    // The parent (Müller) pays its subsidiary's invoice and names it.
+    let invs = [
+        invoice("own", "RE-2024-0001", "mueller", "300.00", ISSUED),
+        invoice("sub", "RE-2024-0815", "schmidt", "300.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "300.00",
+        PAID,
+        "Müller Haustechnik",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    let first = match &out[0].decision {
+        Decision::Auto { allocations, .. } => allocations[0].invoice_id.clone(),
+        Decision::Suggest { candidates, .. } => candidates[0].allocations[0].invoice_id.clone(),
+        Decision::NoMatch { .. } => panic!("{:#?}", out[0]),
+    };
+    assert_eq!(first, "sub");
+}
+
+#[test]
+fn payer_name_with_another_legal_form_identifies_a_unique_customer() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "777.00", ISSUED),
+        invoice("i2", "RE-2024-0816", "schmidt", "777.00", ISSUED),
+    ];
+    // New account, no reference: the name decides, legal form ignored.
+    let txs = [payment(
+        "t1",
+        "777.00",
+        PAID,
+        "MUELLER HAUSTECHNIK AG",
+        IBAN_UNKNOWN,
+        "Danke",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "777.00")]);
+    assert!(
+        reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::PayerNameUnique { .. }))
+    );
+}
+
+#[test]
+fn a_shared_iban_identifies_nobody() {
+    let psp = "NL02ABNA0123456789";
+    let mut a = invoice("i1", "RE-2024-0815", "mueller", "80.00", ISSUED);
+    a.customer_ibans.push(psp.into());
+    let mut b = invoice("i2", "RE-2024-0816", "schmidt", "95.00", ISSUED);
+    b.customer_ibans.push(psp.into());
+    let txs = [payment(
+        "t1",
+        "80.00",
+        PAID,
+        "Mollie B.V.",
+        psp,
+        "Uitbetaling",
+    )];
+    let out = run(&txs, &[a, b]);
+    assert!(out[0].auto_allocations().is_none());
+}
+
+// ------------------------------------------------------------------ §7.2 case 7: partial, over
+
+#[test]
+fn several_partial_payments_for_one_invoice_in_one_batch() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED)];
+    let txs = [
+        payment(
+            "t1",
+            "400.00",
+            PAID,
+            "Mueller",
+            IBAN_MUELLER,
+            "1. Rate RE-2024-0815",
+        ),
+        payment(
+            "t2",
+            "600.00",
+            date!(2024 - 03 - 20),
+            "Mueller",
+            IBAN_MUELLER,
+            "2. Rate RE-2024-0815",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "400.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i1", "600.00")]);
+    assert!(reasons(&out[0]).iter().any(|r| matches!(
+        r,
+        Reason::PartialPayment { remaining } if *remaining == d("600.00")
+    )));
+}
+
+#[test]
+fn partial_payments_never_over_allocate_the_invoice() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED)];
+    let txs = [
+        payment(
+            "t1",
+            "400.00",
+            date!(2024 - 03 - 10),
+            "Mueller",
+            IBAN_MUELLER,
+            "Teilzahlung RE-2024-0815",
+        ),
+        payment(
+            "t2",
+            "400.00",
+            date!(2024 - 03 - 11),
+            "Mueller",
+            IBAN_MUELLER,
+            "Teilzahlung RE-2024-0815",
+        ),
+        payment(
+            "t3",
+            "400.00",
+            date!(2024 - 03 - 12),
+            "Mueller",
+            IBAN_MUELLER,
+            "Teilzahlung RE-2024-0815",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    let total: Decimal = out
+        .iter()
+        .filter_map(|o| o.auto_allocations())
+        .flatten()
+        .map(|a| a.amount)
+        .sum();
+    assert!(total <= d("1000.00"), "allocated {total}");
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "400.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i1", "400.00")]);
+    assert!(out[2].auto_allocations().is_none());
+}
+
+#[test]
+fn an_overpayment_is_suggested_with_the_excess_unallocated() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "150.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(held_back(&out[0]), &HeldBack::AmountDoesNotSettle);
+    let c = &out[0].suggestions()[0];
+    assert_eq!(c.allocations[0].amount, d("100.00"));
+    assert_eq!(c.unallocated, d("50.00"));
+}
+
+#[test]
+fn an_unannounced_underpayment_from_an_unknown_payer_is_suggested() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "300.00",
+        PAID,
+        "Jemand",
+        IBAN_UNKNOWN,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(held_back(&out[0]), &HeldBack::AmountDoesNotSettle);
+    assert_eq!(out[0].suggestions()[0].allocations[0].amount, d("300.00"));
+}
+
+// ------------------------------------------------------------------ §7.2 case 8: credit notes
+
+#[test]
+fn an_outgoing_refund_settles_a_credit_note() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "120.00", ISSUED),
+        credit_note("c1", "GS-2024-0012", "mueller", "120.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "-120.00",
+        PAID,
+        "Müller Haustechnik GmbH",
+        IBAN_MUELLER,
+        "Erstattung Gutschrift GS-2024-0012",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("c1", "120.00")]);
+}
+
+#[test]
+fn an_outgoing_payment_never_settles_a_sales_invoice() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "120.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "-120.00",
+        PAID,
+        "Müller Haustechnik GmbH",
+        IBAN_MUELLER,
+        "Rückzahlung RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert!(out[0].auto_allocations().is_none());
+    assert!(out[0].suggestions().is_empty());
+    assert!(matches!(
+        &out[0].decision,
+        Decision::NoMatch {
+            reason: NoMatchReason::WrongDirection { .. }
+        }
+    ));
+}
+
+#[test]
+fn netting_an_invoice_against_a_credit_note() {
+    let invs = [
+        invoice("i1", "RE-2024-0815", "devries", "500.00", ISSUED),
+        credit_note("c1", "GS-2024-0012", "devries", "80.00", ISSUED),
+    ];
+    let txs = [payment(
+        "t1",
+        "420.00",
+        PAID,
+        "De Vries",
+        IBAN_DEVRIES,
+        "Factuur RE-2024-0815 minus creditnota GS-2024-0012",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("c1", "80.00"), alloc("i1", "500.00")]
+    );
+    // Without any reference the sum alone finds the same pair.
+    let txs = [payment(
+        "t2",
+        "420.00",
+        PAID,
+        "De Vries",
+        IBAN_DEVRIES,
+        "Betaling",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("c1", "80.00"), alloc("i1", "500.00")]
+    );
+}
+
+// ------------------------------------------------------------------ §7.2 cases 9 and 10
+
+#[test]
+fn the_same_payment_under_two_ids_settles_once() {
+    // Pending row and booked row with churned ids and a shifted date.
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "220.00", ISSUED)];
+    let txs = [
+        payment(
+            "pending-9f3",
+            "220.00",
+            date!(2024 - 03 - 11),
+            "Mueller",
+            IBAN_MUELLER,
+            "RE-2024-0815",
+        ),
+        payment(
+            "booked-17a",
+            "220.00",
+            date!(2024 - 03 - 12),
+            "Mueller",
+            IBAN_MUELLER,
+            "RE-2024-0815",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    let autos: Vec<_> = out
+        .iter()
+        .filter(|o| o.auto_allocations().is_some())
+        .collect();
+    assert_eq!(autos.len(), 1);
+    let other = out.iter().find(|o| o.auto_allocations().is_none()).unwrap();
+    assert!(matches!(
+        &other.decision,
+        Decision::NoMatch {
+            reason: NoMatchReason::SettledInBatch { .. }
+        } | Decision::Suggest {
+            held_back: HeldBack::SettledInBatch { .. },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn identical_legitimate_payments_for_two_identical_invoices_each_settle_one() {
+    // Two club memberships, paid the same day with the same text, each naming its invoice.
+    let invs = [
+        invoice("m1", "RE-2024-0101", "schmidt", "60.00", ISSUED),
+        invoice("m2", "RE-2024-0102", "schmidt", "60.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "60.00",
+            PAID,
+            "Schmidt",
+            IBAN_SCHMIDT,
+            "Beitrag RE-2024-0101",
+        ),
+        payment(
+            "t2",
+            "60.00",
+            PAID,
+            "Schmidt",
+            IBAN_SCHMIDT,
+            "Beitrag RE-2024-0102",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("m1", "60.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("m2", "60.00")]);
+
+    // Without references they cannot be told apart: suggestions, nothing over-allocated.
+    let txs = [
+        payment("t1", "60.00", PAID, "Schmidt", IBAN_SCHMIDT, "Beitrag"),
+        payment("t2", "60.00", PAID, "Schmidt", IBAN_SCHMIDT, "Beitrag"),
+    ];
+    let out = run(&txs, &invs);
+    assert!(out.iter().all(|o| o.auto_allocations().is_none()));
+    assert!(out.iter().all(|o| o.suggestions().len() >= 2));
+}
+
+// ------------------------------------------------------------------ other rules
+
+#[test]
+fn a_payment_in_another_currency_is_never_automatic() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED)];
+    let mut t = payment(
+        "t1",
+        "108.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    );
+    t.currency = "USD".into();
+    let out = run(&[t], &invs);
+    assert_eq!(held_back(&out[0]), &HeldBack::CurrencyDiffers);
+}
+
+#[test]
+fn a_paid_invoice_named_again_blocks_an_amount_only_match() {
+    // RE-2024-0100 was paid last month and is not open; RE-2024-0457 has the same amount.
+    let invs = [invoice("i4", "RE-2024-0457", "mueller", "49.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "49.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0100",
+    )];
+    let out = run(&txs, &invs);
+    assert!(matches!(
+        held_back(&out[0]),
+        HeldBack::UnknownReference { .. }
+    ));
+}
+
+#[test]
+fn zero_amount_and_nothing_to_match() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED)];
+    let txs = [
+        payment("t0", "0.00", PAID, "X", IBAN_UNKNOWN, "RE-2024-0815"),
+        payment("t1", "12.34", PAID, "Y", IBAN_UNKNOWN, "Zinsen"),
+    ];
+    let out = run(&txs, &invs);
+    assert!(matches!(
+        &out[0].decision,
+        Decision::NoMatch {
+            reason: NoMatchReason::ZeroAmount
+        }
+    ));
+    assert!(matches!(
+        &out[1].decision,
+        Decision::NoMatch {
+            reason: NoMatchReason::NoCandidates
+        }
+    ));
+}
+
+#[test]
+fn absurd_amounts_are_refused_not_panicked_on() {
+    let mut huge = invoice("i1", "RE-2024-0815", "mueller", "1.00", ISSUED);
+    huge.open_amount = Decimal::MAX;
+    let txs = [
+        payment("t1", "1.00", PAID, "Mueller", IBAN_MUELLER, "RE-2024-0815"),
+        Transaction {
+            amount: Decimal::MIN,
+            ..payment("t2", "1.00", PAID, "Mueller", IBAN_MUELLER, "RE-2024-0815")
+        },
+    ];
+    let out = run(&txs, std::slice::from_ref(&huge));
+    assert!(out[0].auto_allocations().is_none());
+    let base = reconcile::baseline::reconcile(&txs, &[huge]);
+    assert!(base.iter().all(|o| o.auto_allocations().is_none()));
+    assert!(matches!(
+        &out[1].decision,
+        Decision::NoMatch {
+            reason: NoMatchReason::AmountOutOfRange
+        }
+    ));
+}
+
+#[test]
+fn outcomes_serialize_for_the_server() {
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "100.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    let v = serde_json::to_value(&out[0]).unwrap();
+    assert_eq!(v["transaction_id"], "t1");
+    assert_eq!(v["decision"], "auto");
+    assert_eq!(v["allocations"][0]["invoice_id"], "i1");
+    assert_eq!(v["allocations"][0]["amount"], "100.00");
+    assert_eq!(v["reasons"][0]["reason"]["kind"], "invoice_number");
+    // Every reason reads as English.
+    for r in reasons(&out[0]) {
+        assert!(!r.to_string().is_empty());
+    }
+}
+
+#[test]
+fn bad_configuration_is_refused_at_start() {
+    let bad = Config {
+        invoice_patterns: vec!["RE-@@@".into()],
+        ..Config::default()
+    };
+    assert!(Matcher::new(bad).is_err());
+}
+
+// ------------------------------------------------------------------ batch-wide properties
+
+fn key(outcomes: &[Outcome]) -> HashMap<String, String> {
+    outcomes
+        .iter()
+        .map(|o| (o.transaction_id.clone(), format!("{:?}", o.decision)))
+        .collect()
+}
+
+#[test]
+fn the_result_does_not_depend_on_input_order() {
+    let data = generate(&GenConfig::standard(11, 600));
+    let matcher = Matcher::new(Config::default()).unwrap();
+    let base = key(&matcher.reconcile(&data.transactions, &data.invoices));
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for _ in 0..3 {
+        let mut txs = data.transactions.clone();
+        let mut invs = data.invoices.clone();
+        txs.shuffle(&mut rng);
+        invs.shuffle(&mut rng);
+        let shuffled = key(&matcher.reconcile(&txs, &invs));
+        let differ: Vec<_> = base
+            .iter()
+            .filter(|(k, v)| shuffled.get(*k) != Some(*v))
+            .map(|(k, v)| format!("{k}:\n  before {v}\n  after  {:?}", shuffled.get(k)))
+            .collect();
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+    }
+    // Nor on the number of threads.
+    let single = Matcher::new(Config {
+        threads: 1,
+        ..Config::default()
+    })
+    .unwrap();
+    assert_eq!(
+        base,
+        key(&single.reconcile(&data.transactions, &data.invoices))
+    );
+}
+
+#[test]
+fn no_invoice_is_over_allocated_across_the_batch() {
+    for seed in [1, 2, 3] {
+        let data = generate(&GenConfig::standard(seed, 1500));
+        let out = run(&data.transactions, &data.invoices);
+        let open: HashMap<&str, Decimal> = data
+            .invoices
+            .iter()
+            .map(|i| (i.id.as_str(), i.open_amount))
+            .collect();
+        let mut taken: HashMap<&str, Decimal> = HashMap::new();
+        for o in &out {
+            for a in o.auto_allocations().unwrap_or(&[]) {
+                assert!(a.amount > Decimal::ZERO);
+                *taken.entry(a.invoice_id.as_str()).or_default() += a.amount;
+            }
+        }
+        for (id, amount) in taken {
+            assert!(amount <= open[id], "{id}: {amount} > {}", open[id]);
+        }
+    }
+}
+
+#[test]
+fn the_standard_mix_meets_the_targets_and_beats_the_original_rules() {
+    let data = generate(&GenConfig::standard(7, 2000));
+    let ours = reconcile::eval::measure(&data.labels, &run(&data.transactions, &data.invoices));
+    let base = reconcile::eval::measure(
+        &data.labels,
+        &reconcile::baseline::reconcile(&data.transactions, &data.invoices),
+    );
+    assert!(ours.all.precision() >= 0.995, "{:?}", ours.all);
+    assert!(ours.all.recall() >= 0.90, "{:?}", ours.all);
+    assert!(ours.all.top3() >= 0.98, "{:?}", ours.all);
+    assert!(ours.all.recall() > base.all.recall() * 2.0);
+}
