@@ -32,8 +32,9 @@ pub struct Frame {
 }
 
 /// The whole application: `api` holds the domain routes (mounted under `/api`, all behind the
-/// API token — there is no way to add an `/api` route that skips it).
-pub fn router(frame: Frame, api: Router) -> Router {
+/// API token — there is no way to add an `/api` route that skips it); `pages` the browser pages,
+/// which authenticate with their own session.
+pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(openapi::document))
         .merge(api)
@@ -50,6 +51,7 @@ pub fn router(frame: Frame, api: Router) -> Router {
             get(metrics::render).with_state(frame.metrics.clone()),
         )
         .nest("/api", api)
+        .merge(pages)
         .layer(middleware::from_fn_with_state(
             frame.metrics,
             metrics::track,

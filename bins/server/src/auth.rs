@@ -37,7 +37,8 @@ impl ApiTokenDigest {
         Self(out)
     }
 
-    fn matches(&self, presented: &str) -> bool {
+    /// Whether `presented` is the configured token.
+    pub fn matches(&self, presented: &str) -> bool {
         digest(&SHA256, presented.as_bytes()).as_ref() == self.0
     }
 }

@@ -39,6 +39,15 @@ pub struct Config {
     )]
     pub redirect_uris: Vec<String>,
 
+    /// Where ING sends people back after consenting on the banking page (`/banking/callback` of
+    /// this server as the browser reaches it); must be on the redirect allow-list.
+    #[arg(
+        long,
+        env = "PSD2_BANKING_CALLBACK",
+        default_value = "http://127.0.0.1:8000/banking/callback"
+    )]
+    pub banking_callback: String,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PSD2_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -64,6 +73,12 @@ impl Config {
             && token.len() < 16
         {
             return Err("PSD2_API_TOKEN must be at least 16 characters".into());
+        }
+        if !self.redirect_uris.contains(&self.banking_callback) {
+            return Err(format!(
+                "PSD2_BANKING_CALLBACK {} must be one of PSD2_REDIRECT_URIS",
+                self.banking_callback
+            ));
         }
         if self.redirect_uris.iter().any(|u| u.trim().is_empty()) {
             return Err("PSD2_REDIRECT_URIS contains an empty entry".into());

@@ -83,6 +83,16 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
             })
         }),
     ];
+    let state = AppState {
+        sync: sync.clone(),
+        metrics: metrics.clone(),
+    };
+    let pages = crate::banking::router(crate::banking::BankingState {
+        app: state.clone(),
+        sessions: Arc::default(),
+        api_token: Arc::new(ApiTokenDigest::of(&api_token)),
+        callback_url: Arc::new(config.banking_callback.clone()),
+    });
     let frame = Frame {
         api_token: ApiTokenDigest::of(&api_token),
         readiness,
@@ -90,13 +100,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         body_limit: config.body_limit,
         request_timeout: config.request_timeout(),
     };
-    let app = router(
-        frame,
-        routes::api(AppState {
-            sync: sync.clone(),
-            metrics,
-        }),
-    );
+    let app = router(frame, routes::api(state), pages);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();

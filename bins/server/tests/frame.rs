@@ -48,7 +48,11 @@ async fn start(ready: bool) -> Running {
         body_limit: 1024,
         request_timeout: Duration::from_secs(5),
     };
-    let app = router(frame, Router::new().route("/echo", post(echo)));
+    let app = router(
+        frame,
+        Router::new().route("/echo", post(echo)),
+        Router::new(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let stop = CancellationToken::new();

@@ -73,6 +73,23 @@ fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoi
     })
 }
 
+/// The matcher's reasons as stored: each with its points, the sentence people read, and the
+/// typed signal for programs.
+fn reasons_json(reasons: &[reconcile::ScoredReason]) -> serde_json::Value {
+    serde_json::Value::Array(
+        reasons
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "points": r.points,
+                    "text": r.reason.to_string(),
+                    "signal": serde_json::to_value(&r.reason).unwrap_or_default(),
+                })
+            })
+            .collect(),
+    )
+}
+
 fn id(text: &str) -> Result<i64, SyncError> {
     text.parse()
         .map_err(|_| SyncError::Storage(storage::Error::Corrupt(format!("matcher id {text:?}"))))
@@ -134,7 +151,7 @@ impl BankSync {
                             .collect::<Result<_, SyncError>>()?,
                         confidence: confidence(*c),
                         method: MatchMethod::Auto,
-                        reasons: serde_json::to_value(reasons).unwrap_or_default(),
+                        reasons: reasons_json(reasons),
                         decided_by: who.to_owned(),
                     };
                     match self.db.apply_match(&decision).await {
@@ -165,7 +182,7 @@ impl BankSync {
                     let mut queued = Vec::new();
                     for c in candidates {
                         let reasons = serde_json::json!({
-                            "reasons": c.reasons,
+                            "reasons": reasons_json(&c.reasons),
                             "held_back": held_back.to_string(),
                             "allocations": c.allocations,
                         });

@@ -406,3 +406,15 @@ impl Database {
         Ok(rows)
     }
 }
+
+impl Database {
+    /// The latest confirmed matches, newest first (for undo).
+    pub async fn recent_matches(&self, limit: u64) -> Result<Vec<allocation::Model>, Error> {
+        Ok(Entity::find()
+            .filter(Column::Status.eq("confirmed"))
+            .order_by_desc(Column::Id)
+            .limit(limit)
+            .all(&self.conn)
+            .await?)
+    }
+}

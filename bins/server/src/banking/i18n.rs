@@ -1,0 +1,144 @@
+//! German and English, chosen from the browser's `Accept-Language`.
+
+use axum::http::HeaderMap;
+
+/// The page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Deutsch.
+    De,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The first of the browser's languages that we speak; English otherwise.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let accept = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        for tag in accept.split(',') {
+            let code = tag
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if code.starts_with("de") {
+                return Lang::De;
+            }
+            if code.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::En
+    }
+
+    /// `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    /// The text for `key` (the English text is the key's meaning).
+    pub fn t(self, key: Key) -> &'static str {
+        let (en, de) = key.texts();
+        match self {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+}
+
+macro_rules! keys {
+    ($($name:ident => $en:literal, $de:literal;)*) => {
+        /// Every text of the pages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Key { $($name,)* }
+        impl Key {
+            fn texts(self) -> (&'static str, &'static str) {
+                match self { $(Key::$name => ($en, $de),)* }
+            }
+        }
+    };
+}
+
+keys! {
+    Title => "Banking", "Banking";
+    Login => "Sign in", "Anmelden";
+    LoginHelp => "Enter the API token of this server (PSD2_API_TOKEN; printed at start in local mode).", "API-Token dieses Servers eingeben (PSD2_API_TOKEN; im local-Modus beim Start ausgegeben).";
+    ApiToken => "API token", "API-Token";
+    WrongToken => "That is not the API token of this server.", "Das ist nicht das API-Token dieses Servers.";
+    Logout => "Sign out", "Abmelden";
+    Overview => "Accounts", "Konten";
+    Transactions => "Transactions", "Umsätze";
+    Review => "Review", "Prüfen";
+    Invoices => "Invoices", "Rechnungen";
+    ConnectIng => "Connect ING account", "ING-Konto verbinden";
+    Reconnect => "Reconnect", "Neu verbinden";
+    NoConnections => "No bank connected yet.", "Noch keine Bank verbunden.";
+    Connection => "Connection", "Verbindung";
+    Status => "Status", "Status";
+    ValidUntil => "Consent valid until", "Zustimmung gültig bis";
+    DaysLeft => "days left", "Tage übrig";
+    Active => "active", "aktiv";
+    Expiring => "expiring", "läuft bald ab";
+    Expired => "expired", "abgelaufen";
+    Revoked => "revoked", "widerrufen";
+    ErrorStatus => "error", "Fehler";
+    Account => "Account", "Konto";
+    Balance => "Balance", "Saldo";
+    LastSync => "Last sync", "Letzter Abgleich";
+    Never => "never", "nie";
+    SyncNow => "Sync now", "Jetzt abrufen";
+    Synced => "Imported {imported} new, {skipped} known, {auto} matched automatically, {suggested} to review.", "{imported} neu importiert, {skipped} bekannt, {auto} automatisch zugeordnet, {suggested} zu prüfen.";
+    RateLimited => "ING allows only a few automatic requests per day for this account and the limit is reached. Nothing was lost; try again later.", "ING erlaubt für dieses Konto nur wenige automatische Abrufe am Tag, und die Grenze ist erreicht. Es ging nichts verloren; später erneut versuchen.";
+    ConsentGone => "The consent for this connection has ended. Reconnect the account to go on.", "Die Zustimmung für diese Verbindung ist abgelaufen. Konto neu verbinden, um fortzufahren.";
+    BankError => "The bank could not be reached or answered with an error. Try again in a few minutes.", "Die Bank war nicht erreichbar oder hat mit einem Fehler geantwortet. In ein paar Minuten erneut versuchen.";
+    Connected => "Connected: {n} account(s) added.", "Verbunden: {n} Konto/Konten hinzugefügt.";
+    ConsentDenied => "The connection was not allowed at the bank. Nothing was changed.", "Die Verbindung wurde bei der Bank nicht erlaubt. Es wurde nichts geändert.";
+    ConsentStale => "This link has expired or was already used. Please start the connection again.", "Dieser Link ist abgelaufen oder wurde schon benutzt. Bitte die Verbindung neu starten.";
+    ConsentCode => "The bank did not accept the authorization (it is valid only once and for a short time). Please start again.", "Die Bank hat die Freigabe nicht angenommen (sie gilt nur einmal und kurz). Bitte neu starten.";
+    Continue => "Continue", "Weiter";
+    Date => "Date", "Datum";
+    Counterparty => "Counterparty", "Gegenpartei";
+    Text => "Text", "Verwendungszweck";
+    Amount => "Amount", "Betrag";
+    Match => "Match", "Zuordnung";
+    All => "all", "alle";
+    Booked => "booked", "gebucht";
+    Pending => "pending", "vorgemerkt";
+    Matched => "matched", "zugeordnet";
+    Suggested => "to review", "zu prüfen";
+    Unmatched => "open", "offen";
+    From => "from", "von";
+    To => "to", "bis";
+    Filter => "Filter", "Filtern";
+    Previous => "Previous", "Zurück";
+    Next => "Next", "Weiter";
+    NoTransactions => "No transactions.", "Keine Umsätze.";
+    NothingToReview => "Nothing to review.", "Nichts zu prüfen.";
+    Invoice => "Invoice", "Rechnung";
+    Confidence => "Confidence", "Sicherheit";
+    Reasons => "Why", "Warum";
+    Confirm => "Confirm", "Bestätigen";
+    Reject => "Reject", "Ablehnen";
+    Undo => "Undo", "Rückgängig";
+    Confirmed => "Confirmed.", "Bestätigt.";
+    Rejected => "Rejected.", "Abgelehnt.";
+    Undone => "Undone: the invoices are open again.", "Rückgängig gemacht: die Rechnungen sind wieder offen.";
+    UploadCsv => "Upload open invoices (CSV)", "Offene Rechnungen hochladen (CSV)";
+    CsvHelp => "Columns: number, customer_name, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. The first line names the columns; amounts with a dot (1190.00), dates as YYYY-MM-DD.", "Spalten: number, customer_name, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. Die erste Zeile nennt die Spalten; Beträge mit Punkt (1190.00), Daten als JJJJ-MM-TT.";
+    Upload => "Upload", "Hochladen";
+    CsvDone => "{created} invoice(s) created, {updated} updated.", "{created} Rechnung(en) angelegt, {updated} aktualisiert.";
+    CsvErrors => "Nothing was imported; fix these rows and upload again:", "Nichts importiert; diese Zeilen korrigieren und erneut hochladen:";
+    Row => "Row", "Zeile";
+    Open => "Open", "Offen";
+    Customer => "Customer", "Kunde";
+    Due => "Due", "Fällig";
+    SessionExpired => "The form was too old. Please try again.", "Das Formular war zu alt. Bitte erneut versuchen.";
+}

@@ -1,0 +1,113 @@
+//! The page shell (navigation, message, styles) and how money and dates are shown.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::i18n::{Key, Lang};
+use super::session::Flash;
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
+header{background:#ff6200;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center}
+nav a{margin-right:1rem}header a{color:#fff;text-decoration:none;font-weight:600}header a:focus,header a:hover{text-decoration:underline}
+header h1{font-size:1.1rem;margin:0 1rem 0 0}main{max-width:72rem;margin:0 auto;padding:1rem}
+.msg{padding:.75rem 1rem;border-radius:.25rem;margin:0 0 1rem}.ok{background:#e3f4e5}.err{background:#fde2e1}
+.card{background:#fff;border-radius:.4rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top}
+td.num,th.num{text-align:right;white-space:nowrap}.neg{color:#b00020}.muted{color:#666;font-size:.9rem}
+button,.button{font:inherit;background:#ff6200;color:#fff;border:0;border-radius:.25rem;padding:.45rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary{background:#555}button:focus,a:focus,input:focus,select:focus{outline:3px solid #0a5cd8;outline-offset:2px}
+form.inline{display:inline}label{display:inline-block;margin:.25rem .5rem .25rem 0}input,select{font:inherit;padding:.3rem}
+.badge{padding:.1rem .4rem;border-radius:.2rem;font-size:.85rem}.b-active{background:#e3f4e5}.b-expiring{background:#fff3cd}.b-expired,.b-revoked,.b-error{background:#fde2e1}
+@media (max-width:600px){header{padding:.5rem}main{padding:.5rem}th,td{padding:.3rem}}
+"#;
+
+/// One page: header with navigation, the flash message, the body.
+pub fn page(
+    lang: Lang,
+    title: &str,
+    csrf: Option<&str>,
+    flash: Option<Flash>,
+    body: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t(Key::Title)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (lang.t(Key::Title)) }
+                    @if let Some(csrf) = csrf {
+                        nav aria-label="main" {
+                            a href="/banking" { (lang.t(Key::Overview)) } " "
+                            a href="/banking/transactions" { (lang.t(Key::Transactions)) } " "
+                            a href="/banking/review" { (lang.t(Key::Review)) } " "
+                            a href="/banking/invoices" { (lang.t(Key::Invoices)) }
+                        }
+                        form.inline method="post" action="/banking/logout" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button.secondary type="submit" { (lang.t(Key::Logout)) }
+                        }
+                    }
+                }
+                main {
+                    @if let Some(f) = flash {
+                        p.msg.ok[f.ok].err[!f.ok] role="status" { (f.text) }
+                    }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A signed amount in the currency's usual form: `-1.234,56 €` (de) or `-€1,234.56` (en).
+pub fn money(lang: Lang, amount: &str, currency: &str) -> String {
+    let (neg, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount.strip_prefix('+').unwrap_or(amount)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = format!("{frac:0<2}");
+    let (group, point) = match lang {
+        Lang::De => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let number = format!("{grouped}{point}{frac}");
+    let sign = if neg { "-" } else { "" };
+    let symbol = match currency {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        other => other,
+    };
+    match lang {
+        Lang::De => format!("{sign}{number} {symbol}"),
+        Lang::En if symbol.len() > 1 && symbol.is_ascii() => format!("{sign}{symbol} {number}"),
+        Lang::En => format!("{sign}{symbol}{number}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_both_languages() {
+        assert_eq!(money(Lang::De, "-1234.5", "EUR"), "-1.234,50 €");
+        assert_eq!(money(Lang::En, "1234567.89", "EUR"), "€1,234,567.89");
+        assert_eq!(money(Lang::En, "-0.10", "CHF"), "-CHF 0.10");
+        assert_eq!(money(Lang::De, "100", "EUR"), "100,00 €");
+    }
+}

@@ -1,0 +1,97 @@
+//! Signing in with the API token, and out.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::i18n::{Key, Lang};
+use super::layout::page;
+use super::session::set_cookie;
+use super::{BankingState, back, check_csrf};
+
+/// The sign-in page.
+pub async fn form(headers: HeaderMap) -> Response {
+    login_page(Lang::from_headers(&headers), None).into_response()
+}
+
+fn login_page(lang: Lang, error: Option<&str>) -> maud::Markup {
+    page(
+        lang,
+        lang.t(Key::Login),
+        None,
+        error.map(|e| super::session::Flash {
+            ok: false,
+            text: e.to_owned(),
+        }),
+        html! {
+            div.card {
+                h2 { (lang.t(Key::Login)) }
+                p.muted { (lang.t(Key::LoginHelp)) }
+                form method="post" action="/banking/login" {
+                    label for="token" { (lang.t(Key::ApiToken)) }
+                    input #token type="password" name="token" autocomplete="current-password" required autofocus;
+                    " "
+                    button type="submit" { (lang.t(Key::Login)) }
+                }
+            }
+        },
+    )
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    token: String,
+}
+
+/// Checks the token and starts a session.
+pub async fn submit(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if !state.api_token.matches(f.token.trim()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            login_page(lang, Some(lang.t(Key::WrongToken))),
+        )
+            .into_response();
+    }
+    let Some(id) = state.sessions.create() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "no randomness").into_response();
+    };
+    let mut r = back("/banking");
+    r.headers_mut()
+        .insert(header::SET_COOKIE, set_cookie(Some(&id)));
+    r
+}
+
+/// A form that carries only the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    /// The session's token.
+    pub csrf: String,
+}
+
+/// Ends the session.
+pub async fn logout(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (current, lang) = match super::signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
+        return r;
+    }
+    state.sessions.remove(&current.id);
+    let mut r = back("/banking/login");
+    r.headers_mut().insert(header::SET_COOKIE, set_cookie(None));
+    r
+}

@@ -1,0 +1,98 @@
+//! The banking page: connect ING, watch the sync, review matches, upload invoices — in the
+//! browser, server-rendered (maud) with plain forms, so it needs no front-end build, works with
+//! the keyboard and without JavaScript. It uses only what the API's library functions offer.
+#![allow(
+    clippy::result_large_err,
+    reason = "handlers return early with the ready page (a Response) as the error"
+)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::auth::ApiTokenDigest;
+use crate::state::AppState;
+
+pub mod i18n;
+pub mod layout;
+pub mod session;
+
+mod invoices;
+mod login;
+mod overview;
+mod review;
+mod transactions;
+
+use i18n::{Key, Lang};
+use session::{Current, Sessions};
+
+/// What the banking pages share.
+#[derive(Debug, Clone)]
+pub struct BankingState {
+    /// The use cases.
+    pub app: AppState,
+    /// Signed-in browsers.
+    pub sessions: Arc<Sessions>,
+    /// The API token, which also signs people in.
+    pub api_token: Arc<ApiTokenDigest>,
+    /// Where ING sends people back (must be on the redirect allow-list).
+    pub callback_url: Arc<String>,
+}
+
+/// `/banking/…`.
+pub fn router(state: BankingState) -> Router {
+    Router::new()
+        .route("/banking", get(overview::page))
+        .route("/banking/login", get(login::form).post(login::submit))
+        .route("/banking/logout", post(login::logout))
+        .route("/banking/connect", post(overview::connect))
+        .route("/banking/callback", get(overview::callback))
+        .route("/banking/accounts/{id}/sync", post(overview::sync))
+        .route("/banking/transactions", get(transactions::page))
+        .route("/banking/review", get(review::page))
+        .route("/banking/matches/{id}/{action}", post(review::decide))
+        .route(
+            "/banking/invoices",
+            get(invoices::page).post(invoices::upload),
+        )
+        .with_state(state)
+}
+
+/// The signed-in session and the language, or the answer that sends the browser to sign in.
+fn signed_in(state: &BankingState, headers: &HeaderMap) -> Result<(Current, Lang), Response> {
+    let lang = Lang::from_headers(headers);
+    match state.sessions.current(headers) {
+        Some(c) => Ok((c, lang)),
+        None => Err(Redirect::to("/banking/login").into_response()),
+    }
+}
+
+/// A form's CSRF token checked against the session; a mismatch is a 403 page.
+fn check_csrf(current: &Current, lang: Lang, presented: &str) -> Result<(), Response> {
+    if session::csrf_ok(current, presented) {
+        Ok(())
+    } else {
+        Err((StatusCode::FORBIDDEN, lang.t(Key::SessionExpired)).into_response())
+    }
+}
+
+/// Post/redirect/get: after a form, back to a page (303, so a reload does not post again).
+fn back(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// The words people see for a failed bank action.
+fn explain(lang: Lang, e: &bank_sync::SyncError) -> String {
+    use bank_sync::SyncError as S;
+    match e {
+        S::RateLimited { .. } | S::BudgetExhausted { .. } => lang.t(Key::RateLimited).to_owned(),
+        S::ConsentExpired(_) | S::UnknownConnection => lang.t(Key::ConsentGone).to_owned(),
+        S::State(_) => lang.t(Key::ConsentStale).to_owned(),
+        S::BadRequest(m) if m.contains("authorization code") => lang.t(Key::ConsentCode).to_owned(),
+        S::Bank(_) => lang.t(Key::BankError).to_owned(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,268 @@
+//! Connections and accounts: status, consent validity, balances, last sync; connect, reconnect
+//! and "sync now".
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::i18n::{Key, Lang};
+use super::layout::{money, page as shell};
+use super::login::CsrfForm;
+use super::{BankingState, back, check_csrf, explain, signed_in};
+
+fn status_text(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "active" => lang.t(Key::Active),
+        "expiring" => lang.t(Key::Expiring),
+        "expired" => lang.t(Key::Expired),
+        "revoked" => lang.t(Key::Revoked),
+        _ => lang.t(Key::ErrorStatus),
+    }
+}
+
+/// `GET /banking`.
+pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<Response, Response> {
+    let (current, lang) = signed_in(state, headers)?;
+    let db = state.app.sync.db();
+    let internal =
+        |e: storage::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+    let now = OffsetDateTime::now_utc();
+    let mut sections = Vec::new();
+    for c in db.connections().await.map_err(internal)? {
+        let mut accounts = Vec::new();
+        for a in db.accounts_of(&c.id).await.map_err(internal)? {
+            let balances = db.latest_balances(a.id).await.map_err(internal)?;
+            let run = db
+                .sync_runs(a.id, 1)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .next();
+            accounts.push((a, balances, run));
+        }
+        sections.push((c, accounts));
+    }
+    let flash = state.sessions.take_flash(&current.id);
+    let csrf = current.csrf.as_str();
+    let body = html! {
+        div.card {
+            form method="post" action="/banking/connect" {
+                input type="hidden" name="csrf" value=(csrf);
+                button #connect type="submit" { (lang.t(Key::ConnectIng)) }
+            }
+        }
+        @if sections.is_empty() {
+            p.card { (lang.t(Key::NoConnections)) }
+        }
+        @for (c, accounts) in &sections {
+            section.card aria-label=(lang.t(Key::Connection)) {
+                h2 {
+                    (lang.t(Key::Connection)) " "
+                    span class={"badge b-" (c.status)} { (status_text(lang, &c.status)) }
+                }
+                @if let Some(until) = c.consent_valid_until {
+                    p {
+                        (lang.t(Key::ValidUntil)) ": " (until.date())
+                        " (" ((until - now).whole_days().max(0)) " " (lang.t(Key::DaysLeft)) ")"
+                    }
+                }
+                @if let Some(reason) = &c.status_reason { p.muted { (reason) } }
+                @if c.status != "active" {
+                    form method="post" action="/banking/connect" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { (lang.t(Key::Reconnect)) }
+                    }
+                }
+                div.scroll { table {
+                    thead { tr {
+                        th { (lang.t(Key::Account)) }
+                        th.num { (lang.t(Key::Balance)) }
+                        th { (lang.t(Key::LastSync)) }
+                        th {}
+                    } }
+                    tbody {
+                        @for (a, balances, run) in accounts {
+                            tr {
+                                td { (a.name) br; span.muted { (a.iban.as_deref().unwrap_or("")) } }
+                                td.num {
+                                    @for b in balances {
+                                        span class=[b.amount.starts_with('-').then_some("neg")] { (money(lang, &b.amount, &b.currency)) }
+                                        " " span.muted { (b.balance_type) } br;
+                                    }
+                                }
+                                td {
+                                    @match run {
+                                        Some(r) => {
+                                            (r.started_at.date()) " · " (r.outcome)
+                                            br; span.muted { (r.fetched) " / " (r.imported) " / " (r.skipped) }
+                                            @if let Some(e) = &r.error { br; span.muted { (e) } }
+                                        }
+                                        None => { (lang.t(Key::Never)) }
+                                    }
+                                }
+                                td {
+                                    @if c.status == "active" || c.status == "expiring" {
+                                        form method="post" action={"/banking/accounts/" (a.id) "/sync"} {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            button type="submit" id={"sync-" (a.id)} { (lang.t(Key::SyncNow)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    };
+    Ok(shell(lang, lang.t(Key::Overview), Some(csrf), flash, body).into_response())
+}
+
+/// `GET /banking`.
+pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Response {
+    page_handler(&state, &headers).await.unwrap_or_else(|r| r)
+}
+
+/// `POST /banking/connect`: starts a consent and sends the browser to the bank.
+pub async fn connect(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
+        return r;
+    }
+    let sync = &state.app.sync;
+    let started = async {
+        let client_id = sync.client().client_id().await?;
+        sync.initiate_consent(&client_id, &state.callback_url, "")
+            .await
+    }
+    .await;
+    match started {
+        Ok(s) => Redirect::to(&s.authorization_url).into_response(),
+        Err(e) => {
+            state.sessions.flash(&current.id, false, explain(lang, &e));
+            back("/banking")
+        }
+    }
+}
+
+/// What the bank puts on the redirect.
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /banking/callback`: completes the consent and stores the accounts. The bank's redirect
+/// is a cross-site navigation, which carries no `SameSite=Strict` cookie: the single-use `state`
+/// is what authorises it, and the page links back into the signed-in part.
+pub async fn callback(
+    State(state): State<BankingState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let outcome: Result<usize, String> = match (&q.error, &q.code, &q.state) {
+        (Some(_), _, _) => Err(lang.t(Key::ConsentDenied).to_owned()),
+        (None, Some(code), Some(st)) => {
+            let sync = &state.app.sync;
+            let done = async {
+                let client_id = sync.client().client_id().await?;
+                let grant = sync
+                    .complete_consent(&client_id, code, &state.callback_url, st)
+                    .await?;
+                let accounts = sync
+                    .sync_accounts(&grant.connection, true, Some(peer.ip()))
+                    .await?;
+                Ok::<_, bank_sync::SyncError>(accounts.iter().filter(|a| a.created).count())
+            }
+            .await;
+            done.map_err(|e| explain(lang, &e))
+        }
+        _ => Err(lang.t(Key::ConsentStale).to_owned()),
+    };
+    let (ok, text) = match outcome {
+        Ok(n) => (true, lang.t(Key::Connected).replace("{n}", &n.to_string())),
+        Err(t) => (false, t),
+    };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let body = html! {
+        div.card {
+            p.msg.ok[ok].err[!ok] role="status" { (text) }
+            a.button #continue href="/banking" { (lang.t(Key::Continue)) }
+        }
+    };
+    (
+        status,
+        shell(lang, lang.t(Key::ConnectIng), None, None, body),
+    )
+        .into_response()
+}
+
+/// `POST /banking/accounts/{id}/sync`: a sync the person started (so `PSU-IP-Address` is sent
+/// and PSD2's daily budget does not apply), from the watermark minus three days, or two years
+/// back for a first sync.
+pub async fn sync(
+    State(state): State<BankingState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
+        return r;
+    }
+    let sync = &state.app.sync;
+    let today = OffsetDateTime::now_utc().date();
+    let from = match sync.db().sync_state(id).await {
+        Ok(Some(s)) => s.watermark.map(|w| w - time::Duration::days(3)),
+        _ => None,
+    }
+    .unwrap_or(today - time::Duration::days(730));
+    let result = sync
+        .sync_transactions(&bank_sync::TransactionSync {
+            account_id: id,
+            date_from: from,
+            date_to: today,
+            auto_reconcile: true,
+            trigger: storage::SyncTrigger::User,
+            psu_ip: Some(peer.ip()),
+            stop: None,
+        })
+        .await;
+    match result {
+        Ok(r) => {
+            let text = lang
+                .t(Key::Synced)
+                .replace("{imported}", &r.imported.to_string())
+                .replace("{skipped}", &r.skipped.to_string())
+                .replace("{auto}", &r.auto_reconciled.to_string())
+                .replace("{suggested}", &r.suggested.to_string());
+            state.sessions.flash(&current.id, true, text);
+        }
+        Err(e) => state.sessions.flash(&current.id, false, explain(lang, &e)),
+    }
+    back("/banking")
+}

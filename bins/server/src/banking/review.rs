@@ -1,0 +1,178 @@
+//! The review queue: suggestions best first with their reasons — confirm or reject — and the
+//! latest confirmed matches, which can be undone. Every decision is stored with who made it.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::i18n::{Key, Lang};
+use super::layout::{money, page as shell};
+use super::login::CsrfForm;
+use super::{BankingState, back, check_csrf, signed_in};
+
+/// The sentences of a stored reasons value (either a list, or `{reasons, held_back}`).
+fn reason_lines(raw: &str) -> (Vec<String>, Option<String>) {
+    let v: serde_json::Value = serde_json::from_str(raw).unwrap_or_default();
+    let (list, held) = match &v {
+        serde_json::Value::Array(_) => (v.clone(), None),
+        _ => (
+            v.get("reasons").cloned().unwrap_or_default(),
+            v.get("held_back")
+                .and_then(|h| h.as_str())
+                .map(str::to_owned),
+        ),
+    };
+    let lines = list
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| {
+                    let text = r.get("text").and_then(|t| t.as_str())?;
+                    let points = r
+                        .get("points")
+                        .and_then(serde_json::Value::as_i64)
+                        .unwrap_or(0);
+                    Some(format!("{points:+} {text}"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (lines, held)
+}
+
+async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::Model) -> Markup {
+    let db = state.app.sync.db();
+    let tx = db.transaction(m.transaction_id).await.ok().flatten();
+    let inv = db.invoice(m.invoice_id).await.ok().flatten();
+    let (lines, held) = reason_lines(&m.reasons);
+    html! {
+        td {
+            @if let Some(t) = &tx {
+                (t.booking_date.map(|d| d.to_string()).unwrap_or_default()) br;
+                (t.counterparty_name.as_deref().unwrap_or("")) br;
+                span.muted { (t.remittance_unstructured.as_deref().unwrap_or("")) }
+            }
+        }
+        td.num { @if let Some(t) = &tx { (money(lang, &t.amount, &t.currency)) } }
+        td {
+            @if let Some(i) = &inv {
+                (i.number) br; span.muted { (i.customer_name) } br;
+                span.muted { (lang.t(Key::Open)) ": " (money(lang, &i.open_amount, &i.currency)) }
+            }
+        }
+        td.num { (m.confidence) }
+        td {
+            ul { @for l in &lines { li { (l) } } }
+            @if let Some(h) = held { p.muted { (h) } }
+        }
+    }
+}
+
+/// `GET /banking/review`.
+pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let db = state.app.sync.db();
+    let (suggestions, recent) = match async {
+        Ok::<_, storage::Error>((db.open_suggestions().await?, db.recent_matches(20).await?))
+    }
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let csrf = current.csrf.clone();
+    let mut rows = Vec::new();
+    for m in suggestions.iter().take(100) {
+        rows.push((m.id, row(&state, lang, m).await));
+    }
+    let mut done = Vec::new();
+    for m in &recent {
+        done.push((m.id, m.decided_by.clone(), row(&state, lang, m).await));
+    }
+    let head = html! { thead { tr {
+        th { (lang.t(Key::Transactions)) } th.num { (lang.t(Key::Amount)) } th { (lang.t(Key::Invoice)) }
+        th.num { (lang.t(Key::Confidence)) } th { (lang.t(Key::Reasons)) } th {}
+    } } };
+    let body = html! {
+        section.card aria-label=(lang.t(Key::Review)) {
+            h2 { (lang.t(Key::Review)) " (" (suggestions.len()) ")" }
+            @if rows.is_empty() { p { (lang.t(Key::NothingToReview)) } } @else {
+                div.scroll { table #suggestions {
+                    (head)
+                    tbody { @for (id, cells) in &rows { tr {
+                        (cells)
+                        td {
+                            form.inline method="post" action={"/banking/matches/" (id) "/confirm"} {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" class="confirm" { (lang.t(Key::Confirm)) }
+                            } " "
+                            form.inline method="post" action={"/banking/matches/" (id) "/reject"} {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" class="secondary reject" { (lang.t(Key::Reject)) }
+                            }
+                        }
+                    } } }
+                } }
+            }
+        }
+        section.card aria-label=(lang.t(Key::Matched)) {
+            h2 { (lang.t(Key::Matched)) }
+            div.scroll { table #matched {
+                (head)
+                tbody { @for (id, by, cells) in &done { tr {
+                    (cells)
+                    td {
+                        span.muted { (by.as_deref().unwrap_or("")) } br;
+                        form.inline method="post" action={"/banking/matches/" (id) "/undo"} {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button type="submit" class="secondary undo" { (lang.t(Key::Undo)) }
+                        }
+                    }
+                } } }
+            } }
+        }
+    };
+    shell(
+        lang,
+        lang.t(Key::Review),
+        Some(&csrf),
+        state.sessions.take_flash(&current.id),
+        body,
+    )
+    .into_response()
+}
+
+/// `POST /banking/matches/{id}/{confirm|reject|undo}`. The person is recorded as "banking page"
+/// (everyone signs in with the one API token; there are no user accounts yet).
+pub async fn decide(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
+        return r;
+    }
+    let db = state.app.sync.db();
+    let who = "banking page";
+    let result = match action.as_str() {
+        "confirm" => db.confirm_suggestion(id, who).await.map(|_| Key::Confirmed),
+        "reject" => db.reject_suggestion(id, who).await.map(|()| Key::Rejected),
+        "undo" => db.undo_match(id, who).await.map(|_| Key::Undone),
+        _ => return (StatusCode::NOT_FOUND, "unknown action").into_response(),
+    };
+    match result {
+        Ok(k) => state.sessions.flash(&current.id, true, lang.t(k)),
+        Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
+    }
+    back("/banking/review")
+}

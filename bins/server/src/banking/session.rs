@@ -1,0 +1,163 @@
+//! Sessions of the banking page: a random id in an `HttpOnly`, `SameSite=Strict` cookie, kept in
+//! memory with its CSRF token and the message to show once. The API token itself never goes into
+//! the cookie; it is checked at sign-in only.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+/// Cookie name.
+pub const COOKIE: &str = "psd2_session";
+/// Sessions end after this long without use.
+const IDLE: Duration = Duration::from_secs(8 * 3600);
+
+/// A message shown once on the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    /// Success or error (styles it).
+    pub ok: bool,
+    /// The text.
+    pub text: String,
+}
+
+#[derive(Debug)]
+struct Session {
+    csrf: String,
+    flash: Option<Flash>,
+    seen: Instant,
+}
+
+/// Every signed-in browser.
+#[derive(Debug, Default)]
+pub struct Sessions(Mutex<HashMap<String, Session>>);
+
+/// A request's session.
+#[derive(Debug, Clone)]
+pub struct Current {
+    /// Session id.
+    pub id: String,
+    /// The token every form must carry.
+    pub csrf: String,
+}
+
+impl Sessions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts a session; returns its id.
+    pub fn create(&self) -> Option<String> {
+        let id = bank_sync::random_token("s_").ok()?;
+        let csrf = bank_sync::random_token("c_").ok()?;
+        let mut map = self.lock();
+        map.retain(|_, s| s.seen.elapsed() < IDLE);
+        map.insert(
+            id.clone(),
+            Session {
+                csrf,
+                flash: None,
+                seen: Instant::now(),
+            },
+        );
+        Some(id)
+    }
+
+    /// The session the request's cookie names, if it is alive.
+    pub fn current(&self, headers: &HeaderMap) -> Option<Current> {
+        let id = cookie(headers, COOKIE)?;
+        let mut map = self.lock();
+        let s = map.get_mut(&id)?;
+        if s.seen.elapsed() >= IDLE {
+            map.remove(&id);
+            return None;
+        }
+        s.seen = Instant::now();
+        Some(Current {
+            csrf: s.csrf.clone(),
+            id,
+        })
+    }
+
+    /// Ends a session.
+    pub fn remove(&self, id: &str) {
+        self.lock().remove(id);
+    }
+
+    /// Keeps a message for the next page.
+    pub fn flash(&self, id: &str, ok: bool, text: impl Into<String>) {
+        if let Some(s) = self.lock().get_mut(id) {
+            s.flash = Some(Flash {
+                ok,
+                text: text.into(),
+            });
+        }
+    }
+
+    /// Takes the message kept for this page.
+    pub fn take_flash(&self, id: &str) -> Option<Flash> {
+        self.lock().get_mut(id).and_then(|s| s.flash.take())
+    }
+}
+
+/// A cookie's value.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` for a session id (or its removal).
+pub fn set_cookie(id: Option<&str>) -> HeaderValue {
+    let value = match id {
+        Some(id) => format!("{COOKIE}={id}; Path=/banking; HttpOnly; SameSite=Strict"),
+        None => format!("{COOKIE}=; Path=/banking; HttpOnly; SameSite=Strict; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Constant-time comparison of the form's CSRF token with the session's.
+pub fn csrf_ok(current: &Current, presented: &str) -> bool {
+    let a = current.csrf.as_bytes();
+    let b = presented.as_bytes();
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_carry_csrf_and_flash_once() {
+        let s = Sessions::default();
+        let id = s.create().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=b; {COOKIE}={id}")).unwrap(),
+        );
+        let cur = s.current(&h).unwrap();
+        assert!(csrf_ok(&cur, &cur.csrf));
+        assert!(!csrf_ok(&cur, "c_forged"));
+        s.flash(&id, true, "hello");
+        assert_eq!(s.take_flash(&id).unwrap().text, "hello");
+        assert!(s.take_flash(&id).is_none());
+        s.remove(&id);
+        assert!(s.current(&h).is_none());
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_strict() {
+        let v = set_cookie(Some("s_x"));
+        let v = v.to_str().unwrap();
+        assert!(v.contains("HttpOnly") && v.contains("SameSite=Strict"));
+    }
+}

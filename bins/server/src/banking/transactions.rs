@@ -1,0 +1,179 @@
+//! The transactions list with filters and paging.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use storage::TransactionFilter;
+
+use super::i18n::{Key, Lang};
+use super::layout::{money, page as shell};
+use super::{BankingState, signed_in};
+
+const PAGE: u64 = 50;
+
+/// Filters (all optional; empty strings mean "any").
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    account: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    status: Option<String>,
+    reconciliation: Option<String>,
+    page: Option<u64>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn state_text(lang: Lang, s: &str) -> &'static str {
+    match s {
+        "matched" => lang.t(Key::Matched),
+        "suggested" => lang.t(Key::Suggested),
+        _ => lang.t(Key::Unmatched),
+    }
+}
+
+/// `GET /banking/transactions`.
+pub async fn page(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let date = |s: Option<&str>| {
+        s.and_then(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        })
+    };
+    let page_no = f.page.unwrap_or(0);
+    let filter = TransactionFilter {
+        account_id: nonempty(&f.account).and_then(|a| a.parse().ok()),
+        from: date(nonempty(&f.from)),
+        to: date(nonempty(&f.to)),
+        status: nonempty(&f.status)
+            .filter(|s| ["booked", "pending"].contains(s))
+            .map(str::to_owned),
+        reconciliation_state: nonempty(&f.reconciliation)
+            .filter(|s| ["unmatched", "suggested", "matched"].contains(s))
+            .map(str::to_owned),
+        limit: PAGE,
+        offset: page_no * PAGE,
+    };
+    let db = state.app.sync.db();
+    let (rows, total, accounts) = match async {
+        let (rows, total) = db.list_transactions(&filter).await?;
+        let accounts = db.all_accounts().await?;
+        Ok::<_, storage::Error>((rows, total, accounts))
+    }
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let mut matches = std::collections::HashMap::new();
+    for t in rows.iter().filter(|t| t.reconciliation_state == "matched") {
+        if let Ok(ms) = db.matches_for_transaction(t.id).await {
+            let mut numbers = Vec::new();
+            for m in ms.iter().filter(|m| m.status == "confirmed") {
+                if let Ok(Some(inv)) = db.invoice(m.invoice_id).await {
+                    numbers.push(inv.number);
+                }
+            }
+            matches.insert(t.id, numbers.join(", "));
+        }
+    }
+    let q = |p: u64| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("account", &f.account),
+            ("from", &f.from),
+            ("to", &f.to),
+            ("status", &f.status),
+            ("reconciliation", &f.reconciliation),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                s.append_pair(k, v);
+            }
+        }
+        s.append_pair("page", &p.to_string());
+        format!("/banking/transactions?{}", s.finish())
+    };
+    let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    let body = html! {
+        form.card method="get" action="/banking/transactions" aria-label=(lang.t(Key::Filter)) {
+            label { (lang.t(Key::Account)) " "
+                select name="account" {
+                    option value="" { (lang.t(Key::All)) }
+                    @for a in &accounts {
+                        option value=(a.id) selected[sel(&f.account, &a.id.to_string())] { (a.iban.as_deref().unwrap_or(&a.name)) }
+                    }
+                }
+            }
+            label { (lang.t(Key::From)) " " input type="date" name="from" value=(f.from.as_deref().unwrap_or("")); }
+            label { (lang.t(Key::To)) " " input type="date" name="to" value=(f.to.as_deref().unwrap_or("")); }
+            label { (lang.t(Key::Status)) " "
+                select name="status" {
+                    option value="" { (lang.t(Key::All)) }
+                    option value="booked" selected[sel(&f.status, "booked")] { (lang.t(Key::Booked)) }
+                    option value="pending" selected[sel(&f.status, "pending")] { (lang.t(Key::Pending)) }
+                }
+            }
+            label { (lang.t(Key::Match)) " "
+                select name="reconciliation" {
+                    option value="" { (lang.t(Key::All)) }
+                    option value="matched" selected[sel(&f.reconciliation, "matched")] { (lang.t(Key::Matched)) }
+                    option value="suggested" selected[sel(&f.reconciliation, "suggested")] { (lang.t(Key::Suggested)) }
+                    option value="unmatched" selected[sel(&f.reconciliation, "unmatched")] { (lang.t(Key::Unmatched)) }
+                }
+            }
+            button type="submit" { (lang.t(Key::Filter)) }
+        }
+        div.card {
+            p.muted #total { (total) " " (lang.t(Key::Transactions)) }
+            @if rows.is_empty() {
+                p { (lang.t(Key::NoTransactions)) }
+            } @else {
+                div.scroll { table {
+                    thead { tr {
+                        th { (lang.t(Key::Date)) }
+                        th { (lang.t(Key::Counterparty)) }
+                        th { (lang.t(Key::Text)) }
+                        th.num { (lang.t(Key::Amount)) }
+                        th { (lang.t(Key::Match)) }
+                    } }
+                    tbody {
+                        @for t in &rows {
+                            tr {
+                                td { (t.booking_date.or(t.value_date).map(|d| d.to_string()).unwrap_or_default())
+                                    @if t.status == "pending" { br; span.muted { (lang.t(Key::Pending)) } } }
+                                td { (t.counterparty_name.as_deref().unwrap_or("")) }
+                                td { (t.remittance_unstructured.as_deref().unwrap_or("")) }
+                                td.num class=[t.amount.starts_with('-').then_some("neg")] { (money(lang, &t.amount, &t.currency)) }
+                                td { (state_text(lang, &t.reconciliation_state))
+                                    @if let Some(n) = matches.get(&t.id) { br; span.muted { (n) } } }
+                            }
+                        }
+                    }
+                } }
+                nav aria-label="pages" {
+                    @if page_no > 0 { a href=(q(page_no - 1)) { (lang.t(Key::Previous)) } " " }
+                    @if (page_no + 1) * PAGE < total { a #next href=(q(page_no + 1)) { (lang.t(Key::Next)) } }
+                }
+            }
+        }
+    };
+    shell(
+        lang,
+        lang.t(Key::Transactions),
+        Some(&current.csrf),
+        state.sessions.take_flash(&current.id),
+        body,
+    )
+    .into_response()
+}

@@ -1,0 +1,342 @@
+//! The banking page in headless Chromium (Debian's `chromium` and `chromium-driver`): sign in,
+//! connect through the local sandbox's consent page by clicking, sync, read the transactions,
+//! confirm and reject suggestions, undo a match, upload invoices (a good and a bad CSV) — then the
+//! database is checked. Screenshots of each screen go to `docs/screenshots/`.
+//!
+//! Without chromedriver the test says so and passes, unless `PSD2_REQUIRE_BROWSER=1` (CI sets
+//! it, after installing the packages).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use clap::Parser as _;
+use fantoccini::{Client, ClientBuilder, Locator};
+use psd2_server::config::Config;
+
+const TOKEN: &str = "browser-api-token-0123456789";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+async fn browser(port: u16, width: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=en-US",
+                     format!("--window-size={width},900")]
+        }),
+    );
+    let mut last = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer: {last:?}");
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Waits until the element shows `needle` (the page after a click may still be loading).
+async fn until(c: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(needle) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {needle:?}; last: {last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_banking_page_in_a_real_browser() {
+    let Some(driver) = chromedriver() else {
+        assert!(
+            std::env::var("PSD2_REQUIRE_BROWSER").is_err(),
+            "chromedriver is required: apt-get install chromium chromium-driver"
+        );
+        eprintln!("chromedriver not installed: browser test skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let callback = format!("http://127.0.0.1:{port}/banking/callback");
+    let db_url = format!("sqlite://{}?mode=rwc", dir.path().join("b.db").display());
+    let key = storage::DataKey::generate_base64().unwrap();
+    let config = Config::try_parse_from([
+        "psd2-server",
+        "--environment",
+        "local",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--sandbox-port",
+        "0",
+        "--database-url",
+        &db_url,
+        "--cert-path",
+        dir.path().join("certs").to_str().unwrap(),
+        "--api-token",
+        TOKEN,
+        "--data-key",
+        &key,
+        "--redirect-uris",
+        &callback,
+        "--banking-callback",
+        &callback,
+    ])
+    .unwrap();
+    let started = psd2_server::run::start(config).await.unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let driver_port = free_port();
+    let mut driver = tokio::process::Command::new(driver)
+        .arg(format!("--port={driver_port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let c = browser(driver_port, 1280).await;
+
+    // Sign in, with the keyboard: the token field has focus, Enter submits.
+    c.goto(&format!("{base}/banking")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("/banking/login")
+    );
+    shot(&c, "01-sign-in").await;
+    let field = c.find(Locator::Id("token")).await.unwrap();
+    field.send_keys("wrong-token").await.unwrap();
+    field.send_keys("\u{E007}").await.unwrap(); // Enter
+    until(&c, "main", "not the API token").await;
+    let field = c.find(Locator::Id("token")).await.unwrap();
+    field.send_keys(TOKEN).await.unwrap();
+    field.send_keys("\u{E007}").await.unwrap();
+    until(&c, "main", "No bank connected yet").await;
+
+    // Connect: the sandbox's consent page, a click on "Allow", back on our callback.
+    c.find(Locator::Id("connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, "h1", "give consent").await;
+    shot(&c, "02-bank-consent").await;
+    c.find(Locator::Id("allow-profile-2"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, "main", "Connected").await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .starts_with(&callback)
+    );
+    until(&c, "main", "Connected: 2 account(s) added").await;
+    c.find(Locator::Id("continue"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Sync both accounts.
+    let db = started.sync.db();
+    let accounts = db.all_accounts().await.unwrap();
+    assert_eq!(accounts.len(), 2);
+    for a in &accounts {
+        c.find(Locator::Id(&format!("sync-{}", a.id)))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..100 {
+            let runs = db.sync_runs(a.id, 1).await.unwrap();
+            if runs.first().is_some_and(|r| r.outcome == "succeeded") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        until(&c, ".msg", "Imported 200 new").await;
+    }
+    until(&c, "main", "days left").await;
+    shot(&c, "03-accounts").await;
+
+    // Transactions, filtered to the matched ones.
+    c.goto(&format!(
+        "{base}/banking/transactions?reconciliation=matched"
+    ))
+    .await
+    .unwrap();
+    let total: u64 = text(&c, "#total")
+        .await
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total > 0);
+    shot(&c, "04-transactions").await;
+
+    // Review: confirm the best suggestion, reject the next, undo an automatic match.
+    c.goto(&format!("{base}/banking/review")).await.unwrap();
+    shot(&c, "05-review").await;
+    let before = db.open_suggestions().await.unwrap();
+    assert!(
+        before.len() >= 2,
+        "the sandbox data leaves suggestions to review"
+    );
+    c.find(Locator::Css("#suggestions button.confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, ".msg", "Confirmed").await;
+    c.find(Locator::Css("#suggestions button.reject"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, ".msg", "Rejected").await;
+    c.find(Locator::Css("#matched tbody tr:last-child button.undo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, ".msg", "Undone").await;
+
+    // Invoices: a bad file is refused whole with its rows named, a good one is imported.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "number,customer_name,total,issue_date\nRE-2026-9001,Meyer Elektro e.K.,abc,2026-11-01\nRE-2026-9002,Meyer,10.00,1.11.2026\n").unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "number,customer_name,total,issue_date,due_date,customer_iban\nRE-2026-9001,Meyer Elektro e.K.,1190.00,2026-11-01,2026-11-15,DE89 3704 0044 0532 0130 00\n").unwrap();
+    c.goto(&format!("{base}/banking/invoices")).await.unwrap();
+    c.find(Locator::Id("csv"))
+        .await
+        .unwrap()
+        .send_keys(bad.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let errors = until(&c, "#csv-errors", "Row 2").await;
+    assert!(errors.contains("Row 3"), "{errors}");
+    shot(&c, "06-invoices-errors").await;
+    c.find(Locator::Id("csv"))
+        .await
+        .unwrap()
+        .send_keys(good.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, ".msg", "1 invoice(s) created").await;
+
+    // A narrow phone-sized window still shows the transactions.
+    c.set_window_size(400, 900).await.unwrap();
+    c.goto(&format!("{base}/banking/transactions"))
+        .await
+        .unwrap();
+    assert!(text(&c, "table").await.len() > 10);
+    shot(&c, "07-transactions-400px").await;
+    c.close().await.unwrap();
+    let _ = driver.kill().await;
+
+    // The database saw it all, with who decided.
+    let invoices = db.invoices(None).await.unwrap();
+    let new = invoices
+        .iter()
+        .find(|i| i.number == "RE-2026-9001")
+        .unwrap();
+    assert_eq!(new.total, "1190.00");
+    assert_eq!(new.ibans().unwrap(), ["DE89370400440532013000"]);
+    assert!(!invoices.iter().any(|i| i.number == "RE-2026-9002"));
+    let mut manual = 0;
+    let mut rejected = 0;
+    let mut undone = 0;
+    let all = storage::TransactionFilter {
+        limit: 500,
+        ..Default::default()
+    };
+    for t in db.list_transactions(&all).await.unwrap().0 {
+        for m in db.matches_for_transaction(t.id).await.unwrap() {
+            if m.decided_by.as_deref() == Some("banking page") {
+                match (m.status.as_str(), m.method.as_str()) {
+                    ("confirmed", "manual") => manual += 1,
+                    ("rejected", _) => rejected += 1,
+                    ("undone", _) => undone += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert_eq!(manual, 1);
+    assert!(rejected >= 1);
+    assert!(undone >= 1);
+    started.stop().await.unwrap();
+}
