@@ -247,3 +247,47 @@ async fn tokens_are_refreshed_before_expiry_and_a_failing_refresh_loses_nothing(
         "refresh tokens rotate"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_refreshing_one_connection_do_not_lose_it() {
+    // Two services on one database (a worker and the server, or two workers) find the same
+    // connection's access token about to expire and refresh at once. ING rotates refresh tokens,
+    // so one of the two presents a spent one; that must not end the connection.
+    let w = common::world(data(1), None, 1000, None).await;
+    let profile = w.sandbox.ground_truth().profiles[0].id.clone();
+    let connection = w.connect(&profile).await;
+    let other = w
+        .settings
+        .build(vec![common::REDIRECT.into()])
+        .await
+        .unwrap();
+    let db = w.sync.db();
+    let keys = w.sync.keyring();
+    for round in 0..3 {
+        let (access, _) = db
+            .get_secret(keys, &connection, "ing_access_token")
+            .await
+            .unwrap()
+            .unwrap();
+        db.put_secret(
+            keys,
+            &connection,
+            "ing_access_token",
+            &access,
+            Some(OffsetDateTime::now_utc() + Duration::seconds(10)),
+        )
+        .await
+        .unwrap();
+        let (a, b) = tokio::join!(
+            w.sync.access_token(&connection),
+            other.access_token(&connection)
+        );
+        assert!(a.is_ok() && b.is_ok(), "round {round}: {a:?} / {b:?}");
+        let row = db.find_connection(&connection).await.unwrap().unwrap();
+        assert_eq!(
+            row.status, "active",
+            "round {round}: {:?}",
+            row.status_reason
+        );
+    }
+}

@@ -74,9 +74,32 @@ impl BankSync {
                 "the connection has no refresh token; reconnect the bank".into(),
             ));
         };
-        let tokens = match self.client.refresh(&RefreshToken::new(refresh)).await {
+        let tokens = match self
+            .client
+            .refresh(&RefreshToken::new(refresh.clone()))
+            .await
+        {
             Ok(t) => t,
             Err(e @ (ing_psd2::Error::InvalidGrant(_) | ing_psd2::Error::ConsentExpired(_))) => {
+                // Another process (a second worker, the server) may have refreshed first: ING
+                // rotates refresh tokens, so ours was spent. Its new tokens are in the database.
+                // It may still be storing them: look a few times before calling the consent gone.
+                for attempt in 0..4u32 {
+                    let now_stored = self
+                        .db
+                        .get_secret(&self.keys, connection_id, REFRESH)
+                        .await?;
+                    if now_stored.is_some_and(|(r, _)| r != refresh)
+                        && let Some(token) = self.stored_access(connection_id).await?
+                    {
+                        tracing::info!(connection = %connection_id, "tokens were refreshed by another process");
+                        return Ok(token);
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(
+                        250 * u64::from(attempt + 1),
+                    ))
+                    .await;
+                }
                 let reason = format!("ING refused the refresh token: {e}");
                 self.expire(connection_id, &reason).await?;
                 return Err(SyncError::ConsentExpired(format!(
