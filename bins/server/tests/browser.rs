@@ -254,6 +254,34 @@ async fn the_banking_page_in_a_real_browser() {
         .await
         .unwrap();
     until(&c, ".msg", "Rejected").await;
+    // Pick another invoice for the next suggestion, by its number.
+    let number = db
+        .open_invoices()
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .number
+        .clone();
+    c.find(Locator::Css("#suggestions details summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#suggestions details input[name=number]"))
+        .await
+        .unwrap()
+        .send_keys(&number)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#suggestions button.assign"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, ".msg", "Assigned").await;
     c.find(Locator::Css("#matched tbody tr:last-child button.undo"))
         .await
         .unwrap()
@@ -335,7 +363,10 @@ async fn the_banking_page_in_a_real_browser() {
             }
         }
     }
-    assert_eq!(manual, 1);
+    assert_eq!(
+        manual, 2,
+        "one confirmed suggestion, one invoice picked by number"
+    );
     assert!(rejected >= 1);
     assert!(undone >= 1);
     started.stop().await.unwrap();

@@ -200,6 +200,14 @@ impl Database {
         Ok(Entity::find_by_id(id).one(&self.conn).await?)
     }
 
+    /// The invoice with this number.
+    pub async fn invoice_by_number(&self, number: &str) -> Result<Option<invoice::Model>, Error> {
+        Ok(Entity::find()
+            .filter(Column::Number.eq(number.trim()))
+            .one(&self.conn)
+            .await?)
+    }
+
     /// Invoices, optionally only those with `status`, by number.
     pub async fn invoices(&self, status: Option<&str>) -> Result<Vec<invoice::Model>, Error> {
         let mut q = Entity::find().order_by_asc(Column::Number);

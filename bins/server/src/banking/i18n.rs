@@ -140,5 +140,32 @@ keys! {
     Open => "Open", "Offen";
     Customer => "Customer", "Kunde";
     Due => "Due", "Fällig";
+    OtherInvoice => "Another invoice", "Andere Rechnung";
+    InvoiceNumber => "Invoice number", "Rechnungsnummer";
+    Assign => "Assign", "Zuordnen";
+    NoSuchInvoice => "There is no invoice with that number.", "Es gibt keine Rechnung mit dieser Nummer.";
+    Assigned => "Assigned to the invoice.", "Der Rechnung zugeordnet.";
+    NextAttempt => "The next sync is possible after {time} (UTC).", "Der nächste Abruf ist nach {time} (UTC) möglich.";
+    Syncing => "Syncing…", "Wird abgerufen…";
     SessionExpired => "The form was too old. Please try again.", "Das Formular war zu alt. Bitte erneut versuchen.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(accept: &str) -> Lang {
+        let mut h = HeaderMap::new();
+        h.insert(axum::http::header::ACCEPT_LANGUAGE, accept.parse().unwrap());
+        Lang::from_headers(&h)
+    }
+
+    #[test]
+    fn the_browsers_first_known_language_wins() {
+        assert_eq!(lang("de-DE,de;q=0.9,en;q=0.8"), Lang::De);
+        assert_eq!(lang("fr-FR,de;q=0.5"), Lang::De);
+        assert_eq!(lang("en-GB,de;q=0.5"), Lang::En);
+        assert_eq!(lang("nl"), Lang::En);
+        assert_eq!(Lang::De.t(Key::SyncNow), "Jetzt abrufen");
+    }
 }

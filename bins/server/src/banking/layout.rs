@@ -21,6 +21,8 @@ form.inline{display:inline}label{display:inline-block;margin:.25rem .5rem .25rem
 @media (max-width:600px){header{padding:.5rem}main{padding:.5rem}th,td{padding:.3rem}}
 "#;
 
+const BUSY: &str = "document.querySelectorAll('form[data-busy]').forEach(function(f){f.addEventListener('submit',function(){var b=f.querySelector('button');if(b){b.disabled=true;b.textContent=f.dataset.busy;}var p=document.createElement('p');p.className='muted';p.setAttribute('role','status');p.textContent=f.dataset.busy;f.appendChild(p);});});";
+
 /// One page: header with navigation, the flash message, the body.
 pub fn page(
     lang: Lang,
@@ -60,6 +62,9 @@ pub fn page(
                     }
                     (body)
                 }
+                // Progressive enhancement: a form that takes a while says so and cannot be sent
+                // twice. Without JavaScript the form works the same.
+                script { (PreEscaped(BUSY)) }
             }
         }
     }

@@ -54,6 +54,7 @@ pub fn router(state: BankingState) -> Router {
         .route("/banking/transactions", get(transactions::page))
         .route("/banking/review", get(review::page))
         .route("/banking/matches/{id}/{action}", post(review::decide))
+        .route("/banking/transactions/{id}/assign", post(review::assign))
         .route(
             "/banking/invoices",
             get(invoices::page).post(invoices::upload),

@@ -108,7 +108,7 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                                 }
                                 td {
                                     @if c.status == "active" || c.status == "expiring" {
-                                        form method="post" action={"/banking/accounts/" (a.id) "/sync"} {
+                                        form method="post" action={"/banking/accounts/" (a.id) "/sync"} data-busy=(lang.t(Key::Syncing)) {
                                             input type="hidden" name="csrf" value=(csrf);
                                             button type="submit" id={"sync-" (a.id)} { (lang.t(Key::SyncNow)) }
                                         }
@@ -262,7 +262,26 @@ pub async fn sync(
                 .replace("{suggested}", &r.suggested.to_string());
             state.sessions.flash(&current.id, true, text);
         }
-        Err(e) => state.sessions.flash(&current.id, false, explain(lang, &e)),
+        Err(e) => {
+            let mut text = explain(lang, &e);
+            if matches!(
+                e,
+                bank_sync::SyncError::RateLimited { .. }
+                    | bank_sync::SyncError::BudgetExhausted { .. }
+            ) && let Ok(Some(next)) = sync
+                .db()
+                .sync_state(id)
+                .await
+                .map(|s| s.and_then(|s| s.next_attempt_at))
+            {
+                let time = format!("{} {:02}:{:02}", next.date(), next.hour(), next.minute());
+                text = format!(
+                    "{text} {}",
+                    lang.t(Key::NextAttempt).replace("{time}", &time)
+                );
+            }
+            state.sessions.flash(&current.id, false, text);
+        }
     }
     back("/banking")
 }

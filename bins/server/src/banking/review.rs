@@ -70,6 +70,12 @@ async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::
     }
 }
 
+fn tx_of(rows: &[storage::entity::allocation::Model], match_id: i64) -> i64 {
+    rows.iter()
+        .find(|m| m.id == match_id)
+        .map_or(0, |m| m.transaction_id)
+}
+
 /// `GET /banking/review`.
 pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Response {
     let (current, lang) = match signed_in(&state, &headers) {
@@ -114,6 +120,14 @@ pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Resp
                             form.inline method="post" action={"/banking/matches/" (id) "/reject"} {
                                 input type="hidden" name="csrf" value=(csrf);
                                 button type="submit" class="secondary reject" { (lang.t(Key::Reject)) }
+                            }
+                            details {
+                                summary { (lang.t(Key::OtherInvoice)) }
+                                form method="post" action={"/banking/transactions/" (tx_of(&suggestions, *id)) "/assign"} {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    label { (lang.t(Key::InvoiceNumber)) " " input type="text" name="number" required size="14"; }
+                                    " " button type="submit" class="assign" { (lang.t(Key::Assign)) }
+                                }
                             }
                         }
                     } } }
@@ -172,6 +186,63 @@ pub async fn decide(
     };
     match result {
         Ok(k) => state.sessions.flash(&current.id, true, lang.t(k)),
+        Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
+    }
+    back("/banking/review")
+}
+
+/// Picking another invoice for a transaction.
+#[derive(Debug, serde::Deserialize)]
+pub struct AssignForm {
+    csrf: String,
+    number: String,
+}
+
+/// `POST /banking/transactions/{id}/assign`: the person's own choice of invoice; the payment
+/// settles as much of it as is open (what is left of the payment stays unallocated).
+pub async fn assign(
+    State(state): State<BankingState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    let (current, lang) = match signed_in(&state, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
+        return r;
+    }
+    let db = state.app.sync.db();
+    let result = async {
+        let Some(inv) = db.invoice_by_number(&f.number).await? else {
+            return Ok(Err(lang.t(Key::NoSuchInvoice).to_owned()));
+        };
+        let Some(tx) = db.transaction(id).await? else {
+            return Ok(Err(format!("transaction {id}")));
+        };
+        let paid = storage::parse_amount(&tx.amount)?.abs();
+        let amount = paid.min(inv.open_amount_value()?);
+        db.apply_match(&storage::MatchDecision {
+            transaction_id: id,
+            allocations: vec![storage::NewAllocation {
+                invoice_id: inv.id,
+                amount,
+            }],
+            confidence: rust_decimal::Decimal::ONE,
+            method: storage::MatchMethod::Manual,
+            reasons: serde_json::json!([{ "points": 0, "text": "chosen by a person on the banking page" }]),
+            decided_by: "banking page".into(),
+        })
+        .await?;
+        Ok::<_, storage::Error>(Ok(()))
+    }
+    .await;
+    match result {
+        Ok(Ok(())) => state
+            .sessions
+            .flash(&current.id, true, lang.t(Key::Assigned)),
+        Ok(Err(msg)) => state.sessions.flash(&current.id, false, msg),
         Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
     }
     back("/banking/review")
