@@ -16,6 +16,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use psd2_server::config::Config;
 
 const TOKEN: &str = "browser-api-token-0123456789";
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -153,22 +155,36 @@ async fn the_banking_page_in_a_real_browser() {
             .ends_with("/banking/login")
     );
     shot(&c, "01-sign-in").await;
-    let field = c.find(Locator::Id("token")).await.unwrap();
-    field.send_keys("wrong-token").await.unwrap();
-    field.send_keys("\u{E007}").await.unwrap(); // Enter
+    // The name field has focus; Tab moves to the token field; Enter submits.
+    let keys = |k: String| {
+        let c = c.clone();
+        async move {
+            c.active_element()
+                .await
+                .unwrap()
+                .send_keys(&k)
+                .await
+                .unwrap()
+        }
+    };
+    keys("Anna Schmidt\u{E004}wrong-token\u{E007}".into()).await;
     until(&c, "main", "not the API token").await;
-    let field = c.find(Locator::Id("token")).await.unwrap();
-    field.send_keys(TOKEN).await.unwrap();
-    field.send_keys("\u{E007}").await.unwrap();
+    keys(format!("Anna Schmidt{TAB}{TOKEN}{ENTER}")).await;
     until(&c, "main", "No bank connected yet").await;
+    // Keyboard only: Tab to "Connect ING account" and press Enter.
+    let mut on_connect = false;
+    for _ in 0..12 {
+        keys("\u{E004}".into()).await;
+        let id = c.active_element().await.unwrap().attr("id").await.unwrap();
+        if id.as_deref() == Some("connect") {
+            on_connect = true;
+            break;
+        }
+    }
+    assert!(on_connect, "the connect button is not reachable with Tab");
+    keys("\u{E007}".into()).await;
 
     // Connect: the sandbox's consent page, a click on "Allow", back on our callback.
-    c.find(Locator::Id("connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
     until(&c, "h1", "give consent").await;
     shot(&c, "02-bank-consent").await;
     c.find(Locator::Id("allow-profile-2"))
@@ -353,7 +369,7 @@ async fn the_banking_page_in_a_real_browser() {
     };
     for t in db.list_transactions(&all).await.unwrap().0 {
         for m in db.matches_for_transaction(t.id).await.unwrap() {
-            if m.decided_by.as_deref() == Some("banking page") {
+            if m.decided_by.as_deref() == Some("Anna Schmidt") {
                 match (m.status.as_str(), m.method.as_str()) {
                     ("confirmed", "manual") => manual += 1,
                     ("rejected", _) => rejected += 1,

@@ -72,6 +72,7 @@ keys! {
     Login => "Sign in", "Anmelden";
     LoginHelp => "Enter the API token of this server (PSD2_API_TOKEN; printed at start in local mode).", "API-Token dieses Servers eingeben (PSD2_API_TOKEN; im local-Modus beim Start ausgegeben).";
     ApiToken => "API token", "API-Token";
+    YourName => "Your name (recorded with your decisions)", "Ihr Name (wird mit Ihren Entscheidungen gespeichert)";
     WrongToken => "That is not the API token of this server.", "Das ist nicht das API-Token dieses Servers.";
     Logout => "Sign out", "Abmelden";
     Overview => "Accounts", "Konten";

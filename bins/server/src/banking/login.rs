@@ -31,8 +31,11 @@ fn login_page(lang: Lang, error: Option<&str>) -> maud::Markup {
                 h2 { (lang.t(Key::Login)) }
                 p.muted { (lang.t(Key::LoginHelp)) }
                 form method="post" action="/banking/login" {
+                    label for="user" { (lang.t(Key::YourName)) }
+                    input #user type="text" name="user" autocomplete="name" required autofocus;
+                    " "
                     label for="token" { (lang.t(Key::ApiToken)) }
-                    input #token type="password" name="token" autocomplete="current-password" required autofocus;
+                    input #token type="password" name="token" autocomplete="current-password" required;
                     " "
                     button type="submit" { (lang.t(Key::Login)) }
                 }
@@ -44,6 +47,7 @@ fn login_page(lang: Lang, error: Option<&str>) -> maud::Markup {
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
+    user: String,
     token: String,
 }
 
@@ -61,7 +65,15 @@ pub async fn submit(
         )
             .into_response();
     }
-    let Some(id) = state.sessions.create() else {
+    let user = f.user.trim();
+    if user.is_empty() || user.len() > 80 {
+        return (
+            StatusCode::BAD_REQUEST,
+            login_page(lang, Some(lang.t(Key::YourName))),
+        )
+            .into_response();
+    }
+    let Some(id) = state.sessions.create(user) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "no randomness").into_response();
     };
     let mut r = back("/banking");

@@ -161,8 +161,8 @@ pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Resp
     .into_response()
 }
 
-/// `POST /banking/matches/{id}/{confirm|reject|undo}`. The person is recorded as "banking page"
-/// (everyone signs in with the one API token; there are no user accounts yet).
+/// `POST /banking/matches/{id}/{confirm|reject|undo}`, recorded with the name the person signed
+/// in with (everyone shares the one API token; the name says who decided).
 pub async fn decide(
     State(state): State<BankingState>,
     headers: HeaderMap,
@@ -177,7 +177,7 @@ pub async fn decide(
         return r;
     }
     let db = state.app.sync.db();
-    let who = "banking page";
+    let who = current.user.as_str();
     let result = match action.as_str() {
         "confirm" => db.confirm_suggestion(id, who).await.map(|_| Key::Confirmed),
         "reject" => db.reject_suggestion(id, who).await.map(|()| Key::Rejected),
@@ -232,7 +232,7 @@ pub async fn assign(
             confidence: rust_decimal::Decimal::ONE,
             method: storage::MatchMethod::Manual,
             reasons: serde_json::json!([{ "points": 0, "text": "chosen by a person on the banking page" }]),
-            decided_by: "banking page".into(),
+            decided_by: current.user.clone(),
         })
         .await?;
         Ok::<_, storage::Error>(Ok(()))

@@ -25,6 +25,7 @@ pub struct Flash {
 #[derive(Debug)]
 struct Session {
     csrf: String,
+    user: String,
     flash: Option<Flash>,
     seen: Instant,
 }
@@ -40,6 +41,8 @@ pub struct Current {
     pub id: String,
     /// The token every form must carry.
     pub csrf: String,
+    /// Who signed in (recorded with every decision).
+    pub user: String,
 }
 
 impl Sessions {
@@ -49,8 +52,8 @@ impl Sessions {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Starts a session; returns its id.
-    pub fn create(&self) -> Option<String> {
+    /// Starts a session for `user`; returns its id.
+    pub fn create(&self, user: &str) -> Option<String> {
         let id = bank_sync::random_token("s_").ok()?;
         let csrf = bank_sync::random_token("c_").ok()?;
         let mut map = self.lock();
@@ -59,6 +62,7 @@ impl Sessions {
             id.clone(),
             Session {
                 csrf,
+                user: user.to_owned(),
                 flash: None,
                 seen: Instant::now(),
             },
@@ -78,6 +82,7 @@ impl Sessions {
         s.seen = Instant::now();
         Some(Current {
             csrf: s.csrf.clone(),
+            user: s.user.clone(),
             id,
         })
     }
@@ -138,7 +143,7 @@ mod tests {
     #[test]
     fn sessions_carry_csrf_and_flash_once() {
         let s = Sessions::default();
-        let id = s.create().unwrap();
+        let id = s.create("anna").unwrap();
         let mut h = HeaderMap::new();
         h.insert(
             header::COOKIE,
@@ -146,6 +151,7 @@ mod tests {
         );
         let cur = s.current(&h).unwrap();
         assert!(csrf_ok(&cur, &cur.csrf));
+        assert_eq!(cur.user, "anna");
         assert!(!csrf_ok(&cur, "c_forged"));
         s.flash(&id, true, "hello");
         assert_eq!(s.take_flash(&id).unwrap().text, "hello");
