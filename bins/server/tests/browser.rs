@@ -341,6 +341,17 @@ async fn the_banking_page_in_a_real_browser() {
         .unwrap();
     until(&c, ".msg", "1 invoice(s) created").await;
 
+    // Consent errors in words: denied at the bank, a forged or spent state.
+    c.goto(&format!("{callback}?error=access_denied"))
+        .await
+        .unwrap();
+    until(&c, "main", "was not allowed at the bank").await;
+    c.goto(&format!("{callback}?code=abc&state=st_forged"))
+        .await
+        .unwrap();
+    until(&c, "main", "expired or was already used").await;
+    shot(&c, "08-consent-error").await;
+
     // A narrow phone-sized window still shows the transactions.
     c.set_window_size(400, 900).await.unwrap();
     c.goto(&format!("{base}/banking/transactions"))
