@@ -21,6 +21,7 @@ mod db;
 mod digest;
 pub mod entity;
 mod error;
+mod import_pg;
 mod invoices;
 mod matches;
 mod migration;

@@ -31,7 +31,7 @@ pub enum BookingStatus {
 }
 
 impl BookingStatus {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Booked => "booked",
             Self::Pending => "pending",
@@ -155,8 +155,11 @@ impl Database {
         if page.is_empty() {
             return Ok(ImportCounts::default());
         }
-        let _writer = self.write_turn().await;
         let keys = dedupe_keys(page);
+        if self.is_postgres() {
+            return self.import_page_postgres(account_id, page, &keys).await;
+        }
+        let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
         let existing: HashMap<String, transaction::Model> = Entity::find()
@@ -250,7 +253,7 @@ impl Database {
 
 /// Marks pending rows replaced by newly booked ones: same amount and currency, same
 /// counterparty, value dates at most five days apart. Each pending row is used once.
-async fn supersede_pending<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn supersede_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     account_id: i64,
     booked: &[(&NewTransaction, String)],

@@ -183,6 +183,65 @@ async fn pending_then_booked_leaves_one_transaction() {
 }
 
 #[tokio::test]
+async fn a_pending_entry_and_its_booking_in_one_page_leave_one_transaction() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        // Unrelated rows already stored, one of them pending with another amount: the booking
+        // below must still find its own pending entry, the one in the same page.
+        let mut other = tx(None, "-3.00", date!(2026 - 11 - 19), "Kiosk", "Kaffee");
+        other.status = BookingStatus::Pending;
+        t.db.import_page(acc, &[other]).await.unwrap();
+        let mut pending = tx(
+            None,
+            "-19.99",
+            date!(2026 - 11 - 20),
+            "Bol.com",
+            "Bestelling",
+        );
+        pending.status = BookingStatus::Pending;
+        let booked = tx(
+            Some("B-7"),
+            "-19.990",
+            date!(2026 - 11 - 21),
+            "Bol.com",
+            "Bestelling 4711",
+        );
+        let c = t.db.import_page(acc, &[pending, booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (2, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 2, "{}: {rows:?}", t.name);
+        assert!(
+            rows.iter()
+                .any(|r| r.dedupe_key == "id:B-7" && r.status == "booked")
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_id_listed_twice_in_a_page_is_stored_once() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut p = page();
+        let mut again = p[5].clone();
+        again.remittance_unstructured = Some("the bank's second listing".into());
+        p.push(again);
+        let c = t.db.import_page(acc, &p).await.unwrap();
+        assert_eq!((c.inserted, c.skipped, c.updated), (50, 1, 0), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 50, "{}", t.name);
+        let kept = rows.iter().find(|r| r.dedupe_key == "id:T0005").unwrap();
+        assert_eq!(
+            kept.remittance_unstructured.as_deref(),
+            Some("RE-2026-0005"),
+            "{}: the first listing wins",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn a_changed_description_is_updated_in_place() {
     for t in common::backends().await {
         let acc = account(&t.db).await;

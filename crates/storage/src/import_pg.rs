@@ -1,0 +1,247 @@
+//! The PostgreSQL import of one page: one statement writes the whole page.
+//!
+//! Select-then-insert cost five round trips and a 1,900-parameter `INSERT` planned afresh for
+//! every page (7.5 ms a page, 10.8x `COPY`). Here the page travels as one JSON parameter that
+//! `json_to_recordset` turns into rows server-side, and a single
+//! `INSERT … ON CONFLICT … DO UPDATE … WHERE <changed> RETURNING` inserts new rows, updates
+//! changed ones in place and leaves unchanged ones alone: the rows it returns say which was
+//! which (`xmax = 0` marks a fresh insert). The statement is small and planned in microseconds,
+//! whatever the page size, and it runs as its own transaction: one round trip a page.
+//!
+//! A booked row may replace a pending one (the supersede step, shared with SQLite). The
+//! statement writes nothing when the page holds a booked row that a pending one could stand
+//! for (a pending row in the page, or a stored one with the same amount and currency); the
+//! page is then written again inside a transaction that runs the supersede step.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use sea_orm::{
+    ConnectionTrait as _, DatabaseBackend, QueryResult, Statement, TransactionTrait as _, Value,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::db::Database;
+use crate::error::Error;
+use crate::transactions::{BookingStatus, ImportCounts, NewTransaction, supersede_pending};
+
+/// One row as `json_to_recordset` reads it; `n` keeps page order for the ids.
+#[derive(Serialize)]
+struct Row<'a> {
+    n: usize,
+    dedupe_key: &'a str,
+    bank_transaction_id: Option<&'a str>,
+    entry_reference: Option<&'a str>,
+    end_to_end_id: Option<&'a str>,
+    booking_date: Option<String>,
+    value_date: Option<String>,
+    amount: String,
+    currency: &'a str,
+    counterparty_name: Option<&'a str>,
+    counterparty_iban: Option<&'a str>,
+    remittance_unstructured: Option<&'a str>,
+    remittance_structured: Option<&'a str>,
+    bank_transaction_code: Option<&'a str>,
+    status: &'static str,
+    raw_json: String,
+}
+
+/// The page as rows; `n` keeps page order for the ids.
+const INPUT: &str = r#"
+i AS (
+    SELECT * FROM json_to_recordset($2::json) AS x(
+        n integer, dedupe_key text, bank_transaction_id text, entry_reference text,
+        end_to_end_id text, booking_date date, value_date date, amount text, currency text,
+        counterparty_name text, counterparty_iban text, remittance_unstructured text,
+        remittance_structured text, bank_transaction_code text, status text, raw_json text)
+)"#;
+
+/// Whether the page can be written without the supersede step: it brings no booked row that a
+/// pending one (in the page, or stored with the same amount and currency) might stand for.
+const GUARD: &str = r#"
+g AS (
+    SELECT NOT (
+        EXISTS (SELECT 1 FROM i WHERE status = 'booked')
+        AND (EXISTS (SELECT 1 FROM i WHERE status = 'pending')
+             OR EXISTS (SELECT 1 FROM transactions p JOIN i b
+                          ON b.status = 'booked' AND p.currency = b.currency
+                         AND p.amount::numeric = b.amount::numeric
+                        WHERE p.account_id = $1 AND p.status = 'pending'))
+    ) AS ok
+)"#;
+
+/// Inserts new rows, updates rows whose content the bank changed, leaves the rest; `{filter}`
+/// is where the guard plugs in. The `WHERE` of `DO UPDATE` lists the same fields as
+/// `transactions::changed`.
+const UPSERT: &str = r#"
+up AS (
+    INSERT INTO transactions AS t (
+        account_id, dedupe_key, bank_transaction_id, entry_reference, end_to_end_id,
+        booking_date, value_date, amount, currency, counterparty_name, counterparty_iban,
+        remittance_unstructured, remittance_structured, bank_transaction_code, status,
+        raw_json, reconciliation_state, imported_at)
+    SELECT $1, dedupe_key, bank_transaction_id, entry_reference, end_to_end_id,
+        booking_date, value_date, amount, currency, counterparty_name, counterparty_iban,
+        remittance_unstructured, remittance_structured, bank_transaction_code, status,
+        raw_json, 'unmatched', $3
+    FROM i {filter} ORDER BY n
+    ON CONFLICT (account_id, dedupe_key) DO UPDATE SET
+        booking_date = EXCLUDED.booking_date,
+        value_date = EXCLUDED.value_date,
+        amount = EXCLUDED.amount,
+        remittance_unstructured = EXCLUDED.remittance_unstructured,
+        remittance_structured = EXCLUDED.remittance_structured,
+        counterparty_name = EXCLUDED.counterparty_name,
+        entry_reference = EXCLUDED.entry_reference,
+        raw_json = EXCLUDED.raw_json
+    WHERE (t.booking_date, t.value_date, t.amount, t.remittance_unstructured,
+           t.remittance_structured, t.counterparty_name, t.entry_reference)
+        IS DISTINCT FROM
+          (EXCLUDED.booking_date, EXCLUDED.value_date, EXCLUDED.amount,
+           EXCLUDED.remittance_unstructured, EXCLUDED.remittance_structured,
+           EXCLUDED.counterparty_name, EXCLUDED.entry_reference)
+    RETURNING t.id, t.dedupe_key, (t.xmax = 0) AS inserted
+)"#;
+
+/// One statement, its own transaction: writes the page when the guard allows, and always
+/// returns at least one row so the caller learns `ok`. Its commit does not wait for the WAL
+/// flush (`synchronous_commit` off for this transaction only): a server crash may lose the
+/// last few pages, never half a page, and the watermark — committed later, synchronously,
+/// which flushes every earlier commit — has not moved past them, so the next sync fetches
+/// them again and the import is idempotent.
+static FAST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH {INPUT}, {GUARD}, {} SELECT g.ok, up.id, up.dedupe_key, up.inserted, \
+         set_config('synchronous_commit', 'off', true) AS async_commit FROM g LEFT JOIN up ON true",
+        UPSERT.replace("{filter}", "WHERE (SELECT ok FROM g)")
+    )
+});
+
+/// The page inside a transaction that then runs the supersede step.
+static FULL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH {INPUT}, {} SELECT true AS ok, up.id, up.dedupe_key, up.inserted FROM up",
+        UPSERT.replace("{filter}", "")
+    )
+});
+
+impl Database {
+    /// [`Database::import_page`] on PostgreSQL; `keys` are the page's dedupe keys, in order.
+    pub(crate) async fn import_page_postgres(
+        &self,
+        account_id: i64,
+        page: &[NewTransaction],
+        keys: &[String],
+    ) -> Result<ImportCounts, Error> {
+        let mut counts = ImportCounts::default();
+        // `DO UPDATE` may not touch a row twice in one statement: a key repeated within the
+        // page (the bank listing an id twice) is written once and counted as skipped.
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(page.len());
+        let mut rows = Vec::with_capacity(page.len());
+        for (n, (t, key)) in page.iter().zip(keys).enumerate() {
+            match first.entry(key.as_str()) {
+                Entry::Occupied(_) => {
+                    counts.skipped += 1;
+                    continue;
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(n);
+                }
+            }
+            rows.push(Row {
+                n,
+                dedupe_key: key,
+                bank_transaction_id: t.bank_transaction_id.as_deref(),
+                entry_reference: t.entry_reference.as_deref(),
+                end_to_end_id: t.end_to_end_id.as_deref(),
+                booking_date: t.booking_date.map(|d| d.to_string()),
+                value_date: t.value_date.map(|d| d.to_string()),
+                amount: t.amount.to_string(),
+                currency: &t.currency,
+                counterparty_name: t.counterparty_name.as_deref(),
+                counterparty_iban: t.counterparty_iban.as_deref(),
+                remittance_unstructured: t.remittance_unstructured.as_deref(),
+                remittance_structured: t.remittance_structured.as_deref(),
+                bank_transaction_code: t.bank_transaction_code.as_deref(),
+                status: t.status.as_str(),
+                raw_json: t.raw_json.to_string(),
+            });
+        }
+        let json = serde_json::to_string(&rows)
+            .map_err(|e| Error::Invalid(format!("page cannot be encoded as JSON: {e}")))?;
+        let written = rows.len() as u64;
+        drop(rows);
+        let values = [
+            Value::BigInt(Some(account_id)),
+            Value::String(Some(json)),
+            OffsetDateTime::now_utc().into(),
+        ];
+        let stmt = |sql: &str| {
+            Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values.clone())
+        };
+        let returned = self.conn.query_all_raw(stmt(&FAST)).await?;
+        if written_rows(&returned, &mut counts)? {
+            counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
+            return Ok(counts);
+        }
+        // A booked row may replace a pending one: write and supersede in one transaction.
+        let txn = self.conn.begin().await?;
+        let returned = txn.query_all_raw(stmt(&FULL)).await?;
+        let new_ids = new_row_ids(&returned, &mut counts)?;
+        counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
+        let booked: Vec<(&NewTransaction, String)> = page
+            .iter()
+            .zip(keys)
+            .enumerate()
+            .filter(|(n, (t, k))| {
+                t.status == BookingStatus::Booked
+                    && first.get(k.as_str()) == Some(n)
+                    && new_ids.contains_key(k.as_str())
+            })
+            .map(|(_, (t, k))| (t, k.clone()))
+            .collect();
+        counts.superseded = supersede_pending(&txn, account_id, &booked).await?;
+        txn.commit().await?;
+        Ok(counts)
+    }
+}
+
+/// Counts the fast statement's rows; `false` when the guard refused the page (nothing written).
+fn written_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<bool, Error> {
+    let ok = match rows.first() {
+        Some(r) => r.try_get::<bool>("", "ok")?,
+        None => {
+            return Err(Error::Corrupt(
+                "the import statement returned no row".into(),
+            ));
+        }
+    };
+    if ok {
+        for r in rows {
+            match r.try_get::<Option<bool>>("", "inserted")? {
+                Some(true) => counts.inserted += 1,
+                Some(false) => counts.updated += 1,
+                None => {} // the guard's row when nothing was written
+            }
+        }
+    }
+    Ok(ok)
+}
+
+/// Counts the full statement's rows and returns the ids of the inserted ones by dedupe key.
+fn new_row_ids(
+    rows: &[QueryResult],
+    counts: &mut ImportCounts,
+) -> Result<HashMap<String, i64>, Error> {
+    let mut ids = HashMap::new();
+    for r in rows {
+        if r.try_get::<bool>("", "inserted")? {
+            counts.inserted += 1;
+            ids.insert(r.try_get("", "dedupe_key")?, r.try_get("", "id")?);
+        } else {
+            counts.updated += 1;
+        }
+    }
+    Ok(ids)
+}
