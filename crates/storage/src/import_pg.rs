@@ -105,15 +105,23 @@ up AS (
 )"#;
 
 /// One statement, its own transaction: writes the page when the guard allows, and always
-/// returns at least one row so the caller learns `ok`. Its commit does not wait for the WAL
-/// flush (`synchronous_commit` off for this transaction only): a server crash may lose the
-/// last few pages, never half a page, and the watermark — committed later, synchronously,
-/// which flushes every earlier commit — has not moved past them, so the next sync fetches
-/// them again and the import is idempotent.
+/// returns at least one row so the caller learns `ok`. Two settings hold for this transaction
+/// only (`set_config(…, true)`), evaluated with the result row, before the statement ends:
+///
+/// - `synchronous_commit` off: the commit does not wait for the WAL flush. A server crash may
+///   lose the last few pages, never half a page, and the watermark — committed later,
+///   synchronously, which flushes every earlier commit — has not moved past them, so the next
+///   sync fetches them again and the import is idempotent.
+/// - `plan_cache_mode` back to `auto` for the foreign-key checks, which PostgreSQL runs as
+///   prepared queries when the statement ends, one per row: under the connection's
+///   `force_custom_plan` (see `db.rs`) each of the 100 checks was planned again, which cost
+///   more than the insert itself. This statement was already planned with its parameters.
 static FAST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH {INPUT}, {GUARD}, {} SELECT g.ok, up.id, up.dedupe_key, up.inserted, \
-         set_config('synchronous_commit', 'off', true) AS async_commit FROM g LEFT JOIN up ON true",
+         set_config('synchronous_commit', 'off', true) AS async_commit, \
+         set_config('plan_cache_mode', 'auto', true) AS fk_check_plans \
+         FROM g LEFT JOIN up ON true",
         UPSERT.replace("{filter}", "WHERE (SELECT ok FROM g)")
     )
 });
