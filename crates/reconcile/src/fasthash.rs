@@ -167,48 +167,42 @@ impl<T: Copy + Ord> HashIndex<T> {
     }
 }
 
-/// A posting list that needs no allocation for its most common length, one.
-#[derive(Debug, Clone)]
-pub(crate) enum Posting<T> {
-    One(T),
-    Many(Vec<T>),
+/// A read-only multimap from hashed strings to small values, for the lookups a transaction
+/// makes once or twice (IBAN, end-to-end id, RF reference, name words): one sorted array of
+/// (hash, check hash) and the values beside it, so that the index needs two allocations in all
+/// instead of one string and one list per key, and a lookup is a bisection.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyIndex {
+    keys: Vec<(u64, u32)>,
+    values: Vec<u32>,
 }
 
-impl<T: Copy + PartialEq> Posting<T> {
-    /// Appends `v` unless it equals the last entry.
-    pub(crate) fn push(&mut self, v: T) {
-        match self {
-            Posting::One(x) if *x == v => {}
-            Posting::One(x) => *self = Posting::Many(vec![*x, v]),
-            Posting::Many(list) => {
-                if list.last() != Some(&v) {
-                    list.push(v);
-                }
-            }
-        }
+impl KeyIndex {
+    /// Builds the index from (hash, check, value) triples; a value appears once per key, and the
+    /// values of one key are in ascending order.
+    pub(crate) fn build(mut entries: Vec<(u64, u32, u32)>) -> Self {
+        entries.sort_unstable();
+        entries.dedup();
+        let keys = entries.iter().map(|&(h, c, _)| (h, c)).collect();
+        let values = entries.iter().map(|&(_, _, v)| v).collect();
+        Self { keys, values }
     }
 
-    /// The entries.
-    pub(crate) fn as_slice(&self) -> &[T] {
-        match self {
-            Posting::One(x) => std::slice::from_ref(x),
-            Posting::Many(list) => list,
-        }
+    /// The values stored under `key` (empty when there are none).
+    pub(crate) fn get(&self, key: &[u8]) -> &[u32] {
+        let k = (hash_bytes(key), check_bytes(key));
+        let lo = self.keys.partition_point(|e| *e < k);
+        let len = self
+            .keys
+            .get(lo..)
+            .map_or(0, |rest| rest.partition_point(|e| *e == k));
+        self.values.get(lo..lo + len).unwrap_or(&[])
     }
 }
 
-/// Adds `v` under `k`.
-pub(crate) fn post<K: std::hash::Hash + Eq, T: Copy + PartialEq>(
-    map: &mut FxMap<K, Posting<T>>,
-    k: K,
-    v: T,
-) {
-    match map.entry(k) {
-        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(v),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            e.insert(Posting::One(v));
-        }
-    }
+/// The (hash, check, value) triple under which `key` is entered into a [`KeyIndex`].
+pub(crate) fn key_entry(key: &[u8], value: u32) -> (u64, u32, u32) {
+    (hash_bytes(key), check_bytes(key), value)
 }
 
 #[cfg(test)]
@@ -241,12 +235,16 @@ mod tests {
     }
 
     #[test]
-    fn postings_grow_and_skip_repeats() {
-        let mut m: FxMap<u64, Posting<u32>> = FxMap::default();
-        post(&mut m, 1, 7);
-        post(&mut m, 1, 7);
-        assert_eq!(m[&1].as_slice(), &[7]);
-        post(&mut m, 1, 8);
-        assert_eq!(m[&1].as_slice(), &[7, 8]);
+    fn key_index_finds_each_keys_values_in_order() {
+        let ix = KeyIndex::build(vec![
+            key_entry(b"DE89", 7),
+            key_entry(b"DE89", 3),
+            key_entry(b"NL91", 5),
+            key_entry(b"DE89", 7),
+        ]);
+        assert_eq!(ix.get(b"DE89"), &[3, 7]);
+        assert_eq!(ix.get(b"NL91"), &[5]);
+        assert!(ix.get(b"AT61").is_empty());
+        assert!(KeyIndex::default().get(b"DE89").is_empty());
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::amount::{cents, discounted, in_range, tolerance};
 use crate::config::Config;
-use crate::fasthash::{FxMap, HashIndex, Posting, check_bytes, hash_bytes, post};
+use crate::fasthash::{FxMap, HashIndex, KeyIndex, check_bytes, hash_bytes, key_entry};
 use crate::model::{Invoice, InvoiceKind};
 use crate::name::{NormName, normalize_name};
 use crate::normalize::{
@@ -33,8 +33,9 @@ pub(crate) struct InvData {
     pub(crate) cust: u32,
     pub(crate) kind: InvoiceKind,
     pub(crate) currency: u64,
-    /// The digit string indexed for typo lookups, if any.
-    pub(crate) typo_core: Option<String>,
+    /// Where the digit string indexed for typo lookups lies in `Index::typo_text` (start,
+    /// length; length 0: none). One shared string instead of one allocation per invoice.
+    typo: (u32, u32),
     /// Tolerance and discounted amount of the original open amount.
     pub(crate) amounts: (Decimal, Decimal),
 }
@@ -45,8 +46,8 @@ pub(crate) struct CustData {
     pub(crate) name: NormName,
     /// The item whose customer name `name` was taken from (to print it).
     pub(crate) name_inv: u32,
-    /// Open items ordered by due date, then id.
-    pub(crate) items: Vec<u32>,
+    /// Where its open items lie in `Index::cust_items`.
+    items: (u32, u32),
 }
 
 /// Words of customer names shared by more customers than this are too common to find
@@ -57,11 +58,19 @@ const MAX_CUSTOMERS_PER_NAME_WORD: usize = 4096;
 const MAX_TYPO_BUCKET: usize = 64;
 
 /// The per-batch index.
+///
+/// Built without one allocation per invoice: at 100,000 items, millions of small strings and
+/// lists made allocation, freeing and the cache misses of a fragmented heap the part of the
+/// build that grew fastest with the batch. Keys are hashed where they are computed, lists are
+/// ranges of sorted flat arrays.
 #[derive(Debug)]
 pub(crate) struct Index<'a> {
     pub(crate) invoices: &'a [Invoice],
     pub(crate) inv: Vec<InvData>,
     pub(crate) cust: Vec<CustData>,
+    /// The open items of all customers, customer by customer, each customer's by due date,
+    /// then id.
+    cust_items: Vec<u32>,
     /// Invoice-number keys by hash: (invoice, which key, check hash). Hashes instead of
     /// strings keep 400,000 keys from costing 400,000 allocations.
     keys: HashIndex<(u32, KeyKind, u32)>,
@@ -72,25 +81,58 @@ pub(crate) struct Index<'a> {
     pub(crate) min_key_len: usize,
     /// One-deletion variants (and the core itself) of each typo core → invoice.
     typo: HashIndex<u32>,
-    pub(crate) rf: FxMap<String, Vec<u32>>,
-    pub(crate) e2e: FxMap<String, Vec<u32>>,
-    pub(crate) iban: FxMap<String, Vec<u32>>,
-    /// Customer-name words (by hash; a collision only adds a candidate whose name is then
-    /// compared anyway) → customers.
-    pub(crate) name_words: FxMap<u64, Vec<u32>>,
-    amount: FxMap<i64, Posting<u32>>,
+    /// The typo cores of all invoices, one after the other.
+    typo_text: String,
+    /// RF references → invoices.
+    rf: KeyIndex,
+    /// End-to-end ids → invoices.
+    e2e: KeyIndex,
+    /// Customer IBANs → customers.
+    iban: KeyIndex,
+    /// Customer-name words → customers.
+    name_words: KeyIndex,
+    /// Open (and discounted) amounts in cents, ascending, and beside them the items with that
+    /// amount, by due date, then id.
+    amount_cents: Vec<i64>,
+    amount_items: Vec<u32>,
 }
 
-fn push<K: std::hash::Hash + Eq>(map: &mut FxMap<K, Vec<u32>>, k: K, v: u32) {
-    let list = map.entry(k).or_default();
-    if list.last() != Some(&v) {
-        list.push(v);
-    }
+/// What the parallel pass computes for a run of consecutive invoices.
+#[derive(Default)]
+struct Part {
+    inv: Vec<InvData>,
+    /// Whether each invoice is open (enters the lookups).
+    open: Vec<bool>,
+    typo_text: String,
+    keys: Vec<(u64, (u32, KeyKind, u32))>,
+    rkeys: Vec<(u64, (u32, KeyKind, u32))>,
+    min_key_len: usize,
+    max_key_len: usize,
+    typo: Vec<(u64, u32)>,
+    rf: Vec<(u64, u32, u32)>,
+    e2e: Vec<(u64, u32, u32)>,
+    /// IBANs with the invoice; turned into customers once customers are numbered.
+    ibans: Vec<(u64, u32, u32)>,
+    /// (cents, due date as Julian day, invoice).
+    amounts: Vec<(i64, i32, u32)>,
 }
 
 fn post_key(list: &mut Vec<(u64, (u32, KeyKind, u32))>, key: &str, inv: u32, kind: KeyKind) {
     let b = key.as_bytes();
     list.push((hash_bytes(b), (inv, kind, check_bytes(b))));
+}
+
+/// Sorts `entries` by `key`, and runs of equal keys by invoice id: the order the lookups
+/// promise (due date, then id), with the expensive string comparison only for ties. The
+/// invoice is the last field of each entry; equal ids keep the input order.
+fn sort_with_id_ties<K: Ord + Copy>(entries: &mut [(K, u32)], invoices: &[Invoice]) {
+    entries.sort_unstable();
+    let id = |i: u32| invoices.get(i as usize).map_or("", |x| x.id.as_str());
+    for run in entries.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| id(a.1).cmp(id(b.1)));
+        }
+    }
 }
 
 impl<'a> Index<'a> {
@@ -99,117 +141,136 @@ impl<'a> Index<'a> {
     pub(crate) fn build(invoices: &'a [Invoice], cfg: &Config, threads: usize) -> Self {
         let n = invoices.len();
         // The string work is per invoice and pure: done in parallel first, assembled after.
-        let prepared: Vec<Prep> = crate::par::map(invoices, threads, |inv| prepare(inv, cfg));
-        let mut ix = Index {
-            invoices,
-            inv: Vec::with_capacity(n),
-            cust: Vec::new(),
-            keys: HashIndex::default(),
-            rkeys: HashIndex::default(),
-            max_key_len: 0,
-            min_key_len: usize::MAX,
-            typo: HashIndex::default(),
-            rf: FxMap::default(),
-            e2e: FxMap::default(),
-            iban: FxMap::default(),
-            name_words: FxMap::default(),
-            amount: FxMap::default(),
-        };
-        let mut key_list = Vec::with_capacity(n * 2);
-        let mut rkey_list = Vec::with_capacity(n * 2);
-        ix.amount.reserve(n * 2);
+        let parts = crate::par::map_chunks(invoices, threads, |offset, chunk| {
+            prepare_part(offset, chunk, cfg)
+        });
+        let mut inv: Vec<InvData> = Vec::with_capacity(n);
+        let mut open: Vec<bool> = Vec::with_capacity(n);
+        let mut typo_text = String::new();
+        let (mut min_key_len, mut max_key_len) = (usize::MAX, 0);
+        let total = |f: fn(&Part) -> usize| parts.iter().map(f).sum::<usize>();
+        let mut key_list = Vec::with_capacity(total(|p| p.keys.len()));
+        let mut rkey_list = Vec::with_capacity(total(|p| p.rkeys.len()));
+        let mut typo = Vec::with_capacity(total(|p| p.typo.len()));
+        let mut rf = Vec::new();
+        let mut e2e = Vec::new();
+        let mut ibans = Vec::new();
+        let mut amounts = Vec::with_capacity(total(|p| p.amounts.len()));
+        for p in parts {
+            let base = typo_text.len() as u32;
+            typo_text.push_str(&p.typo_text);
+            inv.extend(p.inv.into_iter().map(|mut d| {
+                if d.typo.1 > 0 {
+                    d.typo.0 += base;
+                }
+                d
+            }));
+            open.extend(p.open);
+            min_key_len = min_key_len.min(p.min_key_len);
+            max_key_len = max_key_len.max(p.max_key_len);
+            key_list.extend(p.keys);
+            rkey_list.extend(p.rkeys);
+            typo.extend(p.typo);
+            rf.extend(p.rf);
+            e2e.extend(p.e2e);
+            ibans.extend(p.ibans);
+            amounts.extend(p.amounts);
+        }
+        // Customers, numbered in order of first appearance. The name is taken from the
+        // customer's item with the smallest id, so that the result does not depend on the
+        // order of the input when names differ between items.
         let mut cust_of: FxMap<&str, u32> = FxMap::default();
-        // The name is taken from the customer's item with the smallest id, so that the result
-        // does not depend on the order of the input when names differ between items.
-        let mut name_from: Vec<&str> = Vec::new();
-        let mut typo = Vec::with_capacity(n * 9);
-        for ((i, invoice), prep) in invoices.iter().enumerate().zip(prepared) {
+        let mut name_inv: Vec<u32> = Vec::new();
+        for ((i, invoice), d) in invoices.iter().enumerate().zip(inv.iter_mut()) {
             let i = i as u32;
-            let next = ix.cust.len() as u32;
+            let next = name_inv.len() as u32;
             let c = *cust_of.entry(invoice.customer_id.as_str()).or_insert(next);
             if c == next {
-                ix.cust.push(CustData {
-                    name: prep.name,
-                    name_inv: i,
-                    items: Vec::new(),
-                });
-                name_from.push(invoice.id.as_str());
-            } else if let (Some(from), Some(cd)) =
-                (name_from.get_mut(c as usize), ix.cust.get_mut(c as usize))
-                && invoice.id.as_str() < *from
+                name_inv.push(i);
+            } else if let Some(from) = name_inv.get_mut(c as usize)
+                && invoices
+                    .get(*from as usize)
+                    .is_some_and(|f| invoice.id.as_str() < f.id.as_str())
             {
-                *from = invoice.id.as_str();
-                cd.name = prep.name;
-                cd.name_inv = i;
+                *from = i;
             }
-            let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
-            ix.inv.push(InvData {
-                cust: c,
-                kind: invoice.kind,
-                currency: prep.currency,
-                typo_core: prep.typo_core,
-                amounts: prep.amounts,
-            });
-            if !open {
-                continue;
-            }
-            if let Some(cd) = ix.cust.get_mut(c as usize) {
-                cd.items.push(i);
-            }
-            if let Some(k) = prep.keys {
-                ix.max_key_len = ix.max_key_len.max(k.exact.len()).max(k.repaired.len());
-                ix.min_key_len = ix.min_key_len.min(k.exact.len()).min(k.repaired.len());
-                post_key(&mut key_list, &k.exact, i, KeyKind::Full);
-                post_key(&mut rkey_list, &k.repaired, i, KeyKind::Full);
-                if let (Some(d), Some(dr)) = (&k.digits, &k.digits_repaired) {
-                    ix.min_key_len = ix.min_key_len.min(dr.len());
-                    post_key(&mut key_list, d, i, KeyKind::Digits);
-                    post_key(&mut rkey_list, dr, i, KeyKind::Digits);
-                }
-            }
-            typo.extend(prep.typo_hashes.iter().map(|&h| (h, i)));
-            if let Some(rf) = prep.rf {
-                push(&mut ix.rf, rf, i);
-            }
-            if let Some(id) = real_id(invoice.end_to_end_id.as_deref()) {
-                push(&mut ix.e2e, id.to_string(), i);
-            }
-            for k in prep.ibans {
-                let list = ix.iban.entry(k).or_default();
-                if !list.contains(&c) {
-                    list.push(c);
-                }
-            }
-            for ct in [prep.cents, prep.discounted_cents].into_iter().flatten() {
-                post(&mut ix.amount, ct, i);
-            }
+            d.cust = c;
         }
-        for (c, cd) in ix.cust.iter_mut().enumerate() {
-            cd.items.sort_by(|&a, &b| {
-                let (ia, ib) = (&invoices[a as usize], &invoices[b as usize]);
-                (ia.due_date, &ia.id).cmp(&(ib.due_date, &ib.id))
-            });
-            if cd.items.is_empty() {
+        drop(cust_of);
+        // Names are normalised once per customer, not once per item.
+        let names = crate::par::map(&name_inv, threads, |&i| {
+            normalize_name(&invoices[i as usize].customer_name)
+        });
+        // Open items customer by customer, by due date, then id.
+        let mut by_cust: Vec<((u32, i32), u32)> = inv
+            .iter()
+            .zip(&open)
+            .zip(invoices)
+            .enumerate()
+            .filter(|(_, ((_, o), _))| **o)
+            .map(|(i, ((d, _), x))| ((d.cust, x.due_date.to_julian_day()), i as u32))
+            .collect();
+        sort_with_id_ties(&mut by_cust, invoices);
+        let mut cust: Vec<CustData> = names
+            .into_iter()
+            .zip(name_inv)
+            .map(|(name, name_inv)| CustData {
+                name,
+                name_inv,
+                items: (0, 0),
+            })
+            .collect();
+        let cust_items: Vec<u32> = by_cust.iter().map(|e| e.1).collect();
+        let mut k = 0;
+        for run in by_cust.chunk_by(|a, b| a.0.0 == b.0.0) {
+            if let Some(cd) = run.first().and_then(|e| cust.get_mut(e.0.0 as usize)) {
+                cd.items = (k as u32, (k + run.len()) as u32);
+            }
+            k += run.len();
+        }
+        drop(by_cust);
+        let mut words = Vec::new();
+        for (c, cd) in cust.iter().enumerate() {
+            if cd.items.1 == cd.items.0 {
                 continue;
             }
             for w in &cd.name.words {
                 if w.len() >= 3 {
-                    push(&mut ix.name_words, hash_bytes(w.as_bytes()), c as u32);
+                    words.push(key_entry(w.as_bytes(), c as u32));
                 }
             }
         }
-        ix.name_words
-            .retain(|_, v| v.len() <= MAX_CUSTOMERS_PER_NAME_WORD);
+        let iban_custs: Vec<(u64, u32, u32)> = ibans
+            .into_iter()
+            .filter_map(|(h, check, i)| inv.get(i as usize).map(|d| (h, check, d.cust)))
+            .collect();
         // Amount lists by due date, so that the items nearest a payment are found by bisection.
-        for posting in ix.amount.values_mut() {
-            if let Posting::Many(list) = posting {
-                list.sort_by(|&a, &b| {
-                    let (ia, ib) = (&invoices[a as usize], &invoices[b as usize]);
-                    (ia.due_date, &ia.id).cmp(&(ib.due_date, &ib.id))
-                });
-                list.dedup();
-            }
-        }
+        let mut amount_list: Vec<((i64, i32), u32)> =
+            amounts.into_iter().map(|(c, d, i)| ((c, d), i)).collect();
+        sort_with_id_ties(&mut amount_list, invoices);
+        // An item whose discounted amount rounds to its open amount is entered once.
+        amount_list.dedup_by(|a, b| a.0.0 == b.0.0 && a.1 == b.1);
+        let amount_cents = amount_list.iter().map(|e| e.0.0).collect();
+        let amount_items = amount_list.iter().map(|e| e.1).collect();
+        drop(amount_list);
+        let mut ix = Index {
+            invoices,
+            inv,
+            cust,
+            cust_items,
+            keys: HashIndex::default(),
+            rkeys: HashIndex::default(),
+            max_key_len,
+            min_key_len,
+            typo: HashIndex::default(),
+            typo_text,
+            rf: KeyIndex::build(rf),
+            e2e: KeyIndex::build(e2e),
+            iban: KeyIndex::build(iban_custs),
+            name_words: KeyIndex::build(words),
+            amount_cents,
+            amount_items,
+        };
         // The three sorts are independent.
         if threads > 1 {
             let (keys, (rkeys, typo)) = std::thread::scope(|s| {
@@ -234,6 +295,49 @@ impl<'a> Index<'a> {
         ix
     }
 
+    /// Customer `c`'s open items, by due date, then id.
+    pub(crate) fn items(&self, c: u32) -> &[u32] {
+        self.cust
+            .get(c as usize)
+            .and_then(|cd| {
+                self.cust_items
+                    .get(cd.items.0 as usize..cd.items.1 as usize)
+            })
+            .unwrap_or(&[])
+    }
+
+    /// The digit string of invoice `i` indexed for typo lookups, if any.
+    pub(crate) fn typo_core(&self, i: u32) -> Option<&str> {
+        let (start, len) = self.inv.get(i as usize)?.typo;
+        if len == 0 {
+            return None;
+        }
+        self.typo_text
+            .get(start as usize..start as usize + len as usize)
+    }
+
+    /// Open items whose RF reference is `rf` (compact).
+    pub(crate) fn rf_hits(&self, rf: &str) -> &[u32] {
+        self.rf.get(rf.as_bytes())
+    }
+
+    /// Open items we sent with end-to-end id `id`.
+    pub(crate) fn e2e_hits(&self, id: &str) -> &[u32] {
+        self.e2e.get(id.as_bytes())
+    }
+
+    /// Customers with open items that `iban` (compact) is known for.
+    pub(crate) fn iban_customers(&self, iban: &str) -> &[u32] {
+        self.iban.get(iban.as_bytes())
+    }
+
+    /// Customers with open items whose name has the word `w`; `None` when no customer's
+    /// has, or the word is too common to find anyone by.
+    pub(crate) fn name_word_customers(&self, w: &str) -> Option<&[u32]> {
+        let list = self.name_words.get(w.as_bytes());
+        (!list.is_empty() && list.len() <= MAX_CUSTOMERS_PER_NAME_WORD).then_some(list)
+    }
+
     /// Invoices one of whose number keys is `window` (`repaired`: among the repaired keys).
     pub(crate) fn number_hits<'s>(
         &'s self,
@@ -251,10 +355,13 @@ impl<'a> Index<'a> {
 
     /// Open items whose open (or discounted) amount is exactly `cents`, by due date.
     pub(crate) fn amount_hits(&self, cents: i64) -> &[u32] {
-        self.amount
-            .get(&cents)
-            .map(Posting::as_slice)
-            .unwrap_or(&[])
+        let lo = self.amount_cents.partition_point(|&c| c < cents);
+        let hi = lo
+            + self
+                .amount_cents
+                .get(lo..)
+                .map_or(0, |rest| rest.partition_point(|&c| c == cents));
+        self.amount_items.get(lo..hi).unwrap_or(&[])
     }
 
     /// Invoices whose typo core is `query` or within one deletion/insertion/substitution/swap.
@@ -281,91 +388,96 @@ impl<'a> Index<'a> {
     }
 }
 
-/// What is computed for each invoice before the index is assembled.
-struct Prep {
-    keys: Option<NumberKeys>,
-    typo_core: Option<String>,
-    typo_hashes: Vec<u64>,
-    name: NormName,
-    ibans: Vec<String>,
-    rf: Option<String>,
-    currency: u64,
-    amounts: (Decimal, Decimal),
-    cents: Option<i64>,
-    discounted_cents: Option<i64>,
-}
-
-fn prepare(invoice: &Invoice, cfg: &Config) -> Prep {
-    let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
-    let keys = if open {
-        number_keys(&invoice.number)
-    } else {
-        None
+/// The per-invoice work for `chunk`, whose first invoice has index `offset`.
+fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
+    let mut p = Part {
+        inv: Vec::with_capacity(chunk.len()),
+        open: Vec::with_capacity(chunk.len()),
+        keys: Vec::with_capacity(chunk.len() * 2),
+        rkeys: Vec::with_capacity(chunk.len() * 2),
+        typo: Vec::with_capacity(chunk.len() * 9),
+        amounts: Vec::with_capacity(chunk.len() * 2),
+        min_key_len: usize::MAX,
+        ..Part::default()
     };
-    let typo_core = keys.as_ref().and_then(typo_core);
-    let mut typo_hashes = Vec::new();
-    if let Some(core) = &typo_core {
-        let b = core.as_bytes();
-        typo_hashes.reserve(b.len() + 1);
-        typo_hashes.push(hash_bytes(b));
-        let mut del = Vec::with_capacity(b.len());
-        for skip in 0..b.len() {
-            del.clear();
-            del.extend_from_slice(&b[..skip]);
-            del.extend_from_slice(&b[skip + 1..]);
-            typo_hashes.push(hash_bytes(&del));
+    let mut del = Vec::new();
+    for (k, invoice) in chunk.iter().enumerate() {
+        let i = (offset + k) as u32;
+        let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
+        let mut d = InvData {
+            cust: 0,
+            kind: invoice.kind,
+            currency: currency_code(&invoice.currency),
+            typo: (0, 0),
+            amounts: (Decimal::ZERO, Decimal::ZERO),
+        };
+        p.open.push(open);
+        if !open {
+            p.inv.push(d);
+            continue;
         }
+        let disc = discounted(invoice.open_amount, cfg);
+        d.amounts = (tolerance(invoice.open_amount, cfg), disc);
+        if let Some(keys) = number_keys(&invoice.number) {
+            p.max_key_len = p.max_key_len.max(keys.exact.len()).max(keys.repaired.len());
+            p.min_key_len = p.min_key_len.min(keys.exact.len()).min(keys.repaired.len());
+            post_key(&mut p.keys, &keys.exact, i, KeyKind::Full);
+            post_key(&mut p.rkeys, &keys.repaired, i, KeyKind::Full);
+            if let (Some(dg), Some(dr)) = (&keys.digits, &keys.digits_repaired) {
+                p.min_key_len = p.min_key_len.min(dr.len());
+                post_key(&mut p.keys, dg, i, KeyKind::Digits);
+                post_key(&mut p.rkeys, dr, i, KeyKind::Digits);
+            }
+            if let Some(core) = typo_core(&keys) {
+                let b = core.as_bytes();
+                d.typo = (p.typo_text.len() as u32, b.len() as u32);
+                p.typo_text.push_str(core);
+                p.typo.push((hash_bytes(b), i));
+                for skip in 0..b.len() {
+                    del.clear();
+                    del.extend_from_slice(&b[..skip]);
+                    del.extend_from_slice(&b[skip + 1..]);
+                    p.typo.push((hash_bytes(&del), i));
+                }
+            }
+        }
+        if let Some(rf) = invoice.creditor_reference.as_deref().map(compact)
+            && !rf.is_empty()
+        {
+            p.rf.push(key_entry(rf.as_bytes(), i));
+        }
+        if let Some(id) = real_id(invoice.end_to_end_id.as_deref()) {
+            p.e2e.push(key_entry(id.as_bytes(), i));
+        }
+        for iban in &invoice.customer_ibans {
+            let key = iban_key(iban);
+            if !key.is_empty() {
+                p.ibans.push(key_entry(key.as_bytes(), i));
+            }
+        }
+        let due = invoice.due_date.to_julian_day();
+        if let Some(c) = cents(invoice.open_amount) {
+            p.amounts.push((c, due, i));
+        }
+        if invoice.kind == InvoiceKind::Invoice
+            && cfg.cash_discount_percent > Decimal::ZERO
+            && let Some(c) = cents(disc)
+        {
+            p.amounts.push((c, due, i));
+        }
+        p.inv.push(d);
     }
-    let discounted_cents = if open
-        && invoice.kind == InvoiceKind::Invoice
-        && cfg.cash_discount_percent > Decimal::ZERO
-    {
-        cents(discounted(invoice.open_amount, cfg))
-    } else {
-        None
-    };
-    Prep {
-        keys,
-        typo_core,
-        typo_hashes,
-        name: normalize_name(&invoice.customer_name),
-        ibans: invoice
-            .customer_ibans
-            .iter()
-            .map(|s| iban_key(s))
-            .filter(|k| !k.is_empty())
-            .collect(),
-        rf: invoice
-            .creditor_reference
-            .as_deref()
-            .map(compact)
-            .filter(|r| !r.is_empty()),
-        currency: currency_code(&invoice.currency),
-        amounts: if open {
-            (
-                tolerance(invoice.open_amount, cfg),
-                discounted(invoice.open_amount, cfg),
-            )
-        } else {
-            (Decimal::ZERO, Decimal::ZERO)
-        },
-        cents: if open {
-            cents(invoice.open_amount)
-        } else {
-            None
-        },
-        discounted_cents,
-    }
+    p
 }
 
 /// The digit string of a number worth a typo lookup: its digits when it has a prefix, the
 /// whole number when it is all digits; at least six characters and five significant digits so
 /// that one edit cannot turn a year or a postcode into it.
-fn typo_core(k: &NumberKeys) -> Option<String> {
+fn typo_core(k: &NumberKeys) -> Option<&str> {
     let core = match &k.digits {
-        Some(d) => d.clone(),
-        None if k.exact.bytes().all(|b| b.is_ascii_digit()) => k.exact.clone(),
+        Some(d) => d.as_str(),
+        None if k.exact.bytes().all(|b| b.is_ascii_digit()) => k.exact.as_str(),
         None => return None,
     };
-    (core.len() >= 6 && significant_digits(&core) >= MIN_SIGNIFICANT_DIGITS).then_some(core)
+    (core.len() >= 6 && significant_digits(core) >= MIN_SIGNIFICANT_DIGITS).then_some(core)
 }

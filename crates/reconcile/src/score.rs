@@ -341,7 +341,7 @@ impl<'a> Scorer<'a> {
         let iban_custs: &[u32] = if iban.is_empty() {
             &[]
         } else {
-            self.ix.iban.get(&iban).map(Vec::as_slice).unwrap_or(&[])
+            self.ix.iban_customers(&iban)
         };
         let mut w = Work {
             s: self,
@@ -453,10 +453,8 @@ impl Work<'_, '_> {
             self.scan_numbers(&folded, field, &mut typo_queries);
         }
         self.drop_inner_hits();
-        if let Some(id) = real_id(tx.end_to_end_id.as_deref())
-            && let Some(list) = self.s.ix.e2e.get(id)
-        {
-            for &inv in list {
+        if let Some(id) = real_id(tx.end_to_end_id.as_deref()) {
+            for &inv in self.s.ix.e2e_hits(id) {
                 self.refs.push(RefHit {
                     inv,
                     how: RefHow::E2e,
@@ -524,19 +522,19 @@ impl Work<'_, '_> {
                 }
             }
             let Some(rf) = best else { continue };
-            match self.s.ix.rf.get(&rf) {
-                Some(list) => {
-                    for &inv in list {
-                        self.refs.push(RefHit {
-                            inv,
-                            how: RefHow::Rf,
-                            field,
-                            found: rf.clone(),
-                            span: (0, 0),
-                        });
-                    }
-                }
-                None => self.unknown.push(rf),
+            let list = self.s.ix.rf_hits(&rf);
+            if list.is_empty() {
+                self.unknown.push(rf);
+                continue;
+            }
+            for &inv in list {
+                self.refs.push(RefHit {
+                    inv,
+                    how: RefHow::Rf,
+                    field,
+                    found: rf.clone(),
+                    span: (0, 0),
+                });
             }
         }
     }
@@ -717,7 +715,7 @@ impl Work<'_, '_> {
                 if !self.is_open(inv) || !self.multi_ok(inv) || !self.settles(inv) {
                     continue;
                 }
-                let Some(c) = ix.inv[inv as usize].typo_core.as_deref() else {
+                let Some(c) = ix.typo_core(inv) else {
                     continue;
                 };
                 if c.len().abs_diff(core.len()) > 1
@@ -796,12 +794,7 @@ impl Work<'_, '_> {
             if w.len() < 3 {
                 continue;
             }
-            if let Some(list) = self
-                .s
-                .ix
-                .name_words
-                .get(&crate::fasthash::hash_bytes(w.as_bytes()))
-            {
+            if let Some(list) = self.s.ix.name_word_customers(w) {
                 if list.len() <= RARE_NAME_WORD {
                     found.extend_from_slice(list);
                 } else {
@@ -829,9 +822,8 @@ impl Work<'_, '_> {
         }
         let ix = self.s.ix;
         let key = |c: u32| {
-            ix.cust
-                .get(c as usize)
-                .and_then(|cd| cd.items.first())
+            ix.items(c)
+                .first()
                 .map(|&i| ix.invoices[i as usize].id.as_str())
                 .unwrap_or("")
         };
@@ -1004,13 +996,11 @@ impl Work<'_, '_> {
         party_custs.sort_unstable();
         party_custs.dedup();
         for &c in &party_custs {
-            let Some(cd) = ix.cust.get(c as usize) else {
-                continue;
-            };
-            if cd.items.len() > MAX_ITEMS_PER_CUSTOMER {
+            let items = ix.items(c);
+            if items.len() > MAX_ITEMS_PER_CUSTOMER {
                 continue;
             }
-            for &i in &cd.items {
+            for &i in items {
                 if self.is_open(i) && self.single_ok(i) {
                     cands.push(i);
                 }
@@ -1025,7 +1015,6 @@ impl Work<'_, '_> {
         }
         cands.sort_unstable();
         cands.dedup();
-
         let mut opts: Vec<Opt> = Vec::with_capacity(cands.len() + 2);
         for &i in &cands {
             // An item neither named nor fitting the amount can score no more than 25 (IBAN,
@@ -1412,11 +1401,8 @@ impl Work<'_, '_> {
         let Some(paid_cents) = cents(self.paid) else {
             return Vec::new();
         };
-        let Some(cd) = ix.cust.get(c as usize) else {
-            return Vec::new();
-        };
         let mut items: Vec<(u32, i64)> = Vec::new();
-        for &i in &cd.items {
+        for &i in ix.items(c) {
             if !self.is_open(i) || !self.multi_ok(i) || ix.inv[i as usize].currency != self.currency
             {
                 continue;
