@@ -6,6 +6,7 @@
 //! IBANs and name words → customers; open amounts (and discounted amounts) in cents → invoices.
 
 use rust_decimal::Decimal;
+use time::Date;
 
 use crate::amount::{cents, discounted, in_range, tolerance};
 use crate::config::Config;
@@ -29,15 +30,26 @@ pub(crate) enum KeyKind {
 
 /// What the index keeps per invoice.
 #[derive(Debug, Clone)]
+///
+/// Scoring reads these for every candidate; kept here, beside each other, they cost one or two
+/// cache lines per candidate instead of three or four in the caller's much larger `Invoice`
+/// (at 100,000 items nothing of it stays in the cache).
 pub(crate) struct InvData {
-    pub(crate) cust: u32,
-    pub(crate) kind: InvoiceKind,
+    /// Tolerance and discounted amount of the original open amount.
+    pub(crate) amounts: (Decimal, Decimal),
+    /// The original open amount.
+    pub(crate) open: Decimal,
     pub(crate) currency: u64,
+    pub(crate) cust: u32,
+    /// The position of the invoice's id among all ids (equal ids, equal rank): ties between
+    /// items are broken by id everywhere, and comparing two numbers reads no strings.
+    pub(crate) rank: u32,
+    pub(crate) issue: Date,
+    pub(crate) due: Date,
     /// Where the digit string indexed for typo lookups lies in `Index::typo_text` (start,
     /// length; length 0: none). One shared string instead of one allocation per invoice.
     typo: (u32, u32),
-    /// Tolerance and discounted amount of the original open amount.
-    pub(crate) amounts: (Decimal, Decimal),
+    pub(crate) kind: InvoiceKind,
 }
 
 /// What the index keeps per customer.
@@ -68,6 +80,9 @@ pub(crate) struct Index<'a> {
     pub(crate) invoices: &'a [Invoice],
     pub(crate) inv: Vec<InvData>,
     pub(crate) cust: Vec<CustData>,
+    /// Each customer's rank in the order of customer ids: the stable key for ties between
+    /// customers, compared without reading the strings.
+    pub(crate) cust_rank: Vec<u32>,
     /// The open items of all customers, customer by customer, each customer's by due date,
     /// then id.
     cust_items: Vec<u32>,
@@ -91,10 +106,29 @@ pub(crate) struct Index<'a> {
     iban: KeyIndex,
     /// Customer-name words → customers.
     name_words: KeyIndex,
-    /// Open (and discounted) amounts in cents, ascending, and beside them the items with that
-    /// amount, by due date, then id.
-    amount_cents: Vec<i64>,
-    amount_items: Vec<u32>,
+    /// Open items by open (and discounted) amount.
+    pub(crate) amounts: AmountLists,
+}
+
+/// Open (and discounted) amounts in cents, ascending, and beside them the items with that
+/// amount, by due date, then id: one list per amount, found by bisection.
+#[derive(Debug, Default)]
+pub(crate) struct AmountLists {
+    cents: Vec<i64>,
+    items: Vec<u32>,
+}
+
+impl AmountLists {
+    /// Open items whose open (or discounted) amount is exactly `cents`, by due date.
+    pub(crate) fn hits(&self, cents: i64) -> &[u32] {
+        let lo = self.cents.partition_point(|&c| c < cents);
+        let hi = lo
+            + self
+                .cents
+                .get(lo..)
+                .map_or(0, |rest| rest.partition_point(|&c| c == cents));
+        self.items.get(lo..hi).unwrap_or(&[])
+    }
 }
 
 /// What the parallel pass computes for a run of consecutive invoices.
@@ -113,8 +147,12 @@ struct Part {
     e2e: Vec<(u64, u32, u32)>,
     /// IBANs with the invoice; turned into customers once customers are numbered.
     ibans: Vec<(u64, u32, u32)>,
-    /// (cents, due date as Julian day, invoice).
-    amounts: Vec<(i64, i32, u32)>,
+    /// (cents, invoice).
+    amounts: Vec<(i64, u32)>,
+    /// Each invoice's customer id, hashed (hash, check hash).
+    cust_key: Vec<(u64, u32)>,
+    /// Each invoice's id: its first 16 bytes, for comparing without reading the string.
+    id_prefix: Vec<u128>,
 }
 
 fn post_key(list: &mut Vec<(u64, (u32, KeyKind, u32))>, key: &str, inv: u32, kind: KeyKind) {
@@ -122,17 +160,46 @@ fn post_key(list: &mut Vec<(u64, (u32, KeyKind, u32))>, key: &str, inv: u32, kin
     list.push((hash_bytes(b), (inv, kind, check_bytes(b))));
 }
 
-/// Sorts `entries` by `key`, and runs of equal keys by invoice id: the order the lookups
-/// promise (due date, then id), with the expensive string comparison only for ties. The
-/// invoice is the last field of each entry; equal ids keep the input order.
-fn sort_with_id_ties<K: Ord + Copy>(entries: &mut [(K, u32)], invoices: &[Invoice]) {
-    entries.sort_unstable();
-    let id = |i: u32| invoices.get(i as usize).map_or("", |x| x.id.as_str());
-    for run in entries.chunk_by_mut(|a, b| a.0 == b.0) {
+/// The first 16 bytes of `id`, zero-padded, as a number whose order agrees with the order of
+/// the strings wherever two prefixes differ.
+fn id_prefix(id: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let s = id.as_bytes();
+    let k = s.len().min(16);
+    b[..k].copy_from_slice(&s[..k]);
+    u128::from_be_bytes(b)
+}
+
+/// Each string's rank in the order of the strings `id(0..prefix.len())` (equal strings share
+/// a rank), given their [`id_prefix`]es. One sort of numbers; the strings are read only where
+/// two agree in their first 16 bytes.
+fn ranks<'s>(prefix: &[u128], id: impl Fn(u32) -> &'s str) -> Vec<u32> {
+    let mut order: Vec<(u128, u32)> = prefix
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (p, i as u32))
+        .collect();
+    order.sort_unstable();
+    for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
             run.sort_by(|a, b| id(a.1).cmp(id(b.1)));
         }
     }
+    let mut rank = vec![0u32; prefix.len()];
+    let mut r = 0u32;
+    let mut prev: Option<(u128, u32)> = None;
+    for &(p, i) in &order {
+        if let Some((pp, pi)) = prev
+            && (pp != p || id(pi) != id(i))
+        {
+            r += 1;
+        }
+        if let Some(x) = rank.get_mut(i as usize) {
+            *x = r;
+        }
+        prev = Some((p, i));
+    }
+    rank
 }
 
 impl<'a> Index<'a> {
@@ -156,6 +223,8 @@ impl<'a> Index<'a> {
         let mut e2e = Vec::new();
         let mut ibans = Vec::new();
         let mut amounts = Vec::with_capacity(total(|p| p.amounts.len()));
+        let mut cust_key = Vec::with_capacity(n);
+        let mut prefix = Vec::with_capacity(n);
         for p in parts {
             let base = typo_text.len() as u32;
             typo_text.push_str(&p.typo_text);
@@ -175,42 +244,77 @@ impl<'a> Index<'a> {
             e2e.extend(p.e2e);
             ibans.extend(p.ibans);
             amounts.extend(p.amounts);
+            cust_key.extend(p.cust_key);
+            prefix.extend(p.id_prefix);
         }
-        // Customers, numbered in order of first appearance. The name is taken from the
-        // customer's item with the smallest id, so that the result does not depend on the
-        // order of the input when names differ between items.
-        let mut cust_of: FxMap<&str, u32> = FxMap::default();
-        let mut name_inv: Vec<u32> = Vec::new();
-        for ((i, invoice), d) in invoices.iter().enumerate().zip(inv.iter_mut()) {
-            let i = i as u32;
-            let next = name_inv.len() as u32;
-            let c = *cust_of.entry(invoice.customer_id.as_str()).or_insert(next);
-            if c == next {
-                name_inv.push(i);
-            } else if let Some(from) = name_inv.get_mut(c as usize)
-                && invoices
-                    .get(*from as usize)
-                    .is_some_and(|f| invoice.id.as_str() < f.id.as_str())
-            {
-                *from = i;
-            }
+        // Customers, numbered in order of first appearance, by their hashed ids (no string is
+        // read here: at 100,000 items each read was a cache miss). Meanwhile the ids are ranked.
+        let id = |i: u32| invoices.get(i as usize).map_or("", |x| x.id.as_str());
+        let number_customers = || {
+            let mut cust_of: FxMap<(u64, u32), u32> = FxMap::default();
+            let custs: Vec<u32> = cust_key
+                .iter()
+                .map(|&k| {
+                    let next = cust_of.len() as u32;
+                    *cust_of.entry(k).or_insert(next)
+                })
+                .collect();
+            (custs, cust_of.len())
+        };
+        let ((custs, n_cust), rank) = if threads > 1 && n >= crate::par::PARALLEL_FROM {
+            std::thread::scope(|s| {
+                let r = s.spawn(|| ranks(&prefix, id));
+                let c = number_customers();
+                match r.join() {
+                    Ok(r) => (c, r),
+                    Err(e) => std::panic::resume_unwind(e),
+                }
+            })
+        } else {
+            (number_customers(), ranks(&prefix, id))
+        };
+        drop((cust_key, prefix));
+        // The name is taken from the customer's item with the smallest id, so that the result
+        // does not depend on the order of the input when names differ between items.
+        let mut name_inv: Vec<u32> = vec![u32::MAX; n_cust];
+        for (i, ((d, &c), &r)) in inv.iter_mut().zip(&custs).zip(&rank).enumerate() {
             d.cust = c;
+            d.rank = r;
+            if let Some(from) = name_inv.get_mut(c as usize)
+                && (*from == u32::MAX || rank.get(*from as usize).is_some_and(|&f| r < f))
+            {
+                *from = i as u32;
+            }
         }
-        drop(cust_of);
+        drop((custs, rank));
+        // Customers are ordered by their ids wherever they tie.
+        let customer_id = |c: u32| {
+            name_inv
+                .get(c as usize)
+                .and_then(|&i| invoices.get(i as usize))
+                .map_or("", |x| x.customer_id.as_str())
+        };
+        let cust_prefix: Vec<u128> = (0..n_cust as u32)
+            .map(|c| id_prefix(customer_id(c)))
+            .collect();
+        let cust_rank = ranks(&cust_prefix, customer_id);
+        drop(cust_prefix);
         // Names are normalised once per customer, not once per item.
         let names = crate::par::map(&name_inv, threads, |&i| {
-            normalize_name(&invoices[i as usize].customer_name)
+            invoices
+                .get(i as usize)
+                .map(|x| normalize_name(&x.customer_name))
+                .unwrap_or_default()
         });
         // Open items customer by customer, by due date, then id.
-        let mut by_cust: Vec<((u32, i32), u32)> = inv
+        let mut by_cust: Vec<((u32, Date, u32), u32)> = inv
             .iter()
             .zip(&open)
-            .zip(invoices)
             .enumerate()
-            .filter(|(_, ((_, o), _))| **o)
-            .map(|(i, ((d, _), x))| ((d.cust, x.due_date.to_julian_day()), i as u32))
+            .filter(|(_, (_, o))| **o)
+            .map(|(i, (d, _))| ((d.cust, d.due, d.rank), i as u32))
             .collect();
-        sort_with_id_ties(&mut by_cust, invoices);
+        by_cust.sort_unstable();
         let mut cust: Vec<CustData> = names
             .into_iter()
             .zip(name_inv)
@@ -245,18 +349,23 @@ impl<'a> Index<'a> {
             .filter_map(|(h, check, i)| inv.get(i as usize).map(|d| (h, check, d.cust)))
             .collect();
         // Amount lists by due date, so that the items nearest a payment are found by bisection.
-        let mut amount_list: Vec<((i64, i32), u32)> =
-            amounts.into_iter().map(|(c, d, i)| ((c, d), i)).collect();
-        sort_with_id_ties(&mut amount_list, invoices);
+        let mut amount_list: Vec<((i64, Date, u32), u32)> = amounts
+            .into_iter()
+            .filter_map(|(c, i)| inv.get(i as usize).map(|d| ((c, d.due, d.rank), i)))
+            .collect();
+        amount_list.sort_unstable();
         // An item whose discounted amount rounds to its open amount is entered once.
         amount_list.dedup_by(|a, b| a.0.0 == b.0.0 && a.1 == b.1);
-        let amount_cents = amount_list.iter().map(|e| e.0.0).collect();
-        let amount_items = amount_list.iter().map(|e| e.1).collect();
+        let amounts = AmountLists {
+            cents: amount_list.iter().map(|e| e.0.0).collect(),
+            items: amount_list.iter().map(|e| e.1).collect(),
+        };
         drop(amount_list);
         let mut ix = Index {
             invoices,
             inv,
             cust,
+            cust_rank,
             cust_items,
             keys: HashIndex::default(),
             rkeys: HashIndex::default(),
@@ -268,8 +377,7 @@ impl<'a> Index<'a> {
             e2e: KeyIndex::build(e2e),
             iban: KeyIndex::build(iban_custs),
             name_words: KeyIndex::build(words),
-            amount_cents,
-            amount_items,
+            amounts,
         };
         // The three sorts are independent.
         if threads > 1 {
@@ -353,17 +461,6 @@ impl<'a> Index<'a> {
             .map(|e| (e.1.0, e.1.1))
     }
 
-    /// Open items whose open (or discounted) amount is exactly `cents`, by due date.
-    pub(crate) fn amount_hits(&self, cents: i64) -> &[u32] {
-        let lo = self.amount_cents.partition_point(|&c| c < cents);
-        let hi = lo
-            + self
-                .amount_cents
-                .get(lo..)
-                .map_or(0, |rest| rest.partition_point(|&c| c == cents));
-        self.amount_items.get(lo..hi).unwrap_or(&[])
-    }
-
     /// Invoices whose typo core is `query` or within one deletion/insertion/substitution/swap.
     /// Returns hash candidates; the caller verifies the distance on the strings.
     pub(crate) fn typo_candidates(&self, query: &str, out: &mut Vec<u32>) {
@@ -397,6 +494,8 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         rkeys: Vec::with_capacity(chunk.len() * 2),
         typo: Vec::with_capacity(chunk.len() * 9),
         amounts: Vec::with_capacity(chunk.len() * 2),
+        cust_key: Vec::with_capacity(chunk.len()),
+        id_prefix: Vec::with_capacity(chunk.len()),
         min_key_len: usize::MAX,
         ..Part::default()
     };
@@ -405,13 +504,20 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         let i = (offset + k) as u32;
         let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
         let mut d = InvData {
-            cust: 0,
-            kind: invoice.kind,
-            currency: currency_code(&invoice.currency),
-            typo: (0, 0),
             amounts: (Decimal::ZERO, Decimal::ZERO),
+            open: invoice.open_amount,
+            currency: currency_code(&invoice.currency),
+            cust: 0,
+            rank: 0,
+            issue: invoice.issue_date,
+            due: invoice.due_date,
+            typo: (0, 0),
+            kind: invoice.kind,
         };
         p.open.push(open);
+        let c = invoice.customer_id.as_bytes();
+        p.cust_key.push((hash_bytes(c), check_bytes(c)));
+        p.id_prefix.push(id_prefix(&invoice.id));
         if !open {
             p.inv.push(d);
             continue;
@@ -455,15 +561,14 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
                 p.ibans.push(key_entry(key.as_bytes(), i));
             }
         }
-        let due = invoice.due_date.to_julian_day();
         if let Some(c) = cents(invoice.open_amount) {
-            p.amounts.push((c, due, i));
+            p.amounts.push((c, i));
         }
         if invoice.kind == InvoiceKind::Invoice
             && cfg.cash_discount_percent > Decimal::ZERO
             && let Some(c) = cents(disc)
         {
-            p.amounts.push((c, due, i));
+            p.amounts.push((c, i));
         }
         p.inv.push(d);
     }

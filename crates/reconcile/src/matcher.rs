@@ -57,6 +57,7 @@ impl Matcher {
             ix: &ix,
             cfg: &self.cfg,
             patterns: &self.patterns,
+            amounts: &ix.amounts,
         };
         let open: Vec<Decimal> = invoices
             .iter()

@@ -4,7 +4,7 @@
 //! input, and results are concatenated in input order whatever thread finished first.
 
 /// Below this many items the work is done on the calling thread.
-const PARALLEL_FROM: usize = 2048;
+pub(crate) const PARALLEL_FROM: usize = 2048;
 
 /// `items.iter().map(f).collect()`, on up to `threads` threads.
 pub(crate) fn map<T: Sync, R: Send>(

@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::amount::{Fit, cents, fit, fit_with};
 use crate::config::Config;
-use crate::index::{Index, KeyKind};
+use crate::index::{AmountLists, Index, KeyKind};
 use crate::model::{InvoiceKind, Transaction};
 use crate::name::{NormName, normalize_name, similarity};
 use crate::normalize::{
@@ -298,11 +298,13 @@ impl TxEval {
 }
 
 /// What is shared by all transactions of one call.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Scorer<'a> {
     pub(crate) ix: &'a Index<'a>,
     pub(crate) cfg: &'a Config,
     pub(crate) patterns: &'a [InvoicePattern],
+    /// The amount lists to find amount-only candidates in.
+    pub(crate) amounts: &'a AmountLists,
 }
 
 /// Per-transaction working state.
@@ -409,15 +411,15 @@ impl Work<'_, '_> {
 
     /// How the payment relates to what is still open of item `i`.
     fn fit_item(&self, i: u32) -> Fit {
-        let inv = &self.s.ix.invoices[i as usize];
+        let inv = &self.s.ix.inv[i as usize];
         let open = self.open(i);
         // The index's precomputed amounts hold while nothing was taken from the item.
-        let cached = (open == inv.open_amount).then(|| self.s.ix.inv[i as usize].amounts);
+        let cached = (open == inv.open).then_some(inv.amounts);
         fit_with(
             self.paid,
             open,
             cached,
-            (inv.kind == InvoiceKind::Invoice).then_some(inv.issue_date),
+            (inv.kind == InvoiceKind::Invoice).then_some(inv.issue),
             self.date,
             self.s.cfg,
         )
@@ -469,10 +471,10 @@ impl Work<'_, '_> {
         // references are broken by position in the text, then by invoice id.
         let ix = self.s.ix;
         self.refs.sort_by(|a, b| {
-            (a.field, a.span, &ix.invoices[a.inv as usize].id).cmp(&(
+            (a.field, a.span, ix.inv[a.inv as usize].rank).cmp(&(
                 b.field,
                 b.span,
-                &ix.invoices[b.inv as usize].id,
+                ix.inv[b.inv as usize].rank,
             ))
         });
     }
@@ -810,7 +812,7 @@ impl Work<'_, '_> {
         found.sort_unstable();
         found.dedup();
         if found.len() > MAX_NAME_CANDIDATES {
-            found.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+            found.sort_by_key(|&c| self.cust_key(c));
             found.truncate(MAX_NAME_CANDIDATES);
         }
         let mut scored: Vec<(u32, f64)> = Vec::new();
@@ -821,13 +823,8 @@ impl Work<'_, '_> {
             }
         }
         let ix = self.s.ix;
-        let key = |c: u32| {
-            ix.items(c)
-                .first()
-                .map(|&i| ix.invoices[i as usize].id.as_str())
-                .unwrap_or("")
-        };
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(key(b.0))));
+        let key = |c: u32| ix.items(c).first().map(|&i| ix.inv[i as usize].rank);
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0))));
         // One customer, and only one, whose name the payer's matches: the name identifies the
         // payer (Odoo's partner retrieval accepts a name only when it is unique, ERPNext's
         // fuzzy party matching refuses ties). An IBAN known for someone else vetoes it.
@@ -847,13 +844,10 @@ impl Work<'_, '_> {
         scored.into_iter().map(|(c, _)| c).collect()
     }
 
-    /// The customer's id: the stable key for ties between customers.
-    fn cust_key(&self, c: u32) -> &str {
-        let ix = self.s.ix;
-        ix.cust
-            .get(c as usize)
-            .map(|cd| ix.invoices[cd.name_inv as usize].customer_id.as_str())
-            .unwrap_or("")
+    /// The customer's place in the order of customer ids: the stable key for ties between
+    /// customers.
+    fn cust_key(&self, c: u32) -> Option<u32> {
+        self.s.ix.cust_rank.get(c as usize).copied()
     }
 
     /// The party signals for customer `c`.
@@ -904,12 +898,12 @@ impl Work<'_, '_> {
     }
 
     fn date_sig(&self, inv: u32) -> (DateSig, i32) {
-        let invoice = &self.s.ix.invoices[inv as usize];
-        let after_issue = (self.date - invoice.issue_date).whole_days();
+        let invoice = &self.s.ix.inv[inv as usize];
+        let after_issue = (self.date - invoice.issue).whole_days();
         if after_issue < -3 {
             return (DateSig::BeforeIssue(-after_issue), points::BEFORE_ISSUE);
         }
-        let after_due = (self.date - invoice.due_date).whole_days();
+        let after_due = (self.date - invoice.due).whole_days();
         if after_due > self.s.cfg.date_window_days {
             (DateSig::LongAfterDue(after_due), points::LONG_AFTER_DUE)
         } else {
@@ -1011,7 +1005,7 @@ impl Work<'_, '_> {
         if cands.is_empty()
             && let Some(c) = cents(self.paid)
         {
-            self.nearest_by_due_date(ix.amount_hits(c), &mut cands);
+            self.nearest_by_due_date(self.s.amounts.hits(c), &mut cands);
         }
         cands.sort_unstable();
         cands.dedup();
@@ -1045,14 +1039,14 @@ impl Work<'_, '_> {
             }
             subset_custs.sort_unstable();
             subset_custs.dedup();
-            subset_custs.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+            subset_custs.sort_by_key(|&c| self.cust_key(c));
             subset_custs.truncate(4);
             for c in subset_custs {
                 let found = self.combinations(c, &opts, &name_custs);
                 opts.extend(found);
             }
         }
-        let id = |i: &u32| ix.invoices[*i as usize].id.as_str();
+        let id = |i: &u32| ix.inv[*i as usize].rank;
         opts.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
@@ -1078,7 +1072,7 @@ impl Work<'_, '_> {
     /// of items, and only those near in time are plausible.
     fn nearest_by_due_date(&self, list: &[u32], out: &mut Vec<u32>) {
         let ix = self.s.ix;
-        let due = |i: u32| ix.invoices[i as usize].due_date;
+        let due = |i: u32| ix.inv[i as usize].due;
         let mid = list.partition_point(|&i| due(i) < self.date);
         let (mut lo, mut hi) = (mid, mid);
         let mut taken = 0;
@@ -1246,7 +1240,7 @@ impl Work<'_, '_> {
             .collect();
         named.sort_unstable();
         named.dedup();
-        named.sort_by(|&a, &b| ix.invoices[a as usize].id.cmp(&ix.invoices[b as usize].id));
+        named.sort_by_key(|&i| ix.inv[i as usize].rank);
         if named.len() < 2 || named.len() > 12 {
             return None;
         }
@@ -1289,10 +1283,7 @@ impl Work<'_, '_> {
         let all_invoices = items
             .iter()
             .all(|&i| ix.inv[i as usize].kind == InvoiceKind::Invoice);
-        let earliest = items
-            .iter()
-            .map(|&i| ix.invoices[i as usize].issue_date)
-            .min();
+        let earliest = items.iter().map(|&i| ix.inv[i as usize].issue).min();
         let f = if total > Decimal::ZERO {
             fit(
                 self.paid,
@@ -1329,9 +1320,9 @@ impl Work<'_, '_> {
         // Allocation: credit notes are consumed whole; the money (plus what they free) goes to
         // the invoices by due date, oldest first.
         let mut order: Vec<u32> = items.to_vec();
-        order.sort_by(|&a, &b| {
-            let (ia, ib) = (&ix.invoices[a as usize], &ix.invoices[b as usize]);
-            (ia.due_date, &ia.id).cmp(&(ib.due_date, &ib.id))
+        order.sort_by_key(|&i| {
+            let d = &ix.inv[i as usize];
+            (d.due, d.rank)
         });
         let mut money = self.paid;
         for &i in &order {
@@ -1352,11 +1343,7 @@ impl Work<'_, '_> {
             alloc.push((i, a));
         }
         alloc.retain(|(_, a)| *a > Decimal::ZERO);
-        alloc.sort_by(|a, b| {
-            ix.invoices[a.0 as usize]
-                .id
-                .cmp(&ix.invoices[b.0 as usize].id)
-        });
+        alloc.sort_by_key(|a| ix.inv[a.0 as usize].rank);
         o.invs = alloc.iter().map(|(i, _)| *i).collect();
         o.allocs = alloc.iter().map(|(_, a)| *a).collect();
         o.unallocated = money.max(Decimal::ZERO);
@@ -1364,7 +1351,7 @@ impl Work<'_, '_> {
         let mut custs: Vec<u32> = items.iter().map(|&i| ix.inv[i as usize].cust).collect();
         custs.sort_unstable();
         custs.dedup();
-        custs.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+        custs.sort_by_key(|&c| self.cust_key(c));
         let mut best: Option<Opt> = None;
         for c in custs {
             let mut p = Opt::new(c);
@@ -1385,7 +1372,7 @@ impl Work<'_, '_> {
         }
         let worst = items
             .iter()
-            .map(|&i| (self.date_sig(i), ix.invoices[i as usize].id.as_str()))
+            .map(|&i| (self.date_sig(i), ix.inv[i as usize].rank))
             .min_by(|a, b| (a.0.1, a.1).cmp(&(b.0.1, b.1)))
             .map(|(d, _)| d);
         if let Some((d, pts)) = worst {
