@@ -142,6 +142,12 @@ pub(crate) fn assign(
     if redo.is_empty() {
         return Assignment { evals, auto, lost };
     }
+    // Against what is left: the amount lists without the items settled in the first round.
+    let live = scorer.ix.amounts.live(&remaining);
+    let scorer = &Scorer {
+        amounts: &live,
+        ..*scorer
+    };
     let fresh = evaluate_all(scorer, txs, &redo, &remaining, threads);
     for (&t, e) in redo.iter().zip(fresh) {
         evals[t] = e;

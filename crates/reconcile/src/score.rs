@@ -303,7 +303,8 @@ pub(crate) struct Scorer<'a> {
     pub(crate) ix: &'a Index<'a>,
     pub(crate) cfg: &'a Config,
     pub(crate) patterns: &'a [InvoicePattern],
-    /// The amount lists to find amount-only candidates in.
+    /// The amount lists to find amount-only candidates in: the index's, or, once items have
+    /// been settled, the ones still open ([`AmountLists::live`]).
     pub(crate) amounts: &'a AmountLists,
 }
 
