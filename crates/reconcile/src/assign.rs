@@ -146,6 +146,7 @@ pub(crate) fn assign(
     let live = scorer.ix.amounts.live(&remaining);
     let scorer = &Scorer {
         amounts: &live,
+        untouched: false,
         ..*scorer
     };
     let fresh = evaluate_all(scorer, txs, &redo, &remaining, threads);

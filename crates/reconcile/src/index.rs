@@ -66,6 +66,10 @@ pub(crate) struct CustData {
 /// candidates by even in pairs ("GmbH" is dropped earlier; "Service", "Bau" at scale).
 const MAX_CUSTOMERS_PER_NAME_WORD: usize = 4096;
 
+/// A name word shared by at most this many customers finds them on its own; more common words
+/// find customers only in pairs.
+pub(crate) const RARE_NAME_WORD: usize = 64;
+
 /// More numbers than this sharing one deletion variant are not worth verifying one by one.
 const MAX_TYPO_BUCKET: usize = 64;
 
@@ -94,8 +98,12 @@ pub(crate) struct Index<'a> {
     pub(crate) max_key_len: usize,
     /// Shortest key: shorter token groups need no lookup.
     pub(crate) min_key_len: usize,
-    /// One-deletion variants (and the core itself) of each typo core → invoice.
-    typo: HashIndex<u32>,
+    /// One-deletion variants (and the core itself) of each typo core → (invoice, its open
+    /// amount in cents, `u32::MAX` when larger). The amount is stored beside the invoice so
+    /// that candidates the payment cannot settle are dropped without reading anything else:
+    /// with dense numbering at 100,000 items a typo lookup finds some 60 real neighbours,
+    /// nearly all of them other customers' invoices of other amounts.
+    typo: HashIndex<(u32, u32)>,
     /// The typo cores of all invoices, one after the other.
     typo_text: String,
     /// RF references → invoices.
@@ -106,6 +114,8 @@ pub(crate) struct Index<'a> {
     iban: KeyIndex,
     /// Customer-name words → customers.
     name_words: KeyIndex,
+    /// Pairs of common customer-name words (see [`pair_key`]) → customers whose name has both.
+    name_pairs: KeyIndex,
     /// Open items by open (and discounted) amount.
     pub(crate) amounts: AmountLists,
 }
@@ -162,7 +172,7 @@ struct Part {
     rkeys: Vec<(u64, (u32, KeyKind, u32))>,
     min_key_len: usize,
     max_key_len: usize,
-    typo: Vec<(u64, u32)>,
+    typo: Vec<(u64, (u32, u32))>,
     rf: Vec<(u64, u32, u32)>,
     e2e: Vec<(u64, u32, u32)>,
     /// IBANs with the invoice; turned into customers once customers are numbered.
@@ -364,6 +374,38 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let name_words = KeyIndex::build(words);
+        // Common words find customers only in pairs ("Müller" and "Bau" together); at 100,000
+        // items every word of the generator's name pool is common, and intersecting their
+        // lists of thousands of customers per payment grew with the square of the batch. The
+        // pairs are indexed instead: one lookup per pair of the payer's words.
+        let common = |w: &str| {
+            (w.len() >= 3)
+                .then(|| name_words.get(w.as_bytes()).len())
+                .is_some_and(|k| k > RARE_NAME_WORD && k <= MAX_CUSTOMERS_PER_NAME_WORD)
+        };
+        let mut pairs = Vec::new();
+        let mut key = Vec::new();
+        for (c, cd) in cust.iter().enumerate() {
+            if cd.items.1 == cd.items.0 {
+                continue;
+            }
+            let ws: Vec<&str> = cd
+                .name
+                .words
+                .iter()
+                .map(String::as_str)
+                .filter(|w| common(w))
+                .collect();
+            for (k, a) in ws.iter().enumerate() {
+                for b in &ws[k + 1..] {
+                    if a != b {
+                        pair_key(a, b, &mut key);
+                        pairs.push(key_entry(&key, c as u32));
+                    }
+                }
+            }
+        }
         let iban_custs: Vec<(u64, u32, u32)> = ibans
             .into_iter()
             .filter_map(|(h, check, i)| inv.get(i as usize).map(|d| (h, check, d.cust)))
@@ -396,7 +438,8 @@ impl<'a> Index<'a> {
             rf: KeyIndex::build(rf),
             e2e: KeyIndex::build(e2e),
             iban: KeyIndex::build(iban_custs),
-            name_words: KeyIndex::build(words),
+            name_words,
+            name_pairs: KeyIndex::build(pairs),
             amounts,
         };
         // The three sorts are independent.
@@ -466,6 +509,13 @@ impl<'a> Index<'a> {
         (!list.is_empty() && list.len() <= MAX_CUSTOMERS_PER_NAME_WORD).then_some(list)
     }
 
+    /// Customers with open items whose name has both `a` and `b`, two words each shared by
+    /// more than [`RARE_NAME_WORD`] customers (and not too common to find anyone by).
+    pub(crate) fn name_pair_customers(&self, a: &str, b: &str, key: &mut Vec<u8>) -> &[u32] {
+        pair_key(a, b, key);
+        self.name_pairs.get(key)
+    }
+
     /// Invoices one of whose number keys is `window` (`repaired`: among the repaired keys).
     pub(crate) fn number_hits<'s>(
         &'s self,
@@ -483,13 +533,20 @@ impl<'a> Index<'a> {
 
     /// Invoices whose typo core is `query` or within one deletion/insertion/substitution/swap.
     /// Returns hash candidates; the caller verifies the distance on the strings.
-    pub(crate) fn typo_candidates(&self, query: &str, out: &mut Vec<u32>) {
+    /// Only invoices whose original open amount in cents passes `keep` are returned (see
+    /// [`crate::amount::SettleBounds`]).
+    pub(crate) fn typo_candidates(
+        &self,
+        query: &str,
+        keep: impl Fn(u32) -> bool,
+        out: &mut Vec<u32>,
+    ) {
         let b = query.as_bytes();
         let probe = |h: u64, out: &mut Vec<u32>| {
             let found = self.typo.get(h);
             // A variant shared by very many numbers (dense numbering) points nowhere.
             if found.len() <= MAX_TYPO_BUCKET {
-                out.extend(found.iter().map(|&(_, i)| i));
+                out.extend(found.iter().filter(|e| keep(e.1.1)).map(|&(_, (i, _))| i));
             }
         };
         probe(hash_bytes(b), out);
@@ -503,6 +560,16 @@ impl<'a> Index<'a> {
         out.sort_unstable();
         out.dedup();
     }
+}
+
+/// The key of an unordered pair of name words: the smaller, a space (never part of a word),
+/// the larger.
+fn pair_key(a: &str, b: &str, key: &mut Vec<u8>) {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    key.clear();
+    key.extend_from_slice(x.as_bytes());
+    key.push(b' ');
+    key.extend_from_slice(y.as_bytes());
 }
 
 /// The per-invoice work for `chunk`, whose first invoice has index `offset`.
@@ -558,12 +625,15 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
                 let b = core.as_bytes();
                 d.typo = (p.typo_text.len() as u32, b.len() as u32);
                 p.typo_text.push_str(core);
-                p.typo.push((hash_bytes(b), i));
+                let oc = cents(invoice.open_amount)
+                    .and_then(|c| u32::try_from(c).ok())
+                    .unwrap_or(u32::MAX);
+                p.typo.push((hash_bytes(b), (i, oc)));
                 for skip in 0..b.len() {
                     del.clear();
                     del.extend_from_slice(&b[..skip]);
                     del.extend_from_slice(&b[skip + 1..]);
-                    p.typo.push((hash_bytes(&del), i));
+                    p.typo.push((hash_bytes(&del), (i, oc)));
                 }
             }
         }

@@ -9,9 +9,9 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::amount::{Fit, cents, fit, fit_with};
+use crate::amount::{Fit, SettleBounds, cents, fit, fit_with};
 use crate::config::Config;
-use crate::index::{AmountLists, Index, KeyKind};
+use crate::index::{AmountLists, Index, KeyKind, RARE_NAME_WORD};
 use crate::model::{InvoiceKind, Transaction};
 use crate::name::{NormName, normalize_name, similarity};
 use crate::normalize::{
@@ -91,8 +91,6 @@ pub(crate) mod points {
 
 /// Similarity from which a name identifies a customer well enough to search its items.
 const NAME_IDENTIFIES: f64 = 0.85;
-/// A name word shared by at most this many customers finds them on its own.
-const RARE_NAME_WORD: usize = 64;
 /// At most this many customers are compared by name for one payment.
 const MAX_NAME_CANDIDATES: usize = 128;
 /// Similarity from which a name that resembles one customer only identifies the payer.
@@ -306,6 +304,11 @@ pub(crate) struct Scorer<'a> {
     /// The amount lists to find amount-only candidates in: the index's, or, once items have
     /// been settled, the ones still open ([`AmountLists::live`]).
     pub(crate) amounts: &'a AmountLists,
+    /// Whether nothing has been taken from any item yet (the first round): what is open of
+    /// each item is its original open amount.
+    pub(crate) untouched: bool,
+    /// The configuration's tolerances, for ruling candidates out cheaply.
+    pub(crate) bounds: SettleBounds,
 }
 
 /// Per-transaction working state.
@@ -709,7 +712,14 @@ impl Work<'_, '_> {
                 continue;
             }
             cands.clear();
-            ix.typo_candidates(&core, &mut cands);
+            let paid_cents = cents(self.paid);
+            let untouched = self.s.untouched;
+            let bounds = self.s.bounds;
+            ix.typo_candidates(
+                &core,
+                |open| bounds.may_settle(paid_cents, open, untouched),
+                &mut cands,
+            );
             let mut hits: Vec<u32> = Vec::new();
             for &inv in &cands {
                 // Cheapest test first: with dense numbering most candidates are other real
@@ -790,25 +800,33 @@ impl Work<'_, '_> {
         };
         // A rare word names few customers: take them all. Common words ("Müller", "Bau")
         // name hundreds: take only customers that two of the payer's words name together.
+        let ix = self.s.ix;
         let mut found: Vec<u32> = Vec::new();
-        let mut common: Vec<u32> = Vec::new();
-        let mut common_words = 0;
+        let mut common: Vec<&str> = Vec::new();
         for w in &payer.words {
             if w.len() < 3 {
                 continue;
             }
-            if let Some(list) = self.s.ix.name_word_customers(w) {
+            if let Some(list) = ix.name_word_customers(w) {
                 if list.len() <= RARE_NAME_WORD {
                     found.extend_from_slice(list);
                 } else {
-                    common.extend_from_slice(list);
-                    common_words += 1;
+                    common.push(w);
                 }
             }
         }
-        if common_words >= 2 {
-            common.sort_unstable();
-            found.extend(common.windows(2).filter(|p| p[0] == p[1]).map(|p| p[0]));
+
+        // Customers named by two of the common words: looked up by pair, not by intersecting
+        // the words' long lists. A word the payer wrote twice pairs with itself.
+        let mut key = Vec::new();
+        for (k, a) in common.iter().enumerate() {
+            for b in &common[k + 1..] {
+                if a == b {
+                    found.extend_from_slice(ix.name_word_customers(a).unwrap_or(&[]));
+                } else {
+                    found.extend_from_slice(ix.name_pair_customers(a, b, &mut key));
+                }
+            }
         }
         found.sort_unstable();
         found.dedup();
@@ -823,7 +841,6 @@ impl Work<'_, '_> {
                 scored.push((c, s));
             }
         }
-        let ix = self.s.ix;
         let key = |c: u32| ix.items(c).first().map(|&i| ix.inv[i as usize].rank);
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0))));
         // One customer, and only one, whose name the payer's matches: the name identifies the
