@@ -106,6 +106,18 @@ pub(crate) struct HashIndex<T> {
 
 const BLOOM_BITS: u32 = 22;
 
+/// Where `h` lives in the bit filter: one 64-bit word and three bits in it. One word keeps a
+/// test to one memory access; three bits keep false positives rare when the filter fills up
+/// (440,000 number keys at 100,000 items set a tenth of the bits, and with one bit per key a
+/// tenth of all misses went on to the sorted array). The bits come from a remixed hash: the
+/// low bits of an Fx hash are its weakest.
+fn bloom_slot(h: u64) -> (usize, u64) {
+    let m = (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let word = (m >> (64 - (BLOOM_BITS - 6))) as usize;
+    let bits = (1u64 << ((m >> 20) & 63)) | (1u64 << ((m >> 26) & 63)) | (1u64 << ((m >> 32) & 63));
+    (word, bits)
+}
+
 impl<T> Default for HashIndex<T> {
     fn default() -> Self {
         Self {
@@ -125,8 +137,10 @@ impl<T: Copy + Ord> HashIndex<T> {
         let mut bloom = vec![0u64; 1 << (BLOOM_BITS - 6)];
         for &(h, _) in &entries {
             heads[(h >> 48) as usize + 1] += 1;
-            let bit = (h & ((1 << BLOOM_BITS) - 1)) as usize;
-            bloom[bit >> 6] |= 1 << (bit & 63);
+            let (word, bits) = bloom_slot(h);
+            if let Some(w) = bloom.get_mut(word) {
+                *w |= bits;
+            }
         }
         for k in 1..heads.len() {
             heads[k] += heads[k - 1];
@@ -140,12 +154,8 @@ impl<T: Copy + Ord> HashIndex<T> {
 
     /// The entries stored under `h`.
     pub(crate) fn get(&self, h: u64) -> &[(u64, T)] {
-        let bit = (h & ((1 << BLOOM_BITS) - 1)) as usize;
-        if self
-            .bloom
-            .get(bit >> 6)
-            .is_none_or(|w| w & (1 << (bit & 63)) == 0)
-        {
+        let (word, bits) = bloom_slot(h);
+        if self.bloom.get(word).is_none_or(|w| w & bits != bits) {
             return &[];
         }
         let top = (h >> 48) as usize;

@@ -192,7 +192,7 @@ fn post_key(list: &mut Vec<(u64, (u32, KeyKind, u32))>, key: &str, inv: u32, kin
 
 /// The first 16 bytes of `id`, zero-padded, as a number whose order agrees with the order of
 /// the strings wherever two prefixes differ.
-fn id_prefix(id: &str) -> u128 {
+pub(crate) fn id_prefix(id: &str) -> u128 {
     let mut b = [0u8; 16];
     let s = id.as_bytes();
     let k = s.len().min(16);
