@@ -125,12 +125,21 @@ pub(crate) struct Index<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct AmountLists {
     cents: Vec<i64>,
-    items: Vec<u32>,
+    items: Vec<AmountItem>,
+}
+
+/// An item in [`AmountLists`], with what the search for the nearest items reads of it: walking
+/// a list then reads the list alone, not one invoice after another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AmountItem {
+    pub(crate) inv: u32,
+    pub(crate) due: Date,
+    pub(crate) kind: InvoiceKind,
 }
 
 impl AmountLists {
     /// Open items whose open (or discounted) amount is exactly `cents`, by due date.
-    pub(crate) fn hits(&self, cents: i64) -> &[u32] {
+    pub(crate) fn hits(&self, cents: i64) -> &[AmountItem] {
         let lo = self.cents.partition_point(|&c| c < cents);
         let hi = lo
             + self
@@ -148,13 +157,13 @@ impl AmountLists {
     /// found in the same order.
     pub(crate) fn live(&self, remaining: &[Decimal]) -> AmountLists {
         let mut out = AmountLists::default();
-        for (&c, &i) in self.cents.iter().zip(&self.items) {
+        for (&c, &item) in self.cents.iter().zip(&self.items) {
             if remaining
-                .get(i as usize)
+                .get(item.inv as usize)
                 .is_some_and(|r| *r > Decimal::ZERO)
             {
                 out.cents.push(c);
-                out.items.push(i);
+                out.items.push(item);
             }
         }
         out
@@ -420,7 +429,14 @@ impl<'a> Index<'a> {
         amount_list.dedup_by(|a, b| a.0.0 == b.0.0 && a.1 == b.1);
         let amounts = AmountLists {
             cents: amount_list.iter().map(|e| e.0.0).collect(),
-            items: amount_list.iter().map(|e| e.1).collect(),
+            items: amount_list
+                .iter()
+                .map(|&((_, due, _), i)| AmountItem {
+                    inv: i,
+                    due,
+                    kind: inv.get(i as usize).map_or(InvoiceKind::Invoice, |d| d.kind),
+                })
+                .collect(),
         };
         drop(amount_list);
         let mut ix = Index {
@@ -683,17 +699,23 @@ mod tests {
 
     #[test]
     fn live_amount_lists_keep_the_open_items_in_order() {
+        let day = Date::MIN;
+        let item = |inv| AmountItem {
+            inv,
+            due: day,
+            kind: InvoiceKind::Invoice,
+        };
         let lists = AmountLists {
             cents: vec![4900, 4900, 4900, 4900, 9900],
-            items: vec![3, 0, 2, 1, 4],
+            items: [3, 0, 2, 1, 4].map(item).to_vec(),
         };
         let mut remaining = vec![Decimal::ONE; 5];
         remaining[0] = Decimal::ZERO;
         remaining[4] = Decimal::ZERO;
         let live = lists.live(&remaining);
-        assert_eq!(live.hits(4900), &[3, 2, 1]);
+        assert_eq!(live.hits(4900), [3, 2, 1].map(item));
         assert!(live.hits(9900).is_empty());
-        assert_eq!(lists.hits(4900), &[3, 0, 2, 1]);
+        assert_eq!(lists.hits(4900), [3, 0, 2, 1].map(item));
         assert!(lists.hits(100).is_empty());
     }
 

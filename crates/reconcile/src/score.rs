@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::amount::{Fit, SettleBounds, cents, fit, fit_with};
 use crate::config::Config;
-use crate::index::{AmountLists, Index, KeyKind, RARE_NAME_WORD};
+use crate::index::{AmountItem, AmountLists, Index, KeyKind, RARE_NAME_WORD};
 use crate::model::{InvoiceKind, Transaction};
 use crate::name::{NormName, normalize_name, similarity};
 use crate::normalize::{
@@ -1088,19 +1088,20 @@ impl Work<'_, '_> {
     /// The open items of `list` (sorted by due date, then id) whose due date is nearest the
     /// payment, at most [`MAX_AMOUNT_ONLY`]: a common amount (a price-list 49.00) has thousands
     /// of items, and only those near in time are plausible.
-    fn nearest_by_due_date(&self, list: &[u32], out: &mut Vec<u32>) {
-        let ix = self.s.ix;
-        let due = |i: u32| ix.inv[i as usize].due;
-        let mid = list.partition_point(|&i| due(i) < self.date);
+    fn nearest_by_due_date(&self, list: &[AmountItem], out: &mut Vec<u32>) {
+        let want = if self.incoming {
+            InvoiceKind::Invoice
+        } else {
+            InvoiceKind::CreditNote
+        };
+        let mid = list.partition_point(|x| x.due < self.date);
         let (mut lo, mut hi) = (mid, mid);
         let mut taken = 0;
         while taken < MAX_AMOUNT_ONLY && (lo > 0 || hi < list.len()) {
             let left = lo
                 .checked_sub(1)
-                .map(|k| (k, (self.date - due(list[k])).whole_days()));
-            let right = list
-                .get(hi)
-                .map(|&i| (hi, (due(i) - self.date).whole_days()));
+                .map(|k| (k, (self.date - list[k].due).whole_days()));
+            let right = list.get(hi).map(|x| (hi, (x.due - self.date).whole_days()));
             let k = match (left, right) {
                 (Some((l, dl)), Some((_, dr))) if dl <= dr => {
                     lo = l;
@@ -1116,9 +1117,9 @@ impl Work<'_, '_> {
                 }
                 (None, None) => break,
             };
-            let i = list[k];
-            if self.is_open(i) && self.single_ok(i) {
-                out.push(i);
+            let x = list[k];
+            if x.kind == want && self.is_open(x.inv) {
+                out.push(x.inv);
                 taken += 1;
             }
         }
