@@ -14,8 +14,7 @@ use crate::fasthash::{FxMap, HashIndex, KeyIndex, check_bytes, hash_bytes, key_e
 use crate::model::{Invoice, InvoiceKind};
 use crate::name::{NormName, normalize_name};
 use crate::normalize::{
-    MIN_SIGNIFICANT_DIGITS, NumberKeys, currency_code, iban_key, number_keys, real_id,
-    significant_digits,
+    KeyScratch, MIN_SIGNIFICANT_DIGITS, currency_code, iban_key, real_id, significant_digits,
 };
 use crate::rf::compact;
 
@@ -603,6 +602,7 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         ..Part::default()
     };
     let mut del = Vec::new();
+    let mut scratch = KeyScratch::default();
     for (k, invoice) in chunk.iter().enumerate() {
         let i = (offset + k) as u32;
         let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
@@ -627,17 +627,18 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         }
         let disc = discounted(invoice.open_amount, cfg);
         d.amounts = (tolerance(invoice.open_amount, cfg), disc);
-        if let Some(keys) = number_keys(&invoice.number) {
+        if scratch.compute(&invoice.number) {
+            let keys = &scratch;
             p.max_key_len = p.max_key_len.max(keys.exact.len()).max(keys.repaired.len());
             p.min_key_len = p.min_key_len.min(keys.exact.len()).min(keys.repaired.len());
             post_key(&mut p.keys, &keys.exact, i, KeyKind::Full);
             post_key(&mut p.rkeys, &keys.repaired, i, KeyKind::Full);
-            if let (Some(dg), Some(dr)) = (&keys.digits, &keys.digits_repaired) {
+            if let Some((dg, dr)) = keys.digits() {
                 p.min_key_len = p.min_key_len.min(dr.len());
                 post_key(&mut p.keys, dg, i, KeyKind::Digits);
                 post_key(&mut p.rkeys, dr, i, KeyKind::Digits);
             }
-            if let Some(core) = typo_core(&keys) {
+            if let Some(core) = typo_core(&keys.exact, keys.digits().map(|d| d.0)) {
                 let b = core.as_bytes();
                 d.typo = (p.typo_text.len() as u32, b.len() as u32);
                 p.typo_text.push_str(core);
@@ -684,10 +685,10 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
 /// The digit string of a number worth a typo lookup: its digits when it has a prefix, the
 /// whole number when it is all digits; at least six characters and five significant digits so
 /// that one edit cannot turn a year or a postcode into it.
-fn typo_core(k: &NumberKeys) -> Option<&str> {
-    let core = match &k.digits {
-        Some(d) => d.as_str(),
-        None if k.exact.bytes().all(|b| b.is_ascii_digit()) => k.exact.as_str(),
+fn typo_core<'k>(exact: &'k str, digits: Option<&'k str>) -> Option<&'k str> {
+    let core = match digits {
+        Some(d) => d,
+        None if exact.bytes().all(|b| b.is_ascii_digit()) => exact,
         None => return None,
     };
     (core.len() >= 6 && significant_digits(core) >= MIN_SIGNIFICANT_DIGITS).then_some(core)
