@@ -190,13 +190,77 @@ pub(crate) enum Gate {
     AmountDoesNotSettle,
 }
 
+/// A list that is one element long in nearly every use (the items of an option and their
+/// amounts): kept inline then. Every transaction keeps its leading options until the batch is
+/// done, and two allocations per option were a large part of the small allocations whose
+/// freeing and re-use grew faster than the batch.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Few<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> Few<T> {
+    pub(crate) fn push(&mut self, v: T) {
+        match self {
+            Few::Empty => *self = Few::One(v),
+            Few::One(x) => *self = Few::Many(vec![*x, v]),
+            Few::Many(list) => list.push(v),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Empty => &[],
+            Few::One(x) => std::slice::from_ref(x),
+            Few::Many(list) => list,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Few<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Few<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut it = iter.into_iter();
+        let Some(first) = it.next() else {
+            return Few::Empty;
+        };
+        let Some(second) = it.next() else {
+            return Few::One(first);
+        };
+        let mut list = vec![first, second];
+        list.extend(it);
+        Few::Many(list)
+    }
+}
+
 /// One way to settle: items, amounts, score and signals.
 #[derive(Debug, Clone)]
 pub(crate) struct Opt {
     /// Items, ordered by invoice id.
-    pub(crate) invs: Vec<u32>,
+    pub(crate) invs: Few<u32>,
     /// Amount per item (same order).
-    pub(crate) allocs: Vec<Decimal>,
+    pub(crate) allocs: Few<Decimal>,
     pub(crate) unallocated: Decimal,
     pub(crate) score: i32,
     pub(crate) sigs: Vec<(Sig, i32)>,
@@ -215,8 +279,8 @@ pub(crate) struct Opt {
 impl Opt {
     fn new(cust: u32) -> Self {
         Opt {
-            invs: Vec::new(),
-            allocs: Vec::new(),
+            invs: Few::default(),
+            allocs: Few::default(),
             unallocated: Decimal::ZERO,
             score: 0,
             sigs: Vec::with_capacity(6),
@@ -1538,6 +1602,21 @@ mod tests {
         assert!(UNRELATED_ITEM_BOUND < cfg.suggest_threshold);
         // An unannounced part from an unknown payer is not automatic.
         assert!(NUMBER_EXACT + NAMED_BUT_AMOUNT_DIFFERS + IN_TERM < cfg.auto_threshold);
+    }
+
+    #[test]
+    fn few_is_a_list_whatever_its_length() {
+        let mut f: Few<u32> = Few::default();
+        assert!(f.is_empty());
+        f.push(7);
+        assert_eq!(&*f, &[7]);
+        f.push(8);
+        f.push(9);
+        assert_eq!(&*f, &[7, 8, 9]);
+        let one: Few<u32> = [7].into_iter().collect();
+        assert_eq!(one, Few::Many(vec![7]));
+        assert_eq!([7, 8, 9].into_iter().collect::<Few<u32>>(), f);
+        assert!(std::iter::empty::<u32>().collect::<Few<u32>>().is_empty());
     }
 
     #[test]
