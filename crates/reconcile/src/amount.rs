@@ -5,6 +5,7 @@
 //! (anchors §7.2 case 5), and so the decision rules can treat a fee (settle, remainder stays
 //! open for a person to write off) differently from a partial payment (leave open).
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use time::{Date, Duration};
 
@@ -78,6 +79,72 @@ pub(crate) fn discounted(open: Decimal, cfg: &Config) -> Decimal {
     (open * (Decimal::ONE_HUNDRED - cfg.cash_discount_percent) / Decimal::ONE_HUNDRED).round_dp(2)
 }
 
+/// A cheap test that rules out most items a payment cannot settle, before anything about the
+/// item but its original open amount is read. Necessary, not sufficient: whatever passes is
+/// still checked with [`fit_with`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SettleBounds {
+    /// The absolute tolerance in cents.
+    abs: f64,
+    /// The percentage tolerance as a fraction.
+    pct: f64,
+    /// What is left after the cash discount, as a fraction.
+    keep: f64,
+    /// False when the configuration cannot be turned into floating point.
+    usable: bool,
+}
+
+impl SettleBounds {
+    pub(crate) fn new(cfg: &Config) -> Self {
+        let f = |d: Decimal| d.to_f64();
+        match (
+            f(cfg.amount_tolerance),
+            f(cfg.amount_tolerance_percent),
+            f(cfg.cash_discount_percent),
+        ) {
+            (Some(abs), Some(pct), Some(disc)) => SettleBounds {
+                abs: abs * 100.0,
+                pct: pct / 100.0,
+                keep: (100.0 - disc) / 100.0,
+                usable: true,
+            },
+            _ => SettleBounds {
+                abs: 0.0,
+                pct: 0.0,
+                keep: 0.0,
+                usable: false,
+            },
+        }
+    }
+
+    /// Whether a payment of `paid_cents` may settle an item whose original open amount is
+    /// `open_cents` (`u32::MAX`: unknown). With `untouched` the item's open amount is still
+    /// the original one and both bounds apply; otherwise something may have been taken from
+    /// it, and only the upper bound holds (tolerance and discounted amount grow with the open
+    /// amount, so a smaller remainder is settled by no larger payment). The bounds are widened
+    /// by a few cents for rounding.
+    pub(crate) fn may_settle(
+        &self,
+        paid_cents: Option<i64>,
+        open_cents: u32,
+        untouched: bool,
+    ) -> bool {
+        let Some(paid) = paid_cents else {
+            return true;
+        };
+        if !self.usable || open_cents == u32::MAX {
+            return true;
+        }
+        let (p, o) = (paid as f64, f64::from(open_cents));
+        let tol = self.abs.max(o * self.pct) + 1.0;
+        let disc = o * self.keep;
+        if p > (o + tol).max(disc + 2.0) + 1.0 {
+            return false;
+        }
+        !untouched || p >= (o - tol).min(disc - 2.0) - 1.0
+    }
+}
+
 /// Relates `paid` (positive) to `open` (positive). `discount_from` is the issue date of a
 /// single invoice when a cash discount may apply (`None` for combinations and credit notes);
 /// `paid_on` is the payment's effective date.
@@ -142,6 +209,47 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn settle_bounds_never_rule_out_a_settling_payment() {
+        let day = date!(2024 - 03 - 10);
+        let issued = Some(date!(2024 - 03 - 01));
+        let configs = [
+            Config::default(),
+            Config {
+                amount_tolerance: Decimal::ZERO,
+                amount_tolerance_percent: Decimal::ZERO,
+                ..Config::default()
+            },
+            Config {
+                cash_discount_percent: d("3.5"),
+                amount_tolerance_percent: d("10"),
+                ..Config::default()
+            },
+        ];
+        for cfg in &configs {
+            let b = SettleBounds::new(cfg);
+            let mut ruled_out = 0;
+            for open_c in (1..400_000i64).step_by(997) {
+                let open = Decimal::new(open_c, 2);
+                for remainder in [open, open / Decimal::TWO, Decimal::new(1, 2)] {
+                    for paid_c in (open_c * 9 / 10 - 700..open_c * 11 / 10 + 700).step_by(37) {
+                        let paid = Decimal::new(paid_c.max(1), 2);
+                        let settles = fit(paid, remainder, issued, day, cfg).settles();
+                        let may = b.may_settle(
+                            cents(paid),
+                            u32::try_from(open_c).unwrap(),
+                            remainder == open,
+                        );
+                        assert!(!settles || may, "{paid} {remainder} of {open}");
+                        ruled_out += usize::from(!may);
+                    }
+                }
+            }
+            // And it does rule things out.
+            assert!(ruled_out > 1000);
+        }
     }
 
     #[test]

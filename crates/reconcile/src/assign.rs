@@ -9,9 +9,12 @@
 //! unnamed second payment of the same amount is February's (Actual Budget's global passes make
 //! the same point: a weak match must not steal what a strong one needs).
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 
 use rust_decimal::Decimal;
+use time::Date;
+
+use crate::index::id_prefix;
 
 use crate::model::Transaction;
 use crate::score::{Scorer, TxEval, Verdict};
@@ -39,6 +42,10 @@ fn evaluate_all(
     crate::par::map(which, threads, |&t| scorer.evaluate(&txs[t], remaining))
 }
 
+/// The order in which automatic candidates are committed: best score first, then earliest
+/// date, then transaction id (its first 16 bytes; ties are settled on the whole id).
+type CommitKey = (Reverse<i32>, Date, u128);
+
 /// Commits the automatic candidates among `which` in stable order.
 fn commit(
     txs: &[Transaction],
@@ -49,21 +56,27 @@ fn commit(
     auto: &mut [bool],
     lost: &mut [Option<(u32, usize)>],
 ) -> Vec<u32> {
-    let mut order: Vec<usize> = which
+    // The keys are gathered first and sorted as plain numbers (the id by its first 16 bytes):
+    // comparing through the evaluations and transactions read three scattered places per
+    // comparison, and this sort is not shared between threads.
+    let mut keyed: Vec<(CommitKey, usize)> = which
         .iter()
         .copied()
         .filter(|&t| evals[t].verdict == Verdict::Auto)
+        .map(|t| {
+            let score = evals[t].opts.first().map_or(0, |o| o.score);
+            let tx = &txs[t];
+            ((Reverse(score), tx.effective_date(), id_prefix(&tx.id)), t)
+        })
         .collect();
-    order.sort_by(|&a, &b| {
-        let (sa, sb) = (
-            evals[a].opts.first().map_or(0, |o| o.score),
-            evals[b].opts.first().map_or(0, |o| o.score),
-        );
-        sb.cmp(&sa)
-            .then_with(|| txs[a].effective_date().cmp(&txs[b].effective_date()))
-            .then_with(|| txs[a].id.cmp(&txs[b].id))
-            .then_with(|| a.cmp(&b))
-    });
+    keyed.sort_unstable();
+    // Ids that agree in their first 16 bytes: by the whole id, then by position.
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| txs[a.1].id.cmp(&txs[b.1].id).then(a.1.cmp(&b.1)));
+        }
+    }
+    let order: Vec<usize> = keyed.into_iter().map(|(_, t)| t).collect();
     let mut touched = Vec::new();
     for t in order {
         let Some(best) = evals[t].opts.first() else {
@@ -142,6 +155,13 @@ pub(crate) fn assign(
     if redo.is_empty() {
         return Assignment { evals, auto, lost };
     }
+    // Against what is left: the amount lists without the items settled in the first round.
+    let live = scorer.ix.amounts.live(&remaining);
+    let scorer = &Scorer {
+        amounts: &live,
+        untouched: false,
+        ..*scorer
+    };
     let fresh = evaluate_all(scorer, txs, &redo, &remaining, threads);
     for (&t, e) in redo.iter().zip(fresh) {
         evals[t] = e;

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::amount::in_range;
+use crate::amount::{SettleBounds, in_range};
 use crate::assign::assign;
 use crate::config::{Config, ConfigError};
 use crate::explain::{Batch, outcome};
@@ -57,6 +57,9 @@ impl Matcher {
             ix: &ix,
             cfg: &self.cfg,
             patterns: &self.patterns,
+            amounts: &ix.amounts,
+            untouched: true,
+            bounds: SettleBounds::new(&self.cfg),
         };
         let open: Vec<Decimal> = invoices
             .iter()

@@ -9,9 +9,9 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::amount::{Fit, cents, fit, fit_with};
+use crate::amount::{Fit, SettleBounds, cents, fit, fit_with};
 use crate::config::Config;
-use crate::index::{Index, KeyKind};
+use crate::index::{AmountItem, AmountLists, Index, KeyKind, RARE_NAME_WORD};
 use crate::model::{InvoiceKind, Transaction};
 use crate::name::{NormName, normalize_name, similarity};
 use crate::normalize::{
@@ -91,8 +91,6 @@ pub(crate) mod points {
 
 /// Similarity from which a name identifies a customer well enough to search its items.
 const NAME_IDENTIFIES: f64 = 0.85;
-/// A name word shared by at most this many customers finds them on its own.
-const RARE_NAME_WORD: usize = 64;
 /// At most this many customers are compared by name for one payment.
 const MAX_NAME_CANDIDATES: usize = 128;
 /// Similarity from which a name that resembles one customer only identifies the payer.
@@ -192,13 +190,77 @@ pub(crate) enum Gate {
     AmountDoesNotSettle,
 }
 
+/// A list that is one element long in nearly every use (the items of an option and their
+/// amounts): kept inline then. Every transaction keeps its leading options until the batch is
+/// done, and two allocations per option were a large part of the small allocations whose
+/// freeing and re-use grew faster than the batch.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Few<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> Few<T> {
+    pub(crate) fn push(&mut self, v: T) {
+        match self {
+            Few::Empty => *self = Few::One(v),
+            Few::One(x) => *self = Few::Many(vec![*x, v]),
+            Few::Many(list) => list.push(v),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Empty => &[],
+            Few::One(x) => std::slice::from_ref(x),
+            Few::Many(list) => list,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Few<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Few<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut it = iter.into_iter();
+        let Some(first) = it.next() else {
+            return Few::Empty;
+        };
+        let Some(second) = it.next() else {
+            return Few::One(first);
+        };
+        let mut list = vec![first, second];
+        list.extend(it);
+        Few::Many(list)
+    }
+}
+
 /// One way to settle: items, amounts, score and signals.
 #[derive(Debug, Clone)]
 pub(crate) struct Opt {
     /// Items, ordered by invoice id.
-    pub(crate) invs: Vec<u32>,
+    pub(crate) invs: Few<u32>,
     /// Amount per item (same order).
-    pub(crate) allocs: Vec<Decimal>,
+    pub(crate) allocs: Few<Decimal>,
     pub(crate) unallocated: Decimal,
     pub(crate) score: i32,
     pub(crate) sigs: Vec<(Sig, i32)>,
@@ -217,8 +279,8 @@ pub(crate) struct Opt {
 impl Opt {
     fn new(cust: u32) -> Self {
         Opt {
-            invs: Vec::new(),
-            allocs: Vec::new(),
+            invs: Few::default(),
+            allocs: Few::default(),
             unallocated: Decimal::ZERO,
             score: 0,
             sigs: Vec::with_capacity(6),
@@ -298,11 +360,19 @@ impl TxEval {
 }
 
 /// What is shared by all transactions of one call.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Scorer<'a> {
     pub(crate) ix: &'a Index<'a>,
     pub(crate) cfg: &'a Config,
     pub(crate) patterns: &'a [InvoicePattern],
+    /// The amount lists to find amount-only candidates in: the index's, or, once items have
+    /// been settled, the ones still open ([`AmountLists::live`]).
+    pub(crate) amounts: &'a AmountLists,
+    /// Whether nothing has been taken from any item yet (the first round): what is open of
+    /// each item is its original open amount.
+    pub(crate) untouched: bool,
+    /// The configuration's tolerances, for ruling candidates out cheaply.
+    pub(crate) bounds: SettleBounds,
 }
 
 /// Per-transaction working state.
@@ -341,7 +411,7 @@ impl<'a> Scorer<'a> {
         let iban_custs: &[u32] = if iban.is_empty() {
             &[]
         } else {
-            self.ix.iban.get(&iban).map(Vec::as_slice).unwrap_or(&[])
+            self.ix.iban_customers(&iban)
         };
         let mut w = Work {
             s: self,
@@ -409,15 +479,15 @@ impl Work<'_, '_> {
 
     /// How the payment relates to what is still open of item `i`.
     fn fit_item(&self, i: u32) -> Fit {
-        let inv = &self.s.ix.invoices[i as usize];
+        let inv = &self.s.ix.inv[i as usize];
         let open = self.open(i);
         // The index's precomputed amounts hold while nothing was taken from the item.
-        let cached = (open == inv.open_amount).then(|| self.s.ix.inv[i as usize].amounts);
+        let cached = (open == inv.open).then_some(inv.amounts);
         fit_with(
             self.paid,
             open,
             cached,
-            (inv.kind == InvoiceKind::Invoice).then_some(inv.issue_date),
+            (inv.kind == InvoiceKind::Invoice).then_some(inv.issue),
             self.date,
             self.s.cfg,
         )
@@ -453,10 +523,8 @@ impl Work<'_, '_> {
             self.scan_numbers(&folded, field, &mut typo_queries);
         }
         self.drop_inner_hits();
-        if let Some(id) = real_id(tx.end_to_end_id.as_deref())
-            && let Some(list) = self.s.ix.e2e.get(id)
-        {
-            for &inv in list {
+        if let Some(id) = real_id(tx.end_to_end_id.as_deref()) {
+            for &inv in self.s.ix.e2e_hits(id) {
                 self.refs.push(RefHit {
                     inv,
                     how: RefHow::E2e,
@@ -471,10 +539,10 @@ impl Work<'_, '_> {
         // references are broken by position in the text, then by invoice id.
         let ix = self.s.ix;
         self.refs.sort_by(|a, b| {
-            (a.field, a.span, &ix.invoices[a.inv as usize].id).cmp(&(
+            (a.field, a.span, ix.inv[a.inv as usize].rank).cmp(&(
                 b.field,
                 b.span,
-                &ix.invoices[b.inv as usize].id,
+                ix.inv[b.inv as usize].rank,
             ))
         });
     }
@@ -524,19 +592,19 @@ impl Work<'_, '_> {
                 }
             }
             let Some(rf) = best else { continue };
-            match self.s.ix.rf.get(&rf) {
-                Some(list) => {
-                    for &inv in list {
-                        self.refs.push(RefHit {
-                            inv,
-                            how: RefHow::Rf,
-                            field,
-                            found: rf.clone(),
-                            span: (0, 0),
-                        });
-                    }
-                }
-                None => self.unknown.push(rf),
+            let list = self.s.ix.rf_hits(&rf);
+            if list.is_empty() {
+                self.unknown.push(rf);
+                continue;
+            }
+            for &inv in list {
+                self.refs.push(RefHit {
+                    inv,
+                    how: RefHow::Rf,
+                    field,
+                    found: rf.clone(),
+                    span: (0, 0),
+                });
             }
         }
     }
@@ -708,7 +776,14 @@ impl Work<'_, '_> {
                 continue;
             }
             cands.clear();
-            ix.typo_candidates(&core, &mut cands);
+            let paid_cents = cents(self.paid);
+            let untouched = self.s.untouched;
+            let bounds = self.s.bounds;
+            ix.typo_candidates(
+                &core,
+                |open| bounds.may_settle(paid_cents, open, untouched),
+                &mut cands,
+            );
             let mut hits: Vec<u32> = Vec::new();
             for &inv in &cands {
                 // Cheapest test first: with dense numbering most candidates are other real
@@ -717,7 +792,7 @@ impl Work<'_, '_> {
                 if !self.is_open(inv) || !self.multi_ok(inv) || !self.settles(inv) {
                     continue;
                 }
-                let Some(c) = ix.inv[inv as usize].typo_core.as_deref() else {
+                let Some(c) = ix.typo_core(inv) else {
                     continue;
                 };
                 if c.len().abs_diff(core.len()) > 1
@@ -789,35 +864,38 @@ impl Work<'_, '_> {
         };
         // A rare word names few customers: take them all. Common words ("Müller", "Bau")
         // name hundreds: take only customers that two of the payer's words name together.
+        let ix = self.s.ix;
         let mut found: Vec<u32> = Vec::new();
-        let mut common: Vec<u32> = Vec::new();
-        let mut common_words = 0;
+        let mut common: Vec<&str> = Vec::new();
         for w in &payer.words {
             if w.len() < 3 {
                 continue;
             }
-            if let Some(list) = self
-                .s
-                .ix
-                .name_words
-                .get(&crate::fasthash::hash_bytes(w.as_bytes()))
-            {
+            if let Some(list) = ix.name_word_customers(w) {
                 if list.len() <= RARE_NAME_WORD {
                     found.extend_from_slice(list);
                 } else {
-                    common.extend_from_slice(list);
-                    common_words += 1;
+                    common.push(w);
                 }
             }
         }
-        if common_words >= 2 {
-            common.sort_unstable();
-            found.extend(common.windows(2).filter(|p| p[0] == p[1]).map(|p| p[0]));
+
+        // Customers named by two of the common words: looked up by pair, not by intersecting
+        // the words' long lists. A word the payer wrote twice pairs with itself.
+        let mut key = Vec::new();
+        for (k, a) in common.iter().enumerate() {
+            for b in &common[k + 1..] {
+                if a == b {
+                    found.extend_from_slice(ix.name_word_customers(a).unwrap_or(&[]));
+                } else {
+                    found.extend_from_slice(ix.name_pair_customers(a, b, &mut key));
+                }
+            }
         }
         found.sort_unstable();
         found.dedup();
         if found.len() > MAX_NAME_CANDIDATES {
-            found.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+            found.sort_by_key(|&c| self.cust_key(c));
             found.truncate(MAX_NAME_CANDIDATES);
         }
         let mut scored: Vec<(u32, f64)> = Vec::new();
@@ -827,15 +905,8 @@ impl Work<'_, '_> {
                 scored.push((c, s));
             }
         }
-        let ix = self.s.ix;
-        let key = |c: u32| {
-            ix.cust
-                .get(c as usize)
-                .and_then(|cd| cd.items.first())
-                .map(|&i| ix.invoices[i as usize].id.as_str())
-                .unwrap_or("")
-        };
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(key(b.0))));
+        let key = |c: u32| ix.items(c).first().map(|&i| ix.inv[i as usize].rank);
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0))));
         // One customer, and only one, whose name the payer's matches: the name identifies the
         // payer (Odoo's partner retrieval accepts a name only when it is unique, ERPNext's
         // fuzzy party matching refuses ties). An IBAN known for someone else vetoes it.
@@ -855,13 +926,10 @@ impl Work<'_, '_> {
         scored.into_iter().map(|(c, _)| c).collect()
     }
 
-    /// The customer's id: the stable key for ties between customers.
-    fn cust_key(&self, c: u32) -> &str {
-        let ix = self.s.ix;
-        ix.cust
-            .get(c as usize)
-            .map(|cd| ix.invoices[cd.name_inv as usize].customer_id.as_str())
-            .unwrap_or("")
+    /// The customer's place in the order of customer ids: the stable key for ties between
+    /// customers.
+    fn cust_key(&self, c: u32) -> Option<u32> {
+        self.s.ix.cust_rank.get(c as usize).copied()
     }
 
     /// The party signals for customer `c`.
@@ -912,12 +980,12 @@ impl Work<'_, '_> {
     }
 
     fn date_sig(&self, inv: u32) -> (DateSig, i32) {
-        let invoice = &self.s.ix.invoices[inv as usize];
-        let after_issue = (self.date - invoice.issue_date).whole_days();
+        let invoice = &self.s.ix.inv[inv as usize];
+        let after_issue = (self.date - invoice.issue).whole_days();
         if after_issue < -3 {
             return (DateSig::BeforeIssue(-after_issue), points::BEFORE_ISSUE);
         }
-        let after_due = (self.date - invoice.due_date).whole_days();
+        let after_due = (self.date - invoice.due).whole_days();
         if after_due > self.s.cfg.date_window_days {
             (DateSig::LongAfterDue(after_due), points::LONG_AFTER_DUE)
         } else {
@@ -1004,13 +1072,11 @@ impl Work<'_, '_> {
         party_custs.sort_unstable();
         party_custs.dedup();
         for &c in &party_custs {
-            let Some(cd) = ix.cust.get(c as usize) else {
-                continue;
-            };
-            if cd.items.len() > MAX_ITEMS_PER_CUSTOMER {
+            let items = ix.items(c);
+            if items.len() > MAX_ITEMS_PER_CUSTOMER {
                 continue;
             }
-            for &i in &cd.items {
+            for &i in items {
                 if self.is_open(i) && self.single_ok(i) {
                     cands.push(i);
                 }
@@ -1021,11 +1087,10 @@ impl Work<'_, '_> {
         if cands.is_empty()
             && let Some(c) = cents(self.paid)
         {
-            self.nearest_by_due_date(ix.amount_hits(c), &mut cands);
+            self.nearest_by_due_date(self.s.amounts.hits(c), &mut cands);
         }
         cands.sort_unstable();
         cands.dedup();
-
         let mut opts: Vec<Opt> = Vec::with_capacity(cands.len() + 2);
         for &i in &cands {
             // An item neither named nor fitting the amount can score no more than 25 (IBAN,
@@ -1056,14 +1121,14 @@ impl Work<'_, '_> {
             }
             subset_custs.sort_unstable();
             subset_custs.dedup();
-            subset_custs.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+            subset_custs.sort_by_key(|&c| self.cust_key(c));
             subset_custs.truncate(4);
             for c in subset_custs {
                 let found = self.combinations(c, &opts, &name_custs);
                 opts.extend(found);
             }
         }
-        let id = |i: &u32| ix.invoices[*i as usize].id.as_str();
+        let id = |i: &u32| ix.inv[*i as usize].rank;
         opts.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
@@ -1087,19 +1152,20 @@ impl Work<'_, '_> {
     /// The open items of `list` (sorted by due date, then id) whose due date is nearest the
     /// payment, at most [`MAX_AMOUNT_ONLY`]: a common amount (a price-list 49.00) has thousands
     /// of items, and only those near in time are plausible.
-    fn nearest_by_due_date(&self, list: &[u32], out: &mut Vec<u32>) {
-        let ix = self.s.ix;
-        let due = |i: u32| ix.invoices[i as usize].due_date;
-        let mid = list.partition_point(|&i| due(i) < self.date);
+    fn nearest_by_due_date(&self, list: &[AmountItem], out: &mut Vec<u32>) {
+        let want = if self.incoming {
+            InvoiceKind::Invoice
+        } else {
+            InvoiceKind::CreditNote
+        };
+        let mid = list.partition_point(|x| x.due < self.date);
         let (mut lo, mut hi) = (mid, mid);
         let mut taken = 0;
         while taken < MAX_AMOUNT_ONLY && (lo > 0 || hi < list.len()) {
             let left = lo
                 .checked_sub(1)
-                .map(|k| (k, (self.date - due(list[k])).whole_days()));
-            let right = list
-                .get(hi)
-                .map(|&i| (hi, (due(i) - self.date).whole_days()));
+                .map(|k| (k, (self.date - list[k].due).whole_days()));
+            let right = list.get(hi).map(|x| (hi, (x.due - self.date).whole_days()));
             let k = match (left, right) {
                 (Some((l, dl)), Some((_, dr))) if dl <= dr => {
                     lo = l;
@@ -1115,9 +1181,9 @@ impl Work<'_, '_> {
                 }
                 (None, None) => break,
             };
-            let i = list[k];
-            if self.is_open(i) && self.single_ok(i) {
-                out.push(i);
+            let x = list[k];
+            if x.kind == want && self.is_open(x.inv) {
+                out.push(x.inv);
                 taken += 1;
             }
         }
@@ -1257,7 +1323,7 @@ impl Work<'_, '_> {
             .collect();
         named.sort_unstable();
         named.dedup();
-        named.sort_by(|&a, &b| ix.invoices[a as usize].id.cmp(&ix.invoices[b as usize].id));
+        named.sort_by_key(|&i| ix.inv[i as usize].rank);
         if named.len() < 2 || named.len() > 12 {
             return None;
         }
@@ -1300,10 +1366,7 @@ impl Work<'_, '_> {
         let all_invoices = items
             .iter()
             .all(|&i| ix.inv[i as usize].kind == InvoiceKind::Invoice);
-        let earliest = items
-            .iter()
-            .map(|&i| ix.invoices[i as usize].issue_date)
-            .min();
+        let earliest = items.iter().map(|&i| ix.inv[i as usize].issue).min();
         let f = if total > Decimal::ZERO {
             fit(
                 self.paid,
@@ -1340,9 +1403,9 @@ impl Work<'_, '_> {
         // Allocation: credit notes are consumed whole; the money (plus what they free) goes to
         // the invoices by due date, oldest first.
         let mut order: Vec<u32> = items.to_vec();
-        order.sort_by(|&a, &b| {
-            let (ia, ib) = (&ix.invoices[a as usize], &ix.invoices[b as usize]);
-            (ia.due_date, &ia.id).cmp(&(ib.due_date, &ib.id))
+        order.sort_by_key(|&i| {
+            let d = &ix.inv[i as usize];
+            (d.due, d.rank)
         });
         let mut money = self.paid;
         for &i in &order {
@@ -1363,11 +1426,7 @@ impl Work<'_, '_> {
             alloc.push((i, a));
         }
         alloc.retain(|(_, a)| *a > Decimal::ZERO);
-        alloc.sort_by(|a, b| {
-            ix.invoices[a.0 as usize]
-                .id
-                .cmp(&ix.invoices[b.0 as usize].id)
-        });
+        alloc.sort_by_key(|a| ix.inv[a.0 as usize].rank);
         o.invs = alloc.iter().map(|(i, _)| *i).collect();
         o.allocs = alloc.iter().map(|(_, a)| *a).collect();
         o.unallocated = money.max(Decimal::ZERO);
@@ -1375,7 +1434,7 @@ impl Work<'_, '_> {
         let mut custs: Vec<u32> = items.iter().map(|&i| ix.inv[i as usize].cust).collect();
         custs.sort_unstable();
         custs.dedup();
-        custs.sort_by(|&a, &b| self.cust_key(a).cmp(self.cust_key(b)));
+        custs.sort_by_key(|&c| self.cust_key(c));
         let mut best: Option<Opt> = None;
         for c in custs {
             let mut p = Opt::new(c);
@@ -1396,7 +1455,7 @@ impl Work<'_, '_> {
         }
         let worst = items
             .iter()
-            .map(|&i| (self.date_sig(i), ix.invoices[i as usize].id.as_str()))
+            .map(|&i| (self.date_sig(i), ix.inv[i as usize].rank))
             .min_by(|a, b| (a.0.1, a.1).cmp(&(b.0.1, b.1)))
             .map(|(d, _)| d);
         if let Some((d, pts)) = worst {
@@ -1412,11 +1471,8 @@ impl Work<'_, '_> {
         let Some(paid_cents) = cents(self.paid) else {
             return Vec::new();
         };
-        let Some(cd) = ix.cust.get(c as usize) else {
-            return Vec::new();
-        };
         let mut items: Vec<(u32, i64)> = Vec::new();
-        for &i in &cd.items {
+        for &i in ix.items(c) {
             if !self.is_open(i) || !self.multi_ok(i) || ix.inv[i as usize].currency != self.currency
             {
                 continue;
@@ -1546,6 +1602,21 @@ mod tests {
         assert!(UNRELATED_ITEM_BOUND < cfg.suggest_threshold);
         // An unannounced part from an unknown payer is not automatic.
         assert!(NUMBER_EXACT + NAMED_BUT_AMOUNT_DIFFERS + IN_TERM < cfg.auto_threshold);
+    }
+
+    #[test]
+    fn few_is_a_list_whatever_its_length() {
+        let mut f: Few<u32> = Few::default();
+        assert!(f.is_empty());
+        f.push(7);
+        assert_eq!(&*f, &[7]);
+        f.push(8);
+        f.push(9);
+        assert_eq!(&*f, &[7, 8, 9]);
+        let one: Few<u32> = [7].into_iter().collect();
+        assert_eq!(one, Few::Many(vec![7]));
+        assert_eq!([7, 8, 9].into_iter().collect::<Few<u32>>(), f);
+        assert!(std::iter::empty::<u32>().collect::<Few<u32>>().is_empty());
     }
 
     #[test]
