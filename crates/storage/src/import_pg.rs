@@ -24,7 +24,9 @@ use time::OffsetDateTime;
 
 use crate::db::Database;
 use crate::error::Error;
-use crate::transactions::{BookingStatus, ImportCounts, NewTransaction, supersede_pending};
+use crate::transactions::{
+    BookingStatus, ImportCounts, NewTransaction, PendingRow, parse_amount, pick_superseded,
+};
 
 /// One row as `json_to_recordset` reads it; `n` keeps page order for the ids.
 #[derive(Serialize)]
@@ -126,10 +128,26 @@ static FAST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-/// The page inside a transaction that then runs the supersede step.
+/// The page inside a transaction that then runs the supersede step. Besides the written rows it
+/// returns the account's stored pending entries (as they were before the statement; the page's
+/// own pending entries come from the written rows), so the pairing needs no further query. The
+/// same two settings as in [`FAST`] hold for the transaction.
 static FULL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "WITH {INPUT}, {} SELECT true AS ok, up.id, up.dedupe_key, up.inserted FROM up",
+        "WITH {INPUT}, {}, \
+         pend AS (SELECT id, amount, currency, counterparty_iban, counterparty_name, \
+                         COALESCE(value_date, booking_date) AS day \
+                  FROM transactions WHERE account_id = $1 AND status = 'pending') \
+         SELECT false AS stored_pending, up.id, up.dedupe_key, up.inserted, \
+                NULL::text AS amount, NULL::text AS currency, NULL::text AS counterparty_iban, \
+                NULL::text AS counterparty_name, NULL::date AS day, \
+                set_config('synchronous_commit', 'off', true) AS async_commit, \
+                set_config('plan_cache_mode', 'auto', true) AS fk_check_plans \
+         FROM up \
+         UNION ALL \
+         SELECT true, id, NULL, NULL, amount, currency, counterparty_iban, counterparty_name, \
+                day, NULL, NULL \
+         FROM pend",
         UPSERT.replace("{filter}", "")
     )
 });
@@ -196,20 +214,46 @@ impl Database {
         // A booked row may replace a pending one: write and supersede in one transaction.
         let txn = self.conn.begin().await?;
         let returned = txn.query_all_raw(stmt(&FULL)).await?;
-        let new_ids = new_row_ids(&returned, &mut counts)?;
+        let (new_ids, mut pending) = full_rows(&returned, &mut counts)?;
         counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
-        let booked: Vec<(&NewTransaction, String)> = page
-            .iter()
-            .zip(keys)
-            .enumerate()
-            .filter(|(n, (t, k))| {
-                t.status == BookingStatus::Booked
-                    && first.get(k.as_str()) == Some(n)
-                    && new_ids.contains_key(k.as_str())
-            })
-            .map(|(_, (t, k))| (t, k.clone()))
-            .collect();
-        counts.superseded = supersede_pending(&txn, account_id, &booked).await?;
+        let is_new = |n: usize, key: &str| first.get(key) == Some(&n);
+        let mut booked = Vec::new();
+        for (n, (t, key)) in page.iter().zip(keys).enumerate() {
+            let Some(&id) = new_ids.get(key.as_str()) else {
+                continue;
+            };
+            if !is_new(n, key) {
+                continue;
+            }
+            match t.status {
+                BookingStatus::Booked => booked.push((t, id)),
+                BookingStatus::Pending => pending.push(PendingRow {
+                    id,
+                    amount: Some(t.amount),
+                    currency: t.currency.clone(),
+                    counterparty_iban: t.counterparty_iban.clone(),
+                    counterparty_name: t.counterparty_name.clone(),
+                    date: t.value_date.or(t.booking_date),
+                }),
+            }
+        }
+        let pairs = pick_superseded(&booked, &pending);
+        if !pairs.is_empty() {
+            // Ids are integers, written into the text: one unprepared statement, planned
+            // afresh, whatever the transaction's plan cache mode.
+            let cases: String = pairs
+                .iter()
+                .map(|(p, b)| format!(" WHEN {p} THEN {b}"))
+                .collect();
+            let ids: Vec<String> = pairs.iter().map(|(p, _)| p.to_string()).collect();
+            txn.execute_unprepared(&format!(
+                "UPDATE transactions SET status = 'superseded', superseded_by = CASE id{cases} END \
+                 WHERE id IN ({})",
+                ids.join(", ")
+            ))
+            .await?;
+        }
+        counts.superseded = pairs.len() as u64;
         txn.commit().await?;
         Ok(counts)
     }
@@ -237,19 +281,32 @@ fn written_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<bool,
     Ok(ok)
 }
 
-/// Counts the full statement's rows and returns the ids of the inserted ones by dedupe key.
-fn new_row_ids(
+/// Reads the full statement's rows: counts the written ones and returns the inserted ones' ids
+/// by dedupe key, and the stored pending entries.
+fn full_rows(
     rows: &[QueryResult],
     counts: &mut ImportCounts,
-) -> Result<HashMap<String, i64>, Error> {
+) -> Result<(HashMap<String, i64>, Vec<PendingRow>), Error> {
     let mut ids = HashMap::new();
+    let mut pending = Vec::new();
     for r in rows {
-        if r.try_get::<bool>("", "inserted")? {
+        let id: i64 = r.try_get("", "id")?;
+        if r.try_get::<bool>("", "stored_pending")? {
+            let amount: String = r.try_get("", "amount")?;
+            pending.push(PendingRow {
+                id,
+                amount: parse_amount(&amount).ok(),
+                currency: r.try_get("", "currency")?,
+                counterparty_iban: r.try_get("", "counterparty_iban")?,
+                counterparty_name: r.try_get("", "counterparty_name")?,
+                date: r.try_get("", "day")?,
+            });
+        } else if r.try_get::<bool>("", "inserted")? {
             counts.inserted += 1;
-            ids.insert(r.try_get("", "dedupe_key")?, r.try_get("", "id")?);
+            ids.insert(r.try_get("", "dedupe_key")?, id);
         } else {
             counts.updated += 1;
         }
     }
-    Ok(ids)
+    Ok((ids, pending))
 }

@@ -251,9 +251,86 @@ impl Database {
     }
 }
 
-/// Marks pending rows replaced by newly booked ones: same amount and currency, same
-/// counterparty, value dates at most five days apart. Each pending row is used once.
-pub(crate) async fn supersede_pending<C: sea_orm::ConnectionTrait>(
+/// A stored pending entry, as the supersede step compares it.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingRow {
+    pub(crate) id: i64,
+    /// `None` when the stored text is not a decimal: such a row is never matched.
+    pub(crate) amount: Option<Decimal>,
+    pub(crate) currency: String,
+    pub(crate) counterparty_iban: Option<String>,
+    pub(crate) counterparty_name: Option<String>,
+    pub(crate) date: Option<Date>,
+}
+
+impl From<&transaction::Model> for PendingRow {
+    fn from(p: &transaction::Model) -> Self {
+        Self {
+            id: p.id,
+            amount: parse_amount(&p.amount).ok(),
+            currency: p.currency.clone(),
+            counterparty_iban: p.counterparty_iban.clone(),
+            counterparty_name: p.counterparty_name.clone(),
+            date: p.value_date.or(p.booking_date),
+        }
+    }
+}
+
+/// Which pending rows the newly booked ones (with their new ids) replace: same amount and
+/// currency, same counterparty ([`same_counterparty`]), value dates at most five days apart. Bookings
+/// are taken in page order, each pending row is used once. Returns `(pending id, booked id)`.
+pub(crate) fn pick_superseded(
+    booked: &[(&NewTransaction, i64)],
+    pending: &[PendingRow],
+) -> Vec<(i64, i64)> {
+    let mut used = std::collections::HashSet::new();
+    let mut pairs = Vec::new();
+    for (t, booked_id) in booked {
+        let date = t.value_date.or(t.booking_date);
+        let candidate = pending.iter().find(|p| {
+            !used.contains(&p.id)
+                && p.amount == Some(t.amount)
+                && p.currency == t.currency
+                && same_counterparty(p, t)
+                && match (p.date, date) {
+                    (Some(a), Some(b)) => (a - b).whole_days().abs() <= 5,
+                    _ => false,
+                }
+        });
+        if let Some(p) = candidate {
+            used.insert(p.id);
+            pairs.push((p.id, *booked_id));
+        }
+    }
+    pairs
+}
+
+/// Same IBAN, or same name (case and surrounding spaces aside), or no counterparty on either
+/// side. Two absent IBANs say nothing: card payments carry none, and a pending -4.50 at one shop
+/// must not be retired by the booking of -4.50 at another.
+fn same_counterparty(p: &PendingRow, t: &NewTransaction) -> bool {
+    fn given(s: Option<&String>) -> Option<&str> {
+        s.map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+    let (pi, ti) = (
+        given(p.counterparty_iban.as_ref()),
+        given(t.counterparty_iban.as_ref()),
+    );
+    let (pn, tn) = (
+        given(p.counterparty_name.as_ref()),
+        given(t.counterparty_name.as_ref()),
+    );
+    match ((pi, ti), (pn, tn)) {
+        ((Some(a), Some(b)), _) if a.eq_ignore_ascii_case(b) => true,
+        (_, (Some(a), Some(b))) => a.to_lowercase() == b.to_lowercase(),
+        ((None, None), (None, None)) => true,
+        _ => false,
+    }
+}
+
+/// Marks pending rows replaced by newly booked ones (see [`pick_superseded`]), inside the
+/// caller's transaction; `booked` carries each new row's dedupe key.
+async fn supersede_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     account_id: i64,
     booked: &[(&NewTransaction, String)],
@@ -261,11 +338,14 @@ pub(crate) async fn supersede_pending<C: sea_orm::ConnectionTrait>(
     if booked.is_empty() {
         return Ok(0);
     }
-    let pending = Entity::find()
+    let pending: Vec<PendingRow> = Entity::find()
         .filter(Column::AccountId.eq(account_id))
         .filter(Column::Status.eq("pending"))
         .all(db)
-        .await?;
+        .await?
+        .iter()
+        .map(PendingRow::from)
+        .collect();
     if pending.is_empty() {
         return Ok(0);
     }
@@ -278,36 +358,20 @@ pub(crate) async fn supersede_pending<C: sea_orm::ConnectionTrait>(
         .into_iter()
         .map(|m| (m.dedupe_key, m.id))
         .collect();
-    let mut used = std::collections::HashSet::new();
-    let mut n = 0;
-    for (t, key) in booked {
-        let Some(&booked_id) = ids.get(key) else {
-            continue;
-        };
-        let date = t.value_date.or(t.booking_date);
-        let candidate = pending.iter().find(|p| {
-            !used.contains(&p.id)
-                && parse_amount(&p.amount).ok() == Some(t.amount)
-                && p.currency == t.currency
-                && (p.counterparty_iban == t.counterparty_iban
-                    || p.counterparty_name == t.counterparty_name)
-                && match (p.value_date.or(p.booking_date), date) {
-                    (Some(a), Some(b)) => (a - b).whole_days().abs() <= 5,
-                    _ => false,
-                }
-        });
-        if let Some(p) = candidate {
-            used.insert(p.id);
-            Entity::update_many()
-                .col_expr(Column::Status, Expr::value("superseded"))
-                .col_expr(Column::SupersededBy, Expr::value(booked_id))
-                .filter(Column::Id.eq(p.id))
-                .exec(db)
-                .await?;
-            n += 1;
-        }
+    let with_ids: Vec<(&NewTransaction, i64)> = booked
+        .iter()
+        .filter_map(|(t, k)| ids.get(k).map(|id| (*t, *id)))
+        .collect();
+    let pairs = pick_superseded(&with_ids, &pending);
+    for (pending_id, booked_id) in &pairs {
+        Entity::update_many()
+            .col_expr(Column::Status, Expr::value("superseded"))
+            .col_expr(Column::SupersededBy, Expr::value(*booked_id))
+            .filter(Column::Id.eq(*pending_id))
+            .exec(db)
+            .await?;
     }
-    Ok(n)
+    Ok(pairs.len() as u64)
 }
 
 /// Which transactions to list.
@@ -381,5 +445,79 @@ impl Database {
             q = q.filter(Column::AccountId.eq(a));
         }
         Ok(q.all(&self.conn).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use time::macros::date;
+
+    fn booked(amount: &str, day: Date, name: &str) -> NewTransaction {
+        NewTransaction {
+            bank_transaction_id: None,
+            entry_reference: None,
+            end_to_end_id: None,
+            booking_date: Some(day),
+            value_date: Some(day),
+            amount: amount.parse().unwrap(),
+            currency: "EUR".into(),
+            counterparty_name: Some(name.into()),
+            counterparty_iban: None,
+            remittance_unstructured: None,
+            remittance_structured: None,
+            bank_transaction_code: None,
+            status: BookingStatus::Booked,
+            raw_json: serde_json::Value::Null,
+        }
+    }
+
+    fn pending(id: i64, amount: Option<&str>, day: Date, name: &str) -> PendingRow {
+        PendingRow {
+            id,
+            amount: amount.map(|a| a.parse().unwrap()),
+            currency: "EUR".into(),
+            counterparty_iban: None,
+            counterparty_name: Some(name.into()),
+            date: Some(day),
+        }
+    }
+
+    #[test]
+    fn two_identical_card_payments_each_retire_their_own_pending_entry() {
+        let b = booked("-4.50", date!(2026 - 11 - 21), "Bakkerij");
+        let pend = [
+            pending(1, Some("-4.5"), date!(2026 - 11 - 20), "Bakkerij"),
+            pending(2, Some("-4.50"), date!(2026 - 11 - 20), "Bakkerij"),
+        ];
+        assert_eq!(
+            pick_superseded(&[(&b, 10), (&b, 11)], &pend),
+            vec![(1, 10), (2, 11)]
+        );
+        // A third booking finds no pending entry left.
+        assert_eq!(
+            pick_superseded(&[(&b, 10), (&b, 11), (&b, 12)], &pend).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn other_amount_currency_counterparty_date_or_unreadable_amount_is_left_alone() {
+        let b = booked("-4.50", date!(2026 - 11 - 21), "Bakkerij");
+        let mut other_currency = pending(3, Some("-4.50"), date!(2026 - 11 - 20), "Bakkerij");
+        other_currency.currency = "USD".into();
+        let pend = [
+            pending(1, Some("-4.51"), date!(2026 - 11 - 20), "Bakkerij"),
+            pending(2, Some("-4.50"), date!(2026 - 11 - 20), "Slagerij"),
+            other_currency,
+            pending(4, Some("-4.50"), date!(2026 - 11 - 15), "Bakkerij"),
+            pending(5, None, date!(2026 - 11 - 20), "Bakkerij"),
+        ];
+        assert!(pick_superseded(&[(&b, 10)], &pend).is_empty());
+        // Five days apart still counts.
+        let near = [pending(6, Some("-4.50"), date!(2026 - 11 - 16), "Bakkerij")];
+        assert_eq!(pick_superseded(&[(&b, 10)], &near), vec![(6, 10)]);
     }
 }
