@@ -3,6 +3,9 @@
 //! ground truth. Runs on SQLite, and on PostgreSQL when `DATABASE_URL` points at one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::call;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
@@ -40,27 +43,6 @@ fn capture_logs() -> Captured {
         .with_writer(move || writer.clone())
         .try_init();
     captured
-}
-
-async fn call(method: &str, url: &str, auth: Option<&str>, body: Option<&str>) -> (u16, String) {
-    let mut args = vec!["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method];
-    let header;
-    if let Some(token) = auth {
-        header = format!("Authorization: Bearer {token}");
-        args.extend(["-H", &header]);
-    }
-    if let Some(b) = body {
-        args.extend(["-H", "Content-Type: application/json", "--data-binary", b]);
-    }
-    args.push(url);
-    let out = tokio::process::Command::new("curl")
-        .args(&args)
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
 }
 
 struct Server {

@@ -2,6 +2,9 @@
 //! health, metrics and the OpenAPI document.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::call;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,27 +61,6 @@ async fn start(ready: bool) -> Running {
     let stop = CancellationToken::new();
     let task = tokio::spawn(serve(listener, app, stop.clone()));
     Running { base, stop, task }
-}
-
-async fn call(method: &str, url: &str, auth: Option<&str>, body: Option<&str>) -> (u16, String) {
-    let mut args = vec!["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method];
-    let header;
-    if let Some(token) = auth {
-        header = format!("Authorization: Bearer {token}");
-        args.extend(["-H", &header]);
-    }
-    if let Some(b) = body {
-        args.extend(["-H", "Content-Type: application/json", "--data-binary", b]);
-    }
-    args.push(url);
-    let out = tokio::process::Command::new("curl")
-        .args(&args)
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
 }
 
 #[tokio::test]

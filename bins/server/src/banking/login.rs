@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::i18n::{Key, Lang};
 use super::layout::page;
 use super::session::set_cookie;
-use super::{BankingState, back, check_csrf};
+use super::{BankingState, back, posted};
 
 /// The sign-in page.
 pub async fn form(headers: HeaderMap) -> Response {
@@ -95,13 +95,10 @@ pub async fn logout(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (current, lang) = match super::signed_in(&state, &headers) {
-        Ok(x) => x,
+    let current = match posted(&state, &headers, &f.csrf) {
+        Ok((current, _)) => current,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
-        return r;
-    }
     state.sessions.remove(&current.id);
     let mut r = back("/banking/login");
     r.headers_mut().insert(header::SET_COOKIE, set_cookie(None));

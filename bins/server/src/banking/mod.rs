@@ -71,7 +71,20 @@ fn signed_in(state: &BankingState, headers: &HeaderMap) -> Result<(Current, Lang
     }
 }
 
-/// A form's CSRF token checked against the session; a mismatch is a 403 page.
+/// The session behind a posted form, whose CSRF token must match it: no session sends the
+/// browser to sign in, a mismatch is a 403 page.
+fn posted(
+    state: &BankingState,
+    headers: &HeaderMap,
+    presented: &str,
+) -> Result<(Current, Lang), Response> {
+    let (current, lang) = signed_in(state, headers)?;
+    check_csrf(&current, lang, presented)?;
+    Ok((current, lang))
+}
+
+/// A form's CSRF token checked against the session; a mismatch is a 403 page. (The invoice
+/// upload checks it after reading its multipart body, the other forms through [`posted`].)
 fn check_csrf(current: &Current, lang: Lang, presented: &str) -> Result<(), Response> {
     if session::csrf_ok(current, presented) {
         Ok(())

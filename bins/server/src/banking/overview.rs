@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::login::CsrfForm;
-use super::{BankingState, back, check_csrf, explain, signed_in};
+use super::{BankingState, back, explain, posted, signed_in};
 
 fn status_text(lang: Lang, status: &str) -> &'static str {
     match status {
@@ -135,13 +135,10 @@ pub async fn connect(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (current, lang) = match signed_in(&state, &headers) {
+    let (current, lang) = match posted(&state, &headers, &f.csrf) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
-        return r;
-    }
     let sync = &state.app.sync;
     let started = async {
         let client_id = sync.client().client_id().await?;
@@ -227,13 +224,10 @@ pub async fn sync(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (current, lang) = match signed_in(&state, &headers) {
+    let (current, lang) = match posted(&state, &headers, &f.csrf) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
-        return r;
-    }
     let sync = &state.app.sync;
     let today = OffsetDateTime::now_utc().date();
     let from = match sync.db().sync_state(id).await {

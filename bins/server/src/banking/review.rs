@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::login::CsrfForm;
-use super::{BankingState, back, check_csrf, signed_in};
+use super::{BankingState, back, posted, signed_in};
 
 /// The sentences of a stored reasons value (either a list, or `{reasons, held_back}`).
 fn reason_lines(raw: &str) -> (Vec<String>, Option<String>) {
@@ -169,13 +169,10 @@ pub async fn decide(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (current, lang) = match signed_in(&state, &headers) {
+    let (current, lang) = match posted(&state, &headers, &f.csrf) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
-        return r;
-    }
     let db = state.app.sync.db();
     let who = current.user.as_str();
     let result = match action.as_str() {
@@ -206,13 +203,10 @@ pub async fn assign(
     Path(id): Path<i64>,
     Form(f): Form<AssignForm>,
 ) -> Response {
-    let (current, lang) = match signed_in(&state, &headers) {
+    let (current, lang) = match posted(&state, &headers, &f.csrf) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&current, lang, &f.csrf) {
-        return r;
-    }
     let db = state.app.sync.db();
     let result = async {
         let Some(inv) = db.invoice_by_number(&f.number).await? else {
