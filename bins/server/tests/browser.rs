@@ -68,6 +68,15 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn text(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(Duration::from_secs(10))
@@ -256,19 +265,9 @@ async fn the_banking_page_in_a_real_browser() {
         before.len() >= 2,
         "the sandbox data leaves suggestions to review"
     );
-    c.find(Locator::Css("#suggestions button.confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#suggestions button.confirm").await;
     until(&c, ".msg", "Confirmed").await;
-    c.find(Locator::Css("#suggestions button.reject"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#suggestions button.reject").await;
     until(&c, ".msg", "Rejected").await;
     // Pick another invoice for the next suggestion, by its number.
     let number = db
@@ -279,31 +278,16 @@ async fn the_banking_page_in_a_real_browser() {
         .unwrap()
         .number
         .clone();
-    c.find(Locator::Css("#suggestions details summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#suggestions details summary").await;
     c.find(Locator::Css("#suggestions details input[name=number]"))
         .await
         .unwrap()
         .send_keys(&number)
         .await
         .unwrap();
-    c.find(Locator::Css("#suggestions button.assign"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#suggestions button.assign").await;
     until(&c, ".msg", "Assigned").await;
-    c.find(Locator::Css("#matched tbody tr:last-child button.undo"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#matched tbody tr:last-child button.undo").await;
     until(&c, ".msg", "Undone").await;
 
     // Invoices: a bad file is refused whole with its rows named, a good one is imported.
