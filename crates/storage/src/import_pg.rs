@@ -13,8 +13,7 @@
 //! for (a pending row in the page, or a stored one with the same amount and currency); the
 //! page is then written again inside a transaction that runs the supersede step.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ConnectionTrait as _, DatabaseBackend, QueryResult, Statement, TransactionTrait as _, Value,
@@ -163,18 +162,15 @@ impl Database {
         let mut counts = ImportCounts::default();
         // `DO UPDATE` may not touch a row twice in one statement: a key repeated within the
         // page (the bank listing an id twice) is written once and counted as skipped.
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(page.len());
+        let mut seen: HashSet<&str> = HashSet::with_capacity(page.len());
+        let mut kept = Vec::with_capacity(page.len());
         let mut rows = Vec::with_capacity(page.len());
         for (n, (t, key)) in page.iter().zip(keys).enumerate() {
-            match first.entry(key.as_str()) {
-                Entry::Occupied(_) => {
-                    counts.skipped += 1;
-                    continue;
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(n);
-                }
+            if !seen.insert(key.as_str()) {
+                counts.skipped += 1;
+                continue;
             }
+            kept.push((t, key));
             rows.push(Row {
                 n,
                 dedupe_key: key,
@@ -216,15 +212,11 @@ impl Database {
         let returned = txn.query_all_raw(stmt(&FULL)).await?;
         let (new_ids, mut pending) = full_rows(&returned, &mut counts)?;
         counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
-        let is_new = |n: usize, key: &str| first.get(key) == Some(&n);
         let mut booked = Vec::new();
-        for (n, (t, key)) in page.iter().zip(keys).enumerate() {
+        for (t, key) in kept {
             let Some(&id) = new_ids.get(key.as_str()) else {
                 continue;
             };
-            if !is_new(n, key) {
-                continue;
-            }
             match t.status {
                 BookingStatus::Booked => booked.push((t, id)),
                 BookingStatus::Pending => pending.push(PendingRow {
