@@ -17,7 +17,6 @@ use crate::routes;
 use crate::state::AppState;
 
 /// A started server.
-#[derive(Debug)]
 pub struct Started {
     /// Where it listens.
     pub addr: SocketAddr,
@@ -113,4 +112,15 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         shutdown,
         task,
     })
+}
+
+/// The API token never reaches a `Debug` print.
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Started")
+            .field("addr", &self.addr)
+            .field("api_token", &"[redacted]")
+            .field("sandbox", &self.sandbox)
+            .finish_non_exhaustive()
+    }
 }

@@ -22,7 +22,6 @@ pub struct Flash {
     pub text: String,
 }
 
-#[derive(Debug)]
 struct Session {
     csrf: String,
     user: String,
@@ -31,11 +30,11 @@ struct Session {
 }
 
 /// Every signed-in browser.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Sessions(Mutex<HashMap<String, Session>>);
 
 /// A request's session.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Current {
     /// Session id.
     pub id: String,
@@ -134,6 +133,25 @@ pub fn csrf_ok(current: &Current, presented: &str) -> bool {
     let a = current.csrf.as_bytes();
     let b = presented.as_bytes();
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+// Session ids and CSRF tokens are credentials: `Debug` shows who, never them.
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map_or(0, |m| m.len());
+        f.debug_struct("Sessions").field("open", &n).finish()
+    }
+}
+
+impl std::fmt::Debug for Current {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Current")
+            .field("id", &"[redacted]")
+            .field("csrf", &"[redacted]")
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub struct CallbackRequest {
 }
 
 /// `consent/callback` answer.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct CallbackResponse {
     /// Our connection token: present it as `access_token` to the sync endpoints. Shown once.
     pub access_token: String,
@@ -116,7 +116,7 @@ pub async fn callback(
 }
 
 /// The connection a sync request names.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct ConnectionRequest {
     /// The ING client id.
     pub client_id: String,
@@ -222,7 +222,7 @@ impl From<&storage::entity::account::Model> for AccountDto {
 }
 
 /// `transactions/sync` request.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct TransactionsSyncRequest {
     /// The ING client id.
     pub client_id: String,
@@ -353,4 +353,74 @@ pub async fn transactions_sync(
         pages: r.pages,
         sync_run_id: r.run_id,
     }))
+}
+
+// The connection token is a bearer credential: `Debug` prints every field but it.
+
+impl std::fmt::Debug for CallbackResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackResponse")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .field("connection_id", &self.connection_id)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ConnectionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionRequest")
+            .field("client_id", &self.client_id)
+            .field("access_token", &"[redacted]")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TransactionsSyncRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransactionsSyncRequest")
+            .field("client_id", &self.client_id)
+            .field("access_token", &"[redacted]")
+            .field("account_id", &self.account_id)
+            .field("psd2_account_id", &self.psd2_account_id)
+            .field("date_from", &self.date_from)
+            .field("date_to", &self.date_to)
+            .field("skip_duplicates", &self.skip_duplicates)
+            .field("auto_reconcile", &self.auto_reconcile)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn connection_tokens_never_reach_debug_output() {
+        let secret = "psd2c_live-secret-value";
+        let printed = [
+            format!(
+                "{:?}",
+                ConnectionRequest {
+                    client_id: "c".into(),
+                    access_token: secret.into(),
+                }
+            ),
+            format!(
+                "{:?}",
+                CallbackResponse {
+                    access_token: secret.into(),
+                    token_type: "Bearer",
+                    expires_in: 1,
+                    scope: "s".into(),
+                    connection_id: "x".into(),
+                }
+            ),
+        ];
+        for p in printed {
+            assert!(!p.contains(secret) && p.contains("[redacted]"), "{p}");
+        }
+    }
 }
