@@ -10,7 +10,7 @@ use clap::Parser;
 pub use bank_sync::settings::Environment;
 
 /// Command-line flags; every flag can also be set by the environment variable named beside it.
-#[derive(Debug, Clone, Parser)]
+#[derive(Clone, Parser)]
 #[command(
     name = "psd2-server",
     version,
@@ -84,6 +84,21 @@ impl Config {
             return Err("PSD2_REDIRECT_URIS contains an empty entry".into());
         }
         Ok(())
+    }
+}
+
+/// The API token never reaches a `Debug` print.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("bank", &self.bank)
+            .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
+            .field("redirect_uris", &self.redirect_uris)
+            .field("banking_callback", &self.banking_callback)
+            .field("body_limit", &self.body_limit)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .finish()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct ConsentStart {
 }
 
 /// A finished consent.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ConsentGrant {
     /// Our connection token (show once; only its hash is kept).
     pub connection_token: String,
@@ -204,5 +204,17 @@ impl BankSync {
             )));
         }
         Ok(conn)
+    }
+}
+
+/// The connection token is shown once to its owner, never in a `Debug` print.
+impl std::fmt::Debug for ConsentGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentGrant")
+            .field("connection_token", &"[redacted]")
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .field("connection", &self.connection)
+            .finish()
     }
 }

@@ -16,7 +16,7 @@ pub enum Environment {
 }
 
 /// Bank, certificate and database settings (flags or the environment variables named).
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub struct Settings {
     /// Database: a SQLite file (`sqlite://path?mode=rwc`) or PostgreSQL (`postgres://…`).
     #[arg(
@@ -94,5 +94,53 @@ impl Settings {
             );
         }
         Ok(())
+    }
+}
+
+/// A database URL with its user and password replaced.
+fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) if rest.contains('@') => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            format!("{scheme}://[redacted]@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Data keys never reach a `Debug` print, nor a password in the database URL.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &without_credentials(&self.database_url))
+            .field("environment", &self.environment)
+            .field("client_id", &self.client_id)
+            .field("cert_path", &self.cert_path)
+            .field("api_base_url", &self.api_base_url)
+            .field("ca_cert", &self.ca_cert)
+            .field("data_key", &self.data_key.as_ref().map(|_| "[redacted]"))
+            .field("retired_data_keys", &self.retired_data_keys.len())
+            .field("sandbox_port", &self.sandbox_port)
+            .field("invoice_patterns", &self.invoice_patterns)
+            .field("db_pool", &self.db_pool)
+            .field("daily_budget", &self.daily_budget)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_credentials;
+
+    #[test]
+    fn database_passwords_are_cut_from_debug_urls() {
+        assert_eq!(
+            without_credentials("postgres://psd2:s3cret@db:5432/psd2"),
+            "postgres://[redacted]@db:5432/psd2"
+        );
+        assert_eq!(
+            without_credentials("sqlite://data/psd2.db?mode=rwc"),
+            "sqlite://data/psd2.db?mode=rwc"
+        );
     }
 }

@@ -59,7 +59,7 @@ pub async fn initiate(
 }
 
 /// `consent/callback` request.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequest {
     /// The ING client id.
@@ -393,6 +393,17 @@ impl std::fmt::Debug for TransactionsSyncRequest {
     }
 }
 
+impl std::fmt::Debug for CallbackRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackRequest")
+            .field("client_id", &self.client_id)
+            .field("authorization_code", &"[redacted]")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("state", &"[redacted]")
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod debug_tests {
     use super::*;
@@ -416,6 +427,15 @@ mod debug_tests {
                     expires_in: 1,
                     scope: "s".into(),
                     connection_id: "x".into(),
+                }
+            ),
+            format!(
+                "{:?}",
+                CallbackRequest {
+                    client_id: "c".into(),
+                    authorization_code: secret.into(),
+                    redirect_uri: "https://x".into(),
+                    state: secret.into(),
                 }
             ),
         ];
