@@ -86,6 +86,14 @@ fn authorize(
                 rid,
             ));
         }
+        if tokens.consent_ended(&token.consent, shared.now()) {
+            return Err(tpp_error(
+                StatusCode::UNAUTHORIZED,
+                "CONSENT_EXPIRED",
+                "the consent has expired",
+                rid,
+            ));
+        }
         let key = tokens.signing_keys.get(&token.client_id).cloned();
         (token, key)
     };
@@ -131,21 +139,21 @@ fn account_of<'a>(
         })
 }
 
-/// Counts an unattended call (no `PSU-IP-Address`) against the daily budget.
+/// Counts an unattended call (no `PSU-IP-Address`) for the account on the simulated day, and
+/// refuses it once the day's budget is used up. Every such call is counted, with or without a
+/// budget, so `/__sandbox/allowance` can show what a client did; refused calls are tallied
+/// apart, since they returned no account data and ING answers them without access.
 fn spend_budget(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(), Response> {
-    let Some(budget) = shared.config.unattended_daily_budget else {
-        return Ok(());
-    };
     if headers.contains_key("psu-ip-address") {
         return Ok(());
     }
-    let day = shared.now().date();
-    let mut counts = shared
-        .budget
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let used = counts.entry((account.to_owned(), day)).or_insert(0);
-    if *used >= budget {
+    let key = (account.to_owned(), shared.now().date());
+    let mut allowance = shared.lock_budget();
+    let used = allowance.counted.get(&key).copied().unwrap_or(0);
+    if let Some(budget) = shared.config.unattended_daily_budget
+        && used >= budget
+    {
+        *allowance.refused.entry(key).or_insert(0) += 1;
         return Err(tpp_error(
             StatusCode::TOO_MANY_REQUESTS,
             "ACCESS_EXCEEDED",
@@ -153,7 +161,7 @@ fn spend_budget(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(
             request_id(headers),
         ));
     }
-    *used += 1;
+    allowance.counted.insert(key, used + 1);
     Ok(())
 }
 
@@ -294,15 +302,19 @@ pub(crate) async fn balances(
         return r;
     }
     let today = shared.now().date();
+    let (booked, expected) = match shared.ledger.as_ref().and_then(|l| l.view(&id, today)) {
+        Some(view) => (view.booked_balance, view.expected_balance),
+        None => (account.booked_balance(), account.expected_balance()),
+    };
     let amount =
         |a: Decimal| serde_json::json!({ "currency": account.currency, "amount": money(a) });
     let value = serde_json::json!({
         "account": { "iban": account.iban, "currency": account.currency },
         "balances": [
-            { "balanceType": "closingBooked", "balanceAmount": amount(account.booked_balance()), "referenceDate": today.to_string() },
-            { "balanceType": "expected", "balanceAmount": amount(account.expected_balance()), "referenceDate": today.to_string(),
+            { "balanceType": "closingBooked", "balanceAmount": amount(booked), "referenceDate": today.to_string() },
+            { "balanceType": "expected", "balanceAmount": amount(expected), "referenceDate": today.to_string(),
               "lastChangeDateTime": format!("{today}T00:00:00.000Z") },
-            { "balanceType": "interimBooked", "balanceAmount": amount(account.booked_balance()), "referenceDate": today.to_string() },
+            { "balanceType": "interimBooked", "balanceAmount": amount(booked), "referenceDate": today.to_string() },
         ],
     });
     answer(&shared, &headers, value).await
@@ -316,6 +328,10 @@ struct Cursor {
     t: Date,
     o: usize,
     l: usize,
+    /// The simulated day of the first page: later pages show the ledger as of that day, so a
+    /// clock moved mid-pagination cannot shift entries between pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<Date>,
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -410,17 +426,45 @@ pub(crate) async fn transactions(
                 );
             }
         };
-        if let Err(r) = spend_budget(&shared, &headers, &id) {
-            return r;
-        }
         Cursor {
             a: id.clone(),
             f: from,
             t: to,
             o: 0,
             l: limit,
+            d: shared.ledger.is_some().then_some(today),
         }
     };
+    // Every page is a request to the bank, and ING counts requests.
+    if let Err(r) = spend_budget(&shared, &headers, &id) {
+        return r;
+    }
+    if let Some(ledger) = &shared.ledger {
+        let day = cursor.d.unwrap_or_else(|| shared.now().date());
+        let Some(view) = ledger.view(&id, day) else {
+            return tpp_error(
+                StatusCode::NOT_FOUND,
+                "RESOURCE_UNKNOWN",
+                "account is unknown",
+                rid,
+            );
+        };
+        let lo = view.booked.partition_point(|t| t.date() < cursor.f);
+        let hi = view.booked.partition_point(|t| t.date() <= cursor.t);
+        let in_range = &view.booked[lo..hi];
+        let pending = view.pending.iter().collect::<Vec<_>>();
+        return page(
+            &shared,
+            &headers,
+            &uri,
+            account,
+            cursor,
+            |k| in_range.get(k),
+            in_range.len(),
+            &pending,
+        )
+        .await;
+    }
     let Some(idx) = shared.index.get(&id) else {
         return tpp_error(
             StatusCode::NOT_FOUND,
@@ -430,20 +474,46 @@ pub(crate) async fn transactions(
         );
     };
     let txs = &account.transactions;
-    // Booked entries within [from, to], newest first.
+    // Booked entries within [from, to] (oldest first in the index).
     let lo = idx.booked.partition_point(|&i| txs[i].date() < cursor.f);
     let hi = idx.booked.partition_point(|&i| txs[i].date() <= cursor.t);
     let in_range = &idx.booked[lo..hi];
-    let total = in_range.len();
+    let pending: Vec<&Transaction> = idx.pending.iter().map(|&i| &txs[i]).collect();
+    page(
+        &shared,
+        &headers,
+        &uri,
+        account,
+        cursor,
+        |k| in_range.get(k).and_then(|&i| txs.get(i)),
+        in_range.len(),
+        &pending,
+    )
+    .await
+}
+
+/// One page: `booked_at(k)` is the k-th booked entry of the window, oldest first, of `total`;
+/// served newest first from the cursor's offset; pending entries of the window on the first page.
+#[allow(clippy::too_many_arguments)]
+async fn page<'a>(
+    shared: &Shared,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    account: &Account,
+    cursor: Cursor,
+    booked_at: impl Fn(usize) -> Option<&'a Transaction>,
+    total: usize,
+    pending: &[&Transaction],
+) -> Response {
     let start = cursor.o.min(total);
-    let end = (cursor.o + cursor.l).min(total);
+    let end = cursor.o.saturating_add(cursor.l).min(total);
     let booked: Vec<_> = (start..end)
-        .map(|k| render(&txs[in_range[total - 1 - k]], account))
+        .filter_map(|k| booked_at(total - 1 - k))
+        .map(|t| render(t, account))
         .collect();
     let pending: Vec<_> = if cursor.o == 0 {
-        idx.pending
+        pending
             .iter()
-            .map(|&i| &txs[i])
             .filter(|t| t.date() >= cursor.f && t.date() <= cursor.t)
             .map(|t| render(t, account))
             .collect()
@@ -452,6 +522,7 @@ pub(crate) async fn transactions(
     };
     let mut links = serde_json::Map::new();
     if end < total {
+        let id = cursor.a.clone();
         let next = Cursor { o: end, ..cursor };
         let encoded = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&next).unwrap_or_default());
         let version = if uri.path().starts_with("/v2/") {
@@ -465,10 +536,10 @@ pub(crate) async fn transactions(
         "account": { "iban": account.iban, "currency": account.currency },
         "transactions": { "booked": booked, "pending": pending, "info": [], "_links": links },
     });
-    answer(&shared, &headers, value).await
+    answer(shared, headers, value).await
 }
 
-fn render(t: &Transaction, account: &Account) -> serde_json::Value {
+pub(crate) fn render(t: &Transaction, account: &Account) -> serde_json::Value {
     let mut v = serde_json::json!({
         "endToEndId": t.end_to_end_id,
         "valueDate": t.value_date.to_string(),

@@ -228,10 +228,16 @@ const SUPPLIERS: &[&str] = &[
     "Bürobedarf Schmidt GmbH",
 ];
 
-/// Generates the data for `config`.
+/// Generates the data for `config`, its history ending today (UTC).
 pub fn generate(config: &DataConfig) -> GroundTruth {
+    generate_until(config, OffsetDateTime::now_utc().date())
+}
+
+/// Generates the data for `config` with a history ending on `today`: a sandbox whose simulated
+/// clock starts elsewhere than the wall clock generates up to its own start date, so no entry
+/// lies in its future.
+pub fn generate_until(config: &DataConfig, today: Date) -> GroundTruth {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let today = OffsetDateTime::now_utc().date();
     let history_days = i64::from(config.years.max(1)) * 365;
     let start = today - Duration::days(history_days);
     let mut invoices = Vec::new();
@@ -315,7 +321,7 @@ pub fn generate(config: &DataConfig) -> GroundTruth {
     GroundTruth { profiles, invoices }
 }
 
-fn incoming_payment(
+pub(crate) fn incoming_payment(
     rng: &mut ChaCha8Rng,
     dutch: bool,
     date: Date,
@@ -422,7 +428,7 @@ fn invoice_text(
     }
 }
 
-fn outgoing_payment(rng: &mut ChaCha8Rng, dutch: bool, date: Date) -> Transaction {
+pub(crate) fn outgoing_payment(rng: &mut ChaCha8Rng, dutch: bool, date: Date) -> Transaction {
     let supplier = SUPPLIERS.choose(rng).copied().unwrap_or("Lieferant");
     let iban = if rng.random_bool(0.5) {
         de_iban(rng)
@@ -450,7 +456,7 @@ fn outgoing_payment(rng: &mut ChaCha8Rng, dutch: bool, date: Date) -> Transactio
     tx
 }
 
-fn blank(
+pub(crate) fn blank(
     date: Date,
     amount: Decimal,
     name: &str,
@@ -508,7 +514,7 @@ fn iban(country: &str, bban: &str) -> String {
     format!("{country}{check:02}{bban}")
 }
 
-fn de_iban(rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn de_iban(rng: &mut ChaCha8Rng) -> String {
     let blz = ["50010517", "37040044", "10070000", "20041133", "70020270"]
         .choose(rng)
         .copied()
@@ -519,7 +525,7 @@ fn de_iban(rng: &mut ChaCha8Rng) -> String {
     )
 }
 
-fn nl_iban(rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn nl_iban(rng: &mut ChaCha8Rng) -> String {
     let bank = ["INGB", "ABNA", "RABO", "TRIO"]
         .choose(rng)
         .copied()

@@ -29,6 +29,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The simulated clock could not be set up.
+    #[error("clock: {0}")]
+    Clock(String),
     /// The consent helper could not grant a consent.
     #[error("consent: {0}")]
     Consent(String),

@@ -22,10 +22,14 @@
 
 mod ais;
 pub mod certs;
+mod clock;
 mod consent;
+mod control;
 pub mod data;
 mod error;
+mod evolve;
 pub mod faults;
+mod ledger;
 mod oauth;
 pub mod respond;
 mod server;
@@ -34,8 +38,10 @@ mod state;
 mod verify;
 
 pub use certs::{DevCertificates, SecretPem};
+pub use clock::ClockError;
 pub use data::{DataConfig, GroundTruth, Status};
 pub use error::Error;
 pub use faults::{Fault, FaultConfig};
+pub use ledger::LedgerView;
 pub use server::{Sandbox, SandboxHandle};
 pub use state::{SCOPE_BALANCES, SCOPE_TRANSACTIONS, SandboxConfig, Stats};

@@ -97,6 +97,26 @@ struct Serve {
     /// Seed of the fault sequence.
     #[arg(long, default_value_t = 1)]
     fault_seed: u64,
+    /// Simulated start day (YYYY-MM-DD): the clock starts at 12:00 UTC that day and runs on;
+    /// the generated history ends that day. Default: now.
+    #[arg(long, value_parser = parse_day)]
+    start_date: Option<time::Date>,
+    /// Serve POST/GET /__sandbox/clock, GET /__sandbox/ledger and GET /__sandbox/allowance on
+    /// the consent port.
+    #[arg(long)]
+    clock_control: bool,
+    /// Let the ledger evolve with each simulated day (new, pending, vanishing, back-dated and
+    /// enriched entries), deterministically from --seed.
+    #[arg(long)]
+    evolve: bool,
+    /// Days a consent lasts (refresh tokens live as long); 0 = consents never end.
+    #[arg(long, default_value_t = 90)]
+    consent_days: u32,
+}
+
+fn parse_day(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("expected YYYY-MM-DD: {e}"))
 }
 
 #[tokio::main]
@@ -142,6 +162,13 @@ async fn serve(a: Serve) -> anyhow::Result<()> {
         years: a.years,
     };
     config.unattended_daily_budget = a.daily_budget;
+    // Noon, so that the simulated day is the named day whatever the run's first hours do.
+    config.start = a
+        .start_date
+        .map(|d| d.with_time(time::macros::time!(12:00)).assume_utc());
+    config.clock_control = a.clock_control;
+    config.evolve = a.evolve;
+    config.consent_days = a.consent_days;
     config.faults = FaultConfig {
         seed: a.fault_seed,
         rate_limited: a.fault_rate_limited,

@@ -239,6 +239,9 @@ fn authorization_code(
         );
     }
     let consent = uuid::Uuid::new_v4().to_string();
+    let ends = (shared.config.consent_days > 0)
+        .then(|| now + time::Duration::days(i64::from(shared.config.consent_days)));
+    tokens.consent_ends.insert(consent.clone(), ends);
     issue_customer_tokens(
         shared,
         &mut tokens,
@@ -268,7 +271,10 @@ fn refresh(shared: &Shared, client_id: &str, form: &HashMap<String, String>) -> 
             "invalid_grant: refresh token was issued to another client",
         );
     }
-    if rt.expires_at <= now || tokens.revoked.contains(&rt.consent) {
+    if rt.expires_at <= now
+        || tokens.revoked.contains(&rt.consent)
+        || tokens.consent_ended(&rt.consent, now)
+    {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant: the consent has expired or was revoked",
@@ -325,7 +331,14 @@ fn issue_customer_tokens(
         }
         None => {
             let refresh = random_token();
-            let expires_at = expiry(now, shared.config.refresh_token_ttl);
+            // A refresh token lives as long as its consent when consents end; otherwise its
+            // own configured life.
+            let expires_at = tokens
+                .consent_ends
+                .get(consent)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| expiry(now, shared.config.refresh_token_ttl));
             tokens.refresh.insert(
                 refresh.clone(),
                 RefreshToken {
@@ -338,7 +351,7 @@ fn issue_customer_tokens(
             );
             body["refresh_token"] = serde_json::json!(refresh);
             body["refresh_token_expires_in"] =
-                serde_json::json!(shared.config.refresh_token_ttl.as_secs());
+                serde_json::json!((expires_at - now).whole_seconds().max(0));
         }
     }
     json(StatusCode::OK, &body, None)

@@ -1,9 +1,10 @@
 //! Starting and stopping a sandbox: the mTLS API listener (client certificate required, checked
 //! against the local CA, handshakes counted) and the plain-HTTP consent listener for browsers.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -20,11 +21,13 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::clock::{Clock, ClockError};
 use crate::data::GroundTruth;
 use crate::error::Error;
 use crate::faults::Faults;
+use crate::ledger::{Ledger, LedgerView};
 use crate::state::{SandboxConfig, Shared, Stats};
-use crate::{ais, consent, oauth};
+use crate::{ais, consent, control, oauth};
 
 /// Starts sandboxes.
 #[derive(Debug)]
@@ -58,7 +61,12 @@ impl Sandbox {
             addr: SocketAddr::new(config.bind, config.consent_port),
             source: e,
         })?;
-        let truth = crate::data::generate(&config.data);
+        let clock = Clock::starting_at(config.start).map_err(|e| Error::Clock(e.to_string()))?;
+        let start_day = clock.now().date();
+        let truth = crate::data::generate_until(&config.data, start_day);
+        let ledger = config
+            .evolve
+            .then(|| Ledger::new(&truth, config.data.seed, start_day));
         let index = truth
             .profiles
             .iter()
@@ -70,10 +78,11 @@ impl Sandbox {
             config,
             ca_der,
             truth,
+            ledger,
             index,
             tokens: Default::default(),
             budget: Default::default(),
-            clock_offset: AtomicI64::new(0),
+            clock,
             tls_handshakes: AtomicU64::new(0),
             tls_refused: AtomicU64::new(0),
             requests: AtomicU64::new(0),
@@ -180,7 +189,12 @@ fn api_router(shared: Arc<Shared>) -> Router {
 }
 
 fn consent_router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let router = if shared.config.clock_control {
+        control::routes()
+    } else {
+        Router::new()
+    };
+    router
         .route(
             "/granting/{reference}/{country}",
             get(consent::consent_page).post(consent::decide),
@@ -284,9 +298,8 @@ impl SandboxHandle {
         let today = self.shared.now().date();
         let unattended_calls = self
             .shared
-            .budget
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .lock_budget()
+            .counted
             .iter()
             .filter(|((_, day), _)| *day == today)
             .map(|((account, _), n)| (account.clone(), *n))
@@ -301,10 +314,38 @@ impl SandboxHandle {
     }
 
     /// Moves the sandbox's clock forward (tokens, codes, consents and daily budgets expire as if
-    /// that time had passed; the `Date` header is still checked against the real clock).
+    /// that time had passed, the ledger evolves; the `Date` header is still checked against the
+    /// real clock). A move beyond the clock's range (±292 years) is ignored and logged.
     pub fn advance_clock(&self, by: Duration) {
-        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
-        self.shared.clock_offset.fetch_add(secs, Ordering::Relaxed);
+        let by = time::Duration::try_from(by).unwrap_or(time::Duration::MAX);
+        if let Err(e) = self.shared.clock.advance(by) {
+            tracing::warn!(error = %e, "clock not moved");
+        }
+    }
+
+    /// The sandbox's simulated now.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.shared.now()
+    }
+
+    /// Sets the simulated clock to `now`, which must not lie before the sandbox's current time;
+    /// returns the new now.
+    pub fn set_now(&self, now: time::OffsetDateTime) -> Result<time::OffsetDateTime, ClockError> {
+        self.shared.clock.set(now)
+    }
+
+    /// The truth of an account as of the simulated now: every booked entry visible so far and
+    /// the pending entries open now (with `evolve` off: the generated data). `None` for an
+    /// unknown account.
+    pub fn ledger(&self, resource_id: &str) -> Option<LedgerView> {
+        let day = self.shared.now().date();
+        self.shared.view(resource_id, day).map(|v| v.public(day))
+    }
+
+    /// Unattended AIS calls answered per account per simulated day (what
+    /// `GET /__sandbox/allowance` reports).
+    pub fn allowance(&self) -> BTreeMap<String, BTreeMap<time::Date, u32>> {
+        control::tally(&self.shared.lock_budget().counted)
     }
 
     /// Makes the next AIS answers these faults, in order (before any drawn by chance).

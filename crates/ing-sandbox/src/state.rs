@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use crate::certs::DevCertificates;
 use crate::data::{DataConfig, GroundTruth};
 use crate::faults::{FaultConfig, Faults};
+use crate::ledger::View;
 
 /// The AIS scope for balances.
 pub const SCOPE_BALANCES: &str = "payment-accounts:balances:view";
@@ -50,6 +51,20 @@ pub struct SandboxConfig {
     pub max_clock_skew: Duration,
     /// Whether a refresh answer carries a new refresh token (ING's does; some stubs do not).
     pub rotate_refresh_tokens: bool,
+    /// Where the simulated clock starts; it then runs with the wall clock. `None` = the wall
+    /// clock. The generated history ends on this day.
+    pub start: Option<OffsetDateTime>,
+    /// Serve the `/__sandbox/…` control routes (clock, ledger, allowance) on the consent port.
+    /// Off by default: nothing a client of ING could reach should move time.
+    pub clock_control: bool,
+    /// Let the ledger evolve day by day after the start (new bookings, pending entries that book
+    /// or vanish, back-dated bookings, enriched texts). Off by default: the static history
+    /// stays exactly what the generator made.
+    pub evolve: bool,
+    /// Days a consent lasts from the (simulated) moment it is granted; refresh tokens live as
+    /// long as their consent. 0 = consents never end and refresh tokens live
+    /// `refresh_token_ttl`.
+    pub consent_days: u32,
 }
 
 impl SandboxConfig {
@@ -70,6 +85,10 @@ impl SandboxConfig {
             code_ttl: Duration::from_secs(600),
             max_clock_skew: Duration::from_secs(300),
             rotate_refresh_tokens: true,
+            start: None,
+            clock_control: false,
+            evolve: false,
+            consent_days: 90,
         }
     }
 }
@@ -141,6 +160,27 @@ pub(crate) struct Tokens {
     pub(crate) signing_keys: HashMap<String, Vec<u8>>,
     /// Consents revoked (by the revoke endpoint or a test).
     pub(crate) revoked: std::collections::HashSet<String>,
+    /// When each consent ends (absent or `None`: never).
+    pub(crate) consent_ends: HashMap<String, Option<OffsetDateTime>>,
+}
+
+impl Tokens {
+    /// Whether `consent` has ended by `now`.
+    pub(crate) fn consent_ended(&self, consent: &str, now: OffsetDateTime) -> bool {
+        self.consent_ends
+            .get(consent)
+            .copied()
+            .flatten()
+            .is_some_and(|end| end <= now)
+    }
+}
+
+/// Unattended AIS calls per (account, simulated day): those answered, and those refused
+/// because the day's allowance was used up.
+#[derive(Debug, Default)]
+pub(crate) struct Allowance {
+    pub(crate) counted: HashMap<(String, time::Date), u32>,
+    pub(crate) refused: HashMap<(String, time::Date), u32>,
 }
 
 /// State shared by every connection.
@@ -149,13 +189,16 @@ pub(crate) struct Shared {
     pub(crate) config: SandboxConfig,
     pub(crate) ca_der: Vec<u8>,
     pub(crate) truth: GroundTruth,
+    /// The living ledger when `config.evolve` is on.
+    pub(crate) ledger: Option<crate::ledger::Ledger>,
     pub(crate) index: HashMap<String, crate::ais::AccountIndex>,
     pub(crate) tokens: Mutex<Tokens>,
     pub(crate) faults: Faults,
-    /// Budget counters: (account, day) → calls.
-    pub(crate) budget: Mutex<HashMap<(String, time::Date), u32>>,
-    /// Seconds added to the wall clock (tests move time forward to expire tokens and budgets).
-    pub(crate) clock_offset: AtomicI64,
+    /// Unattended calls per account and simulated day.
+    pub(crate) budget: Mutex<Allowance>,
+    /// The simulated clock (tests and soak runs move it forward to expire tokens, consents and
+    /// budgets and to let the ledger evolve).
+    pub(crate) clock: crate::clock::Clock,
     pub(crate) tls_handshakes: AtomicU64,
     pub(crate) tls_refused: AtomicU64,
     pub(crate) requests: AtomicU64,
@@ -163,10 +206,26 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// The sandbox's notion of now (wall clock plus the test offset).
+    /// The sandbox's notion of now: the simulated clock.
     pub(crate) fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-            + time::Duration::seconds(self.clock_offset.load(Ordering::Relaxed))
+        self.clock.now()
+    }
+
+    /// What the account shows on `day`: the living ledger's view, or the static data.
+    pub(crate) fn view(&self, resource_id: &str, day: time::Date) -> Option<std::sync::Arc<View>> {
+        match &self.ledger {
+            Some(ledger) => ledger.view(resource_id, day),
+            None => self
+                .truth
+                .account(resource_id)
+                .map(|a| std::sync::Arc::new(View::of_account(a))),
+        }
+    }
+
+    pub(crate) fn lock_budget(&self) -> std::sync::MutexGuard<'_, Allowance> {
+        self.budget
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn lock_tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {

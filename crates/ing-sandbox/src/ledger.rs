@@ -1,0 +1,251 @@
+//! The living ledger: every entry of every account with the days it is visible, so the AIS
+//! endpoints, the balances and `/__sandbox/ledger` can answer "what does the bank show today".
+//!
+//! A record is visible from the day it appears until (not including) the day it ends — a
+//! pending entry ends when it books or vanishes; booked entries never end. A booked record may
+//! carry later revisions (enriched texts), each visible from its own day. Days are materialized
+//! lazily, in order, when the simulated clock has moved past the last materialized day; what a
+//! day adds is decided in [`crate::evolve`], deterministically from the seed, the account and the
+//! day, so the same seed and start give the same ledger whatever the order of requests.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::data::{GroundTruth, Invoice, Status, Transaction};
+
+/// One entry over its life.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    /// First day the entry is visible.
+    pub(crate) from: Date,
+    /// First day it is no longer visible (a pending entry that booked or vanished).
+    pub(crate) until: Option<Date>,
+    /// The entry as it first appeared, then its revisions, each with the day it becomes visible.
+    pub(crate) versions: Vec<(Date, Transaction)>,
+    /// The invoice an evolved incoming payment settles.
+    pub(crate) invoice: Option<Invoice>,
+}
+
+impl Record {
+    pub(crate) fn new(from: Date, tx: Transaction) -> Self {
+        Self {
+            from,
+            until: None,
+            versions: vec![(from, tx)],
+            invoice: None,
+        }
+    }
+
+    fn visible(&self, day: Date) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day < u)
+    }
+
+    /// The entry as shown on `day`, if visible then.
+    fn as_of(&self, day: Date) -> Option<&Transaction> {
+        if !self.visible(day) {
+            return None;
+        }
+        self.versions
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= day)
+            .map(|(_, t)| t)
+    }
+
+    /// The latest version (what enrichment changes).
+    pub(crate) fn latest(&self) -> Option<&Transaction> {
+        self.versions.last().map(|(_, t)| t)
+    }
+}
+
+/// One account as the bank shows it on one day: the truth an outside checker compares a
+/// client's copy with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerView {
+    /// The (simulated) day this is the truth of.
+    pub day: Date,
+    /// Booked entries visible that day, newest first by booking date, each in its latest
+    /// revision — every booked entry ever, not only a date window.
+    pub booked: Vec<Transaction>,
+    /// Pending entries open that day.
+    pub pending: Vec<Transaction>,
+    /// Invoices settled by visible incoming payments that the evolving ledger added (those of
+    /// the generated history are in [`GroundTruth::invoices`]).
+    pub invoices: Vec<Invoice>,
+    /// Balance of the booked entries (`closingBooked`).
+    pub booked_balance: Decimal,
+    /// Booked balance plus open pending entries (`expected`).
+    pub expected_balance: Decimal,
+}
+
+impl View {
+    pub(crate) fn public(&self, day: Date) -> LedgerView {
+        LedgerView {
+            day,
+            booked: self.booked.iter().rev().cloned().collect(),
+            pending: self.pending.clone(),
+            invoices: self.invoices.clone(),
+            booked_balance: self.booked_balance,
+            expected_balance: self.expected_balance,
+        }
+    }
+
+    /// The static data of an account without an evolving ledger.
+    pub(crate) fn of_account(account: &crate::data::Account) -> Self {
+        let mut booked: Vec<Transaction> = account
+            .transactions
+            .iter()
+            .filter(|t| t.status == Status::Booked)
+            .cloned()
+            .collect();
+        booked.sort_by(|a, b| (a.date(), &a.key).cmp(&(b.date(), &b.key)));
+        Self {
+            booked,
+            pending: account
+                .transactions
+                .iter()
+                .filter(|t| t.status == Status::Pending)
+                .cloned()
+                .collect(),
+            invoices: Vec::new(),
+            booked_balance: account.booked_balance(),
+            expected_balance: account.expected_balance(),
+        }
+    }
+}
+
+/// What one account shows on one day.
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    /// Booked entries, oldest first by (booking date, key).
+    pub(crate) booked: Vec<Transaction>,
+    /// Pending entries open that day, oldest first by (value date, key).
+    pub(crate) pending: Vec<Transaction>,
+    /// Invoices settled by the visible evolved payments.
+    pub(crate) invoices: Vec<Invoice>,
+    /// Opening balance plus the visible booked amounts.
+    pub(crate) booked_balance: Decimal,
+    /// Booked balance plus the open pending amounts.
+    pub(crate) expected_balance: Decimal,
+}
+
+/// One account's records and how far its days are materialized.
+#[derive(Debug)]
+pub(crate) struct AccountLedger {
+    /// Position of the account in the generated data; part of every day's seed.
+    pub(crate) no: u64,
+    pub(crate) resource_id: String,
+    /// Whether the account's counterparties are Dutch (texts and IBANs).
+    pub(crate) dutch: bool,
+    opening_balance: Decimal,
+    pub(crate) records: Vec<Record>,
+    /// The last day whose events are in `records`.
+    through: Date,
+    /// Every `transactionId` handed out, so new ones are unique.
+    pub(crate) ids: HashSet<String>,
+    /// Invoice numbers of evolved payments count up from here.
+    pub(crate) invoice_seq: u32,
+    cache: Option<(Date, Arc<View>)>,
+}
+
+/// The living truth of every account.
+#[derive(Debug)]
+pub(crate) struct Ledger {
+    seed: u64,
+    accounts: HashMap<String, Mutex<AccountLedger>>,
+}
+
+impl Ledger {
+    /// A ledger whose history is `truth` (generated up to `start`) and whose days after `start`
+    /// evolve from `seed`.
+    pub(crate) fn new(truth: &GroundTruth, seed: u64, start: Date) -> Self {
+        let mut accounts = HashMap::new();
+        for (no, account) in truth.profiles.iter().flat_map(|p| &p.accounts).enumerate() {
+            let no = no as u64;
+            let mut ledger = AccountLedger {
+                no,
+                resource_id: account.resource_id.clone(),
+                dutch: account.iban.starts_with("NL"),
+                opening_balance: account.opening_balance,
+                records: Vec::with_capacity(account.transactions.len()),
+                through: start,
+                ids: HashSet::new(),
+                // Far above the generator's global sequence, one block per account.
+                invoice_seq: 1_000_000 * (no as u32 % 4000 + 1),
+                cache: None,
+            };
+            let mut initial_pending = Vec::new();
+            for t in &account.transactions {
+                if let Some(id) = &t.transaction_id {
+                    ledger.ids.insert(id.clone());
+                }
+                match t.status {
+                    // Generated history has always been there.
+                    Status::Booked => ledger.records.push(Record::new(Date::MIN, t.clone())),
+                    Status::Pending => initial_pending.push(t.clone()),
+                }
+            }
+            crate::evolve::settle_initial(&mut ledger, seed, start, initial_pending);
+            accounts.insert(account.resource_id.clone(), Mutex::new(ledger));
+        }
+        Self { seed, accounts }
+    }
+
+    /// What the account shows on `day` (materializing days up to it first); `None` for an
+    /// unknown account.
+    pub(crate) fn view(&self, resource_id: &str, day: Date) -> Option<Arc<View>> {
+        let mut account = self
+            .accounts
+            .get(resource_id)?
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while account.through < day {
+            let Some(next) = account.through.next_day() else {
+                break;
+            };
+            crate::evolve::day(&mut account, self.seed, next);
+            account.through = next;
+        }
+        if let Some((cached, view)) = &account.cache
+            && *cached == day
+        {
+            return Some(view.clone());
+        }
+        let view = Arc::new(account.build(day));
+        account.cache = Some((day, view.clone()));
+        Some(view)
+    }
+}
+
+impl AccountLedger {
+    fn build(&self, day: Date) -> View {
+        let mut booked = Vec::new();
+        let mut pending = Vec::new();
+        let mut invoices = Vec::new();
+        for r in &self.records {
+            let Some(t) = r.as_of(day) else { continue };
+            match t.status {
+                Status::Booked => booked.push(t.clone()),
+                Status::Pending => pending.push(t.clone()),
+            }
+            if let Some(inv) = &r.invoice {
+                invoices.push(inv.clone());
+            }
+        }
+        booked.sort_by(|a, b| (a.date(), &a.key).cmp(&(b.date(), &b.key)));
+        pending.sort_by(|a, b| (a.date(), &a.key).cmp(&(b.date(), &b.key)));
+        let booked_balance =
+            self.opening_balance + booked.iter().map(|t| t.amount).sum::<Decimal>();
+        let expected_balance = booked_balance + pending.iter().map(|t| t.amount).sum::<Decimal>();
+        View {
+            booked,
+            pending,
+            invoices,
+            booked_balance,
+            expected_balance,
+        }
+    }
+}
