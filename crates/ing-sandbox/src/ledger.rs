@@ -249,3 +249,189 @@ impl AccountLedger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use time::Duration;
+    use time::macros::date;
+
+    use super::*;
+    use crate::data::{DataConfig, generate_until};
+
+    const START: Date = date!(2026 - 03 - 02);
+
+    fn ledger(seed: u64) -> (GroundTruth, Ledger) {
+        let config = DataConfig {
+            seed,
+            transactions_per_account: 60,
+            ..DataConfig::default()
+        };
+        let truth = generate_until(&config, START);
+        let ledger = Ledger::new(&truth, seed, START);
+        (truth, ledger)
+    }
+
+    fn ids(truth: &GroundTruth) -> Vec<String> {
+        truth
+            .profiles
+            .iter()
+            .flat_map(|p| &p.accounts)
+            .map(|a| a.resource_id.clone())
+            .collect()
+    }
+
+    /// Every account's view for each of `days` days after the start.
+    fn history(ledger: &Ledger, accounts: &[String], days: i64) -> Vec<Vec<Arc<View>>> {
+        accounts
+            .iter()
+            .map(|id| {
+                (0..=days)
+                    .map(|d| ledger.view(id, START + Duration::days(d)).unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_ledger_whatever_the_order_of_questions() {
+        let (truth, a) = ledger(42);
+        let (_, b) = ledger(42);
+        let accounts = ids(&truth);
+        let day = START + Duration::days(30);
+        // `a` is asked day by day, `b` jumps straight to day 30.
+        let walked = history(&a, &accounts, 30);
+        for (id, days) in accounts.iter().zip(&walked) {
+            let jumped = b.view(id, day).unwrap();
+            assert_eq!(days[30].booked, jumped.booked);
+            assert_eq!(days[30].pending, jumped.pending);
+        }
+        let (other_truth, c) = ledger(7);
+        let other = c.view(&ids(&other_truth)[0], day).unwrap();
+        assert_ne!(
+            other.booked.iter().map(|t| &t.amount).collect::<Vec<_>>(),
+            walked[0][30]
+                .booked
+                .iter()
+                .map(|t| &t.amount)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn thirty_days_bring_reamounted_bookings_vanishing_holds_back_dated_and_enriched_entries() {
+        let (truth, ledger) = ledger(42);
+        let accounts = ids(&truth);
+        let days = history(&ledger, &accounts, 30);
+        let (mut reamounted, mut vanished, mut back_dated, mut enriched) = (0, 0, 0, 0);
+        let mut all_ids = HashMap::new();
+        for account in &days {
+            let mut first_seen: HashMap<String, Date> = HashMap::new();
+            let mut text: HashMap<String, (Option<String>, String)> = HashMap::new();
+            for (d, view) in account.iter().enumerate() {
+                let day = START + Duration::days(d as i64);
+                // Booked entries: unique ids, back-dated by at most 5 days, enriched in place.
+                for t in &view.booked {
+                    let id = t.transaction_id.clone().unwrap();
+                    assert_eq!(all_ids.entry(id.clone()).or_insert(t.key.clone()), &t.key);
+                    if !first_seen.contains_key(&t.key) {
+                        first_seen.insert(t.key.clone(), day);
+                        if d > 0 && t.key.starts_with("ev-") {
+                            let lag = (day - t.date()).whole_days();
+                            assert!((0..=5).contains(&lag), "{} lags {lag} days", t.key);
+                            if lag > 0 && !t.key.ends_with("-booked") {
+                                back_dated += 1;
+                            }
+                        }
+                    }
+                    let now = (
+                        t.remittance_unstructured.clone(),
+                        t.counterparty_name.clone(),
+                    );
+                    if let Some(before) = text.insert(t.key.clone(), now.clone())
+                        && before != now
+                    {
+                        enriched += 1;
+                    }
+                    assert_eq!(t.amount.scale(), 2, "{}", t.amount);
+                }
+            }
+            // Pending entries: how each one ended.
+            let mut pending: BTreeMap<String, (Transaction, Date)> = BTreeMap::new();
+            for (d, view) in account.iter().enumerate() {
+                for t in &view.pending {
+                    assert!(t.transaction_id.is_none() && t.booking_date.is_none());
+                    let seen = pending.entry(t.key.clone()).or_insert((t.clone(), START));
+                    // A pending entry looks the same every day it is open.
+                    assert_eq!(&seen.0, t);
+                    seen.1 = START + Duration::days(d as i64);
+                }
+            }
+            let last = account.len() - 1;
+            for (key, (t, last_open)) in &pending {
+                if *last_open == START + Duration::days(last as i64) {
+                    continue; // still open
+                }
+                let booked_key = format!("{key}-booked");
+                match account[last].booked.iter().find(|b| b.key == booked_key) {
+                    Some(b) => {
+                        assert_eq!(b.booking_date, Some(*last_open + Duration::days(1)));
+                        assert_eq!(b.counterparty_name, t.counterparty_name);
+                        assert_eq!(b.counterparty_iban, t.counterparty_iban);
+                        assert!(b.transaction_id.is_some());
+                        if b.amount != t.amount {
+                            reamounted += 1;
+                            let ratio = b.amount / t.amount;
+                            assert!(
+                                ratio >= Decimal::new(97, 2) && ratio <= Decimal::new(120, 2),
+                                "{} → {}",
+                                t.amount,
+                                b.amount
+                            );
+                        }
+                    }
+                    None => vanished += 1,
+                }
+            }
+        }
+        assert!(
+            reamounted > 0,
+            "no pending entry booked with another amount"
+        );
+        assert!(vanished > 0, "no hold vanished");
+        assert!(back_dated > 0, "no back-dated booking");
+        assert!(enriched > 0, "no entry was enriched");
+    }
+
+    #[test]
+    fn balances_agree_with_the_booked_entries() {
+        let (truth, ledger) = ledger(42);
+        let account = &truth.profiles[0].accounts[0];
+        let view = ledger
+            .view(&account.resource_id, START + Duration::days(20))
+            .unwrap();
+        let booked: Decimal = view.booked.iter().map(|t| t.amount).sum();
+        let pending: Decimal = view.pending.iter().map(|t| t.amount).sum();
+        assert_eq!(view.booked_balance, account.opening_balance + booked);
+        assert_eq!(view.expected_balance, view.booked_balance + pending);
+    }
+
+    #[test]
+    fn four_hundred_days_of_six_accounts_answer_quickly() {
+        let (truth, ledger) = ledger(42);
+        let started = std::time::Instant::now();
+        for id in ids(&truth) {
+            let view = ledger.view(&id, START + Duration::days(400)).unwrap();
+            assert!(view.booked.len() > 400 * 2);
+        }
+        let first = started.elapsed();
+        assert!(first < std::time::Duration::from_secs(5), "{first:?}");
+        // Asked again the same day: the cached view.
+        let again = std::time::Instant::now();
+        for id in ids(&truth) {
+            ledger.view(&id, START + Duration::days(400)).unwrap();
+        }
+        assert!(again.elapsed() < std::time::Duration::from_millis(50));
+    }
+}
