@@ -451,7 +451,7 @@ pub(crate) async fn transactions(
         };
         let lo = view.booked.partition_point(|t| t.date() < cursor.f);
         let hi = view.booked.partition_point(|t| t.date() <= cursor.t);
-        let in_range = &view.booked[lo..hi];
+        let in_range = view.booked.get(lo..hi).unwrap_or(&[]);
         let pending = view.pending.iter().collect::<Vec<_>>();
         return page(
             &shared,
@@ -477,7 +477,7 @@ pub(crate) async fn transactions(
     // Booked entries within [from, to] (oldest first in the index).
     let lo = idx.booked.partition_point(|&i| txs[i].date() < cursor.f);
     let hi = idx.booked.partition_point(|&i| txs[i].date() <= cursor.t);
-    let in_range = &idx.booked[lo..hi];
+    let in_range = idx.booked.get(lo..hi).unwrap_or(&[]);
     let pending: Vec<&Transaction> = idx.pending.iter().map(|&i| &txs[i]).collect();
     page(
         &shared,

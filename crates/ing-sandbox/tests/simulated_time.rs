@@ -256,6 +256,33 @@ async fn the_transactions_endpoint_serves_exactly_the_ledger_of_the_simulated_da
             .unwrap(),
         ledger.expected_balance.round_dp(2).to_string()
     );
+    // A cursor whose window is turned around (only a hand-made one can be) gives an empty page.
+    let first = env
+        .client
+        .ais(
+            access,
+            &format!("/v3/accounts/{account}/transactions?dateFrom={from}&dateTo={to}&limit=7"),
+        )
+        .await
+        .json();
+    let href = first["transactions"]["_links"]["next"]["href"]
+        .as_str()
+        .unwrap();
+    let encoded = href.split("next=").nth(1).unwrap();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut cursor: Value = serde_json::from_slice(&b64.decode(encoded).unwrap()).unwrap();
+    let (f, t) = (cursor["f"].clone(), cursor["t"].clone());
+    cursor["f"] = t;
+    cursor["t"] = f;
+    let turned = format!(
+        "/v3/accounts/{account}/transactions?next={}",
+        b64.encode(serde_json::to_vec(&cursor).unwrap())
+    );
+    let a = env.client.ais(access, &turned).await;
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.json()["transactions"]["booked"], json!([]));
+
     let unknown = control(&env.sandbox, "GET", "/__sandbox/ledger?account=nope", "").await;
     assert_eq!(unknown.status, 404);
     env.sandbox.shutdown().await;
