@@ -104,7 +104,8 @@ pub struct Stats {
     pub requests: u64,
     /// Faults injected.
     pub faults_injected: u64,
-    /// Unattended AIS calls counted per account resource id (today).
+    /// Unattended AIS calls answered per account resource id on the simulated day (all days:
+    /// [`crate::SandboxHandle::allowance`]).
     pub unattended_calls: HashMap<String, u32>,
 }
 
