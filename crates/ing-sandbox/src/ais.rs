@@ -440,7 +440,10 @@ pub(crate) async fn transactions(
         return r;
     }
     if let Some(ledger) = &shared.ledger {
-        let day = cursor.d.unwrap_or_else(|| shared.now().date());
+        // Never after today: a hand-made cursor must not show (or make the sandbox compute)
+        // the future.
+        let today = shared.now().date();
+        let day = cursor.d.map_or(today, |d| d.min(today));
         let Some(view) = ledger.view(&id, day) else {
             return tpp_error(
                 StatusCode::NOT_FOUND,

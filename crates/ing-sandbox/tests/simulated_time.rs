@@ -283,6 +283,39 @@ async fn the_transactions_endpoint_serves_exactly_the_ledger_of_the_simulated_da
     assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
     assert_eq!(a.json()["transactions"]["booked"], json!([]));
 
+    // Nor can a cursor dated in the future show what has not happened yet.
+    let fetch = |c: &Value| {
+        format!(
+            "/v3/accounts/{account}/transactions?next={}",
+            b64.encode(serde_json::to_vec(c).unwrap())
+        )
+    };
+    let mut cursor: Value = serde_json::from_slice(&b64.decode(encoded).unwrap()).unwrap();
+    cursor["o"] = json!(0);
+    cursor["l"] = json!(1000);
+    cursor["t"] = cursor["d"].clone();
+    let as_of_today = env.client.ais(access, &fetch(&cursor)).await.json();
+    assert!(
+        !as_of_today["transactions"]["booked"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let mut future = cursor.clone();
+    future["d"] = serde_json::to_value(datetime!(2027-01-01 0:00 UTC).date()).unwrap();
+    future["t"] = future["d"].clone();
+    let future = env.client.ais(access, &fetch(&future)).await;
+    assert_eq!(
+        future.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&future.body)
+    );
+    assert_eq!(
+        future.json()["transactions"]["booked"],
+        as_of_today["transactions"]["booked"]
+    );
+
     let unknown = control(&env.sandbox, "GET", "/__sandbox/ledger?account=nope", "").await;
     assert_eq!(unknown.status, 404);
     env.sandbox.shutdown().await;
