@@ -12,10 +12,11 @@ async fn main() -> anyhow::Result<()> {
     let tokens = consent(&local, "profile-2").await?;
     // The person is present (they just consented): send their IP so the call is not counted
     // against the 4 unattended calls per day.
-    let present = RequestOptions {
-        psu_ip_address: Some("127.0.0.1".parse()?),
-    };
-    let accounts = local.client.accounts(&tokens.access_token, present).await?;
+    let present = RequestOptions::for_psu(Some("127.0.0.1".parse()?));
+    let accounts = local
+        .client
+        .accounts(&tokens.access_token, present.clone())
+        .await?;
     for account in &accounts {
         println!(
             "{} {} {} ({})",
@@ -26,7 +27,7 @@ async fn main() -> anyhow::Result<()> {
         );
         let report = local
             .client
-            .balances(&tokens.access_token, &account.resource_id, present)
+            .balances(&tokens.access_token, &account.resource_id, present.clone())
             .await?;
         for b in &report.balances {
             println!(

@@ -137,6 +137,17 @@ impl From<bank_sync::SyncError> for ApiError {
                 message: e.to_string(),
                 retry_after: None,
             },
+            e @ S::TooSoon { .. } => {
+                let retry_after = match &e {
+                    S::TooSoon { retry_after } => Some(retry_after.as_secs()),
+                    _ => None,
+                };
+                ApiError::TooManyRequests {
+                    message: e.to_string(),
+                    retry_after,
+                }
+            }
+            S::Busy(m) => ApiError::Conflict(m),
             S::Bank(m) => ApiError::BadGateway(format!("ING: {m}")),
             S::Conflict(m) => ApiError::Conflict(m),
             other => ApiError::Internal(other.to_string()),

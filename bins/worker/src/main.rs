@@ -43,13 +43,25 @@ struct Flags {
     #[arg(long, env = "PSD2_LEASE_SECONDS", default_value_t = 600)]
     lease_seconds: i64,
 
-    /// Days before the watermark fetched again.
-    #[arg(long, env = "PSD2_OVERLAP_DAYS", default_value_t = 3)]
+    /// Days before the watermark fetched again (late, back-dated and changed bookings; pending
+    /// entries that booked or vanished).
+    #[arg(long, env = "PSD2_OVERLAP_DAYS", default_value_t = 10)]
     overlap_days: i64,
 
     /// Days of history for an account never synced.
     #[arg(long, env = "PSD2_INITIAL_DAYS", default_value_t = 90)]
     initial_days: i64,
+
+    /// For tests and simulations only: run as if the time were this RFC 3339 instant (the
+    /// clock starts there and runs). Budgets, leases, watermarks and consent expiry all follow
+    /// it; it must agree with the bank's clock (e.g. a local sandbox's simulated clock).
+    #[arg(long, requires = "once", value_parser = parse_now)]
+    now: Option<time::OffsetDateTime>,
+}
+
+fn parse_now(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("{s:?} is not an RFC 3339 time like 2027-03-01T06:00:00Z: {e}"))
 }
 
 fn worker_name() -> String {
@@ -74,7 +86,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let flags = Flags::parse();
     flags.bank.validate().map_err(anyhow::Error::msg)?;
-    let sync = flags.bank.build(Vec::new()).await?;
+    let mut sync = flags.bank.build(Vec::new()).await?;
+    if let Some(now) = flags.now {
+        tracing::warn!(%now, "simulated clock: running as of a given time (tests only)");
+        sync = sync.with_clock(std::sync::Arc::new(
+            bank_sync::clock::ShiftedClock::starting_at(now),
+        ));
+    }
     let stop = CancellationToken::new();
     {
         let stop = stop.clone();
@@ -131,7 +149,12 @@ async fn pass(sync: &bank_sync::BankSync, opts: &PassOptions) -> anyhow::Result<
             if let Some(bar) = &bar {
                 bar.set_length(total as u64);
                 bar.set_position(i as u64);
-                bar.set_message(account.iban.clone().unwrap_or_else(|| account.name.clone()));
+                bar.set_message(
+                    account
+                        .iban
+                        .as_deref()
+                        .map_or_else(|| account.name.clone(), bank_sync::mask_iban),
+                );
             }
         })
         .await?;
@@ -185,7 +208,9 @@ fn print_summary(r: &PassReport) {
         println!(
             "{:<10} {:<24} {result}",
             a.account_id,
-            a.iban.as_deref().unwrap_or("-")
+            a.iban
+                .as_deref()
+                .map_or_else(|| "-".into(), bank_sync::mask_iban)
         );
     }
     if !r.expiring.is_empty() {

@@ -4,7 +4,6 @@ use std::net::IpAddr;
 
 use ing_psd2::RequestOptions;
 use storage::{NewAccount, NewBalance};
-use time::OffsetDateTime;
 
 use crate::error::SyncError;
 use crate::service::BankSync;
@@ -28,12 +27,11 @@ impl BankSync {
         create_missing: bool,
         psu_ip: Option<IpAddr>,
     ) -> Result<Vec<SyncedAccount>, SyncError> {
-        let options = RequestOptions {
-            psu_ip_address: psu_ip,
-        };
+        let options = RequestOptions::for_psu(psu_ip);
         let remote = self
-            .with_access(&connection.id, |token| async move {
-                self.client.accounts(&token, options).await
+            .with_access(&connection.id, |token| {
+                let options = options.clone();
+                async move { self.client.accounts(&token, options).await }
             })
             .await?;
         let known = self.db.accounts_of(&connection.id).await?;
@@ -75,26 +73,34 @@ impl BankSync {
         Ok(out)
     }
 
-    /// Fetches and stores one account's balances.
+    /// Fetches and stores one account's balances. Every request sent is recorded against the
+    /// account; unattended ones (`psu_ip` `None`) are capped by the allowance left.
     pub async fn sync_balances(
         &self,
         connection: &storage::entity::connection::Model,
         account: &storage::entity::account::Model,
         psu_ip: Option<IpAddr>,
     ) -> Result<usize, SyncError> {
+        let counter = ing_psd2::RequestCounter::new();
+        if psu_ip.is_none() {
+            counter.set_limit(Some(self.allowance_left(account.id).await?));
+        }
         let options = RequestOptions {
             psu_ip_address: psu_ip,
+            counter: Some(counter.clone()),
         };
         let resource = account.resource_id.clone();
         let report = self
             .with_access(&connection.id, |token| {
                 let resource = resource.clone();
+                let options = options.clone();
                 async move { self.client.balances(&token, &resource, options).await }
             })
-            .await?;
+            .await;
         self.db
-            .record_ing_call(account.id, psu_ip.is_some(), OffsetDateTime::now_utc())
+            .record_ing_calls(account.id, counter.take(), psu_ip.is_some(), self.now())
             .await?;
+        let report = report?;
         let balances: Vec<NewBalance> = report
             .balances
             .iter()
@@ -106,7 +112,7 @@ impl BankSync {
             })
             .collect();
         self.db
-            .record_balances(account.id, &balances, OffsetDateTime::now_utc())
+            .record_balances(account.id, &balances, self.now())
             .await?;
         Ok(balances.len())
     }

@@ -6,7 +6,6 @@
 
 use ing_psd2::{AuthorizationCode, AuthorizationRequest};
 use storage::NewConnection;
-use time::OffsetDateTime;
 
 use crate::error::SyncError;
 use crate::ing_tokens::{ACCESS, REFRESH};
@@ -134,7 +133,7 @@ impl BankSync {
             .client
             .exchange_code(&AuthorizationCode::new(code), Some(redirect_uri))
             .await?;
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         // The consent lasts 90 days (180 in production after the 2023 RTS amendment) from the
         // strong authentication; ING's refresh token is shorter-lived (30 days in its sandbox)
         // but is renewed with every refresh, so it does not bound the connection.
@@ -159,7 +158,7 @@ impl BankSync {
                 &connection.id,
                 ACCESS,
                 tokens.access_token.secret(),
-                Some(tokens.expires_at),
+                Some(self.on_our_clock(tokens.expires_at)),
             )
             .await?;
         if let Some(refresh) = &tokens.refresh_token {
@@ -169,7 +168,10 @@ impl BankSync {
                     &connection.id,
                     REFRESH,
                     refresh.secret(),
-                    tokens.refresh_expires_at.or(Some(valid_until)),
+                    tokens
+                        .refresh_expires_at
+                        .map(|t| self.on_our_clock(t))
+                        .or(Some(valid_until)),
                 )
                 .await?;
         }

@@ -44,6 +44,19 @@ pub enum SyncError {
     /// The request conflicts with the stored state.
     #[error("{0}")]
     Conflict(String),
+    /// A sync of the account is already running (another person, or the worker).
+    #[error("{0}")]
+    Busy(String),
+    /// A person asked for a sync sooner than the per-account minimum interval allows.
+    #[error("this account was synced moments ago; try again in {} s", retry_after.as_secs())]
+    TooSoon {
+        /// When the next sync may run.
+        retry_after: Duration,
+    },
+    /// A fault of this process, not of the request or the bank (a poisoned lock); retrying
+    /// later may help, the logs say more.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// Shutdown was asked for; the page in flight was finished, nothing more fetched.
     #[error("stopped by shutdown before the sync was complete")]
     Stopped,

@@ -23,8 +23,14 @@ pub(crate) const REFRESH: &str = "ing_refresh_token";
 const MARGIN: Duration = Duration::seconds(60);
 
 impl BankSync {
+    /// The client dates token expiry by the machine's clock; stored expiry is compared with
+    /// ours, so translate (the same instant under a simulated clock).
+    pub(crate) fn on_our_clock(&self, wall: OffsetDateTime) -> OffsetDateTime {
+        wall + (self.now() - OffsetDateTime::now_utc())
+    }
+
     async fn stored_access(&self, connection_id: &str) -> Result<Option<AccessToken>, SyncError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         Ok(self
             .db
             .get_secret(&self.keys, connection_id, ACCESS)
@@ -117,7 +123,10 @@ impl BankSync {
                     connection_id,
                     REFRESH,
                     new_refresh.secret(),
-                    tokens.refresh_expires_at.or(refresh_expires),
+                    tokens
+                        .refresh_expires_at
+                        .map(|t| self.on_our_clock(t))
+                        .or(refresh_expires),
                 )
                 .await?;
         }
@@ -127,7 +136,7 @@ impl BankSync {
                 connection_id,
                 ACCESS,
                 tokens.access_token.secret(),
-                Some(tokens.expires_at),
+                Some(self.on_our_clock(tokens.expires_at)),
             )
             .await?;
         tracing::info!(connection = %connection_id, "ING tokens refreshed");

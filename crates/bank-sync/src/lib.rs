@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+pub mod clock;
 mod consent;
 mod error;
 mod ing_tokens;
@@ -17,6 +18,7 @@ mod worker;
 pub use accounts::SyncedAccount;
 pub use consent::{ConsentGrant, ConsentStart};
 pub use error::SyncError;
+pub use ing_psd2::mask::mask_iban;
 pub use reconciliation::ReconcileSummary;
 pub use service::{BankSync, Policy};
 pub use setup::{LOCAL_DATA_KEY_FILE, SetupError};

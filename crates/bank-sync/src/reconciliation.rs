@@ -1,11 +1,12 @@
 //! Auto-reconciliation: the `reconcile` crate decides, `storage` applies — automatic matches
-//! booked, uncertain ones queued for review with their reasons.
+//! booked, uncertain ones queued for review with their reasons, all of a pass in one database
+//! transaction so an interrupted pass leaves nothing half decided.
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive as _;
-use storage::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion};
+use storage::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion, PassDecision};
 
 use crate::error::SyncError;
 use crate::service::BankSync;
@@ -129,6 +130,7 @@ impl BankSync {
         let outcomes = tokio::task::spawn_blocking(move || matcher.reconcile(&txs, &invoices))
             .await
             .map_err(|e| SyncError::Bank(format!("matcher task failed: {e}")))?;
+        let mut decisions = Vec::with_capacity(outcomes.len());
         for o in outcomes {
             let tx_id = id(&o.transaction_id)?;
             match &o.decision {
@@ -138,7 +140,7 @@ impl BankSync {
                     reasons,
                     ..
                 } => {
-                    let decision = MatchDecision {
+                    decisions.push(PassDecision::Auto(MatchDecision {
                         transaction_id: tx_id,
                         allocations: allocations
                             .iter()
@@ -153,27 +155,7 @@ impl BankSync {
                         method: MatchMethod::Auto,
                         reasons: reasons_json(reasons),
                         decided_by: who.to_owned(),
-                    };
-                    match self.db.apply_match(&decision).await {
-                        Ok(_) => summary.auto_matched += 1,
-                        Err(storage::Error::Conflict(why)) => {
-                            tracing::warn!(transaction = tx_id, %why, "automatic match refused; queued for review");
-                            summary.conflicts += 1;
-                            let queued: Vec<NewSuggestion> = decision
-                                .allocations
-                                .iter()
-                                .map(|a| NewSuggestion {
-                                    invoice_id: a.invoice_id,
-                                    amount: a.amount,
-                                    confidence: decision.confidence,
-                                    reasons: decision.reasons.clone(),
-                                })
-                                .collect();
-                            self.db.record_suggestions(tx_id, &queued).await?;
-                            summary.suggested += 1;
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
+                    }));
                 }
                 reconcile::Decision::Suggest {
                     candidates,
@@ -195,17 +177,29 @@ impl BankSync {
                             });
                         }
                     }
-                    self.db.record_suggestions(tx_id, &queued).await?;
-                    summary.suggested += 1;
+                    decisions.push(PassDecision::Suggest {
+                        transaction_id: tx_id,
+                        suggestions: queued,
+                    });
                 }
                 reconcile::Decision::NoMatch { .. } => {
                     if states.get(&tx_id).is_some_and(|s| s == "suggested") {
-                        self.db.record_suggestions(tx_id, &[]).await?;
+                        decisions.push(PassDecision::Clear {
+                            transaction_id: tx_id,
+                        });
                     }
                     summary.unmatched += 1;
                 }
             }
         }
+        // All decisions of the pass commit together (see storage's reconciliation_pass).
+        let done = self
+            .db
+            .commit_reconciliation(&decisions, self.now())
+            .await?;
+        summary.auto_matched = done.auto_matched;
+        summary.suggested = done.suggested;
+        summary.conflicts = done.conflicts;
         Ok(summary)
     }
 }

@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use storage::{Database, Keyring};
 
+use crate::clock::{Clock, SystemClock};
+
 /// Rules a deployment chooses.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -22,6 +24,15 @@ pub struct Policy {
     pub daily_budget: u32,
     /// Entries per transactions page asked of ING.
     pub page_size: u32,
+    /// Shortest time between two user-started syncs of one account; a sync asked for sooner is
+    /// refused with the time it may run (ING's own rate limits and the bank's load).
+    pub user_sync_min_interval: time::Duration,
+    /// Days of history fetched right after a consent, while the person is present (ING serves
+    /// at most this much without a fresh strong authentication).
+    pub history_days: i64,
+    /// Days per window of an unattended backfill: each window is committed with its watermark
+    /// before the next (older first), so a budget running out keeps what was fetched.
+    pub backfill_window_days: i64,
 }
 
 impl Default for Policy {
@@ -34,6 +45,9 @@ impl Default for Policy {
             default_consent_days: 90,
             daily_budget: 4,
             page_size: 100,
+            user_sync_min_interval: time::Duration::seconds(60),
+            history_days: 730,
+            backfill_window_days: 14,
         }
     }
 }
@@ -48,6 +62,12 @@ pub struct BankSync {
     /// One refresh at a time per connection: a second caller waits and reuses the new token.
     pub(crate) refreshing: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     pub(crate) matcher: Arc<reconcile::Matcher>,
+    /// "Now" for every decision (budget, leases, watermark, expiry); the system clock unless a
+    /// simulation sets another.
+    pub(crate) clock: Arc<dyn Clock>,
+    /// One user-started sync per account at a time within this process (the database lease
+    /// keeps other processes out).
+    pub(crate) user_syncs: Arc<Mutex<std::collections::HashSet<i64>>>,
 }
 
 impl BankSync {
@@ -66,7 +86,21 @@ impl BankSync {
             policy: Arc::new(policy),
             refreshing: Arc::default(),
             matcher: Arc::new(matcher),
+            clock: Arc::new(SystemClock),
+            user_syncs: Arc::default(),
         }
+    }
+
+    /// The same service reading time from `clock` (simulations and tests).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, as this service sees it.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 
     /// The database (for read endpoints).

@@ -81,6 +81,16 @@ pub struct Settings {
     /// Unattended ING calls per account per 24 hours (PSD2 allows 4).
     #[arg(long, env = "PSD2_DAILY_BUDGET", default_value_t = 4)]
     pub daily_budget: u32,
+
+    /// Seconds between two syncs of one account that people start (the banking page, the API);
+    /// one such sync per account runs at a time.
+    #[arg(long, env = "PSD2_USER_SYNC_MIN_SECONDS", default_value_t = 60)]
+    pub user_sync_min_seconds: u32,
+
+    /// Days of history fetched for a person who is present and syncs an account for the first
+    /// time (right after the consent); ING serves at most about two years.
+    #[arg(long, env = "PSD2_HISTORY_DAYS", default_value_t = 730)]
+    pub history_days: u32,
 }
 
 impl Settings {
@@ -124,6 +134,8 @@ impl std::fmt::Debug for Settings {
             .field("invoice_patterns", &self.invoice_patterns)
             .field("db_pool", &self.db_pool)
             .field("daily_budget", &self.daily_budget)
+            .field("user_sync_min_seconds", &self.user_sync_min_seconds)
+            .field("history_days", &self.history_days)
             .finish()
     }
 }

@@ -4,8 +4,14 @@
 //!
 //! The pass is the worker binary's whole job; it lives here so tests drive it exactly as the
 //! binary does.
+//!
+//! A worker holds an account's lease while it syncs it and renews it a third of the way through
+//! each term, so a sync longer than one term is never taken over by a second worker; if the
+//! renewal finds the lease gone (this process stalled past its end) the sync stops before its
+//! next page. Whoever takes a lease marks the account's runs still `running` as `aborted`: their
+//! process died without ending them.
 
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::SyncError;
@@ -19,14 +25,15 @@ pub struct PassOptions {
     pub owner: String,
     /// How long a lease lasts; a dead worker's accounts are taken over after it.
     pub lease_ttl: Duration,
-    /// Days before the watermark fetched again (late bookings, changed entries).
+    /// Days before the watermark fetched again (late and back-dated bookings, changed entries,
+    /// pending entries that booked or vanished).
     pub overlap_days: i64,
     /// Days of history for an account never synced.
     pub initial_days: i64,
     /// Connections within this of their consent's end are reported as expiring.
     pub expiry_warning: Duration,
-    /// An account synced successfully less than this ago is left for the next cycle, so that
-    /// several workers sync each account once per cycle.
+    /// An account synced up to today successfully less than this ago is left for the next
+    /// cycle, so that several workers sync each account once per cycle.
     pub fresh_for: Duration,
     /// Shutdown: finish the page in flight, release leases, stop.
     pub stop: CancellationToken,
@@ -37,7 +44,7 @@ impl Default for PassOptions {
         Self {
             owner: format!("worker-{}", std::process::id()),
             lease_ttl: Duration::minutes(10),
-            overlap_days: 3,
+            overlap_days: 10,
             initial_days: 90,
             expiry_warning: Duration::days(14),
             fresh_for: Duration::hours(5),
@@ -113,7 +120,7 @@ impl BankSync {
         opts: &PassOptions,
         mut progress: impl FnMut(usize, usize, &storage::entity::account::Model),
     ) -> Result<PassReport, SyncError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         let mut report = PassReport {
             consent_changes: self
                 .db
@@ -170,20 +177,78 @@ impl BankSync {
         connection: &storage::entity::connection::Model,
         account: &storage::entity::account::Model,
     ) -> AccountResult {
+        let now = self.now();
         match self
             .db
-            .try_lease(account.id, &opts.owner, opts.lease_ttl)
+            .try_lease(account.id, &opts.owner, opts.lease_ttl, now)
             .await
         {
             Ok(true) => {}
             Ok(false) => return AccountResult::Leased,
             Err(e) => return AccountResult::Failed(e.to_string()),
         }
-        let result = self.sync_leased(opts, connection, account).await;
+        match self.db.abort_orphaned_runs(account.id, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                account = account.id,
+                runs = n,
+                "runs of a stopped process marked aborted"
+            ),
+            Err(e) => return AccountResult::Failed(e.to_string()),
+        }
+        // The sync stops at its next page if the lease is lost, and with the whole pass.
+        let stop = opts.stop.child_token();
+        let renewal = tokio::spawn(self.clone().keep_lease(
+            account.id,
+            opts.owner.clone(),
+            opts.lease_ttl,
+            stop.clone(),
+        ));
+        let result = self
+            .sync_leased(opts, connection, account, stop.clone())
+            .await;
+        renewal.abort();
         if let Err(e) = self.db.release_lease(account.id, &opts.owner).await {
             tracing::warn!(account = account.id, error = %e, "could not release the lease; it expires by itself");
         }
         result
+    }
+
+    /// Renews the lease every third of its term until aborted; cancels `lost` when the lease
+    /// is no longer ours.
+    async fn keep_lease(
+        self,
+        account_id: i64,
+        owner: String,
+        ttl: Duration,
+        lost: CancellationToken,
+    ) {
+        let every = std::time::Duration::from_millis(
+            u64::try_from((ttl / 3_i32).whole_milliseconds())
+                .unwrap_or(1000)
+                .max(100),
+        );
+        loop {
+            tokio::time::sleep(every).await;
+            match self
+                .db
+                .renew_lease(account_id, &owner, ttl, self.now())
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(
+                        account = account_id,
+                        "lease lost to another worker; stopping this account's sync"
+                    );
+                    lost.cancel();
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(account = account_id, error = %e, "could not renew the lease; trying again")
+                }
+            }
+        }
     }
 
     async fn sync_leased(
@@ -191,8 +256,9 @@ impl BankSync {
         opts: &PassOptions,
         connection: &storage::entity::connection::Model,
         account: &storage::entity::account::Model,
+        stop: CancellationToken,
     ) -> AccountResult {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         let state = match self.db.sync_state(account.id).await {
             Ok(s) => s,
             Err(e) => return AccountResult::Failed(e.to_string()),
@@ -204,11 +270,12 @@ impl BankSync {
         {
             return AccountResult::BackingOff;
         }
-        if state
-            .as_ref()
-            .and_then(|s| s.last_success_at)
-            .is_some_and(|t| t > now - opts.fresh_for)
-        {
+        // Fresh: synced this cycle and complete up to today. A backfill that stopped at the
+        // allowance has recent successful windows but is not complete: it continues.
+        if state.as_ref().is_some_and(|s| {
+            s.last_success_at.is_some_and(|t| t > now - opts.fresh_for)
+                && s.watermark.is_some_and(|w| w >= now.date())
+        }) {
             return AccountResult::Fresh;
         }
         let today = now.date();
@@ -226,7 +293,7 @@ impl BankSync {
                 auto_reconcile: true,
                 trigger: storage::SyncTrigger::Worker,
                 psu_ip: None,
-                stop: Some(opts.stop.clone()),
+                stop: Some(stop),
             })
             .await;
         let (imported, fetched, auto_reconciled) = match sync {
@@ -234,18 +301,11 @@ impl BankSync {
             Err(e) => return classify(account.id, e),
         };
         // Balances only with budget left: transactions come first.
-        if connection.scopes.contains(ing_psd2::SCOPE_BALANCES) {
-            let since = now - Duration::hours(24);
-            let used = self
-                .db
-                .unattended_calls_since(account.id, since)
-                .await
-                .unwrap_or(u64::MAX);
-            if used < u64::from(self.policy.daily_budget)
-                && let Err(e) = self.sync_balances(connection, account, None).await
-            {
-                tracing::warn!(account = account.id, error = %e, "balances not fetched");
-            }
+        if connection.scopes.contains(ing_psd2::SCOPE_BALANCES)
+            && self.allowance_left(account.id).await.unwrap_or(0) > 0
+            && let Err(e) = self.sync_balances(connection, account, None).await
+        {
+            tracing::warn!(account = account.id, error = %e, "balances not fetched");
         }
         AccountResult::Synced {
             imported,

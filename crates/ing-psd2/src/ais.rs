@@ -16,11 +16,24 @@ use crate::error::{Error, excerpt};
 use crate::secret::AccessToken;
 
 /// Options of one AIS request.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     /// The customer's IP address, for requests the customer started. `None` for the worker's
     /// own (unattended) requests.
     pub psu_ip_address: Option<IpAddr>,
+    /// Counts every request sent for this call, retries included, and can cap them (the
+    /// unattended allowance left).
+    pub counter: Option<crate::RequestCounter>,
+}
+
+impl RequestOptions {
+    /// Options for a request the customer started from `ip`, or an unattended one for `None`.
+    pub fn for_psu(psu_ip_address: Option<IpAddr>) -> Self {
+        Self {
+            psu_ip_address,
+            counter: None,
+        }
+    }
 }
 
 /// Which transactions to fetch.
@@ -62,7 +75,7 @@ impl Client {
         &self,
         token: &AccessToken,
         path: &str,
-        options: RequestOptions,
+        options: &RequestOptions,
     ) -> Result<Bytes, Error> {
         let client_id = self.client_id().await?;
         let mut extra = Vec::new();
@@ -83,6 +96,7 @@ impl Client {
                 },
                 extra,
                 retry: true,
+                counter: options.counter.as_ref(),
             })
             .await?;
         Ok(answer.body)
@@ -100,7 +114,7 @@ impl Client {
         let mut attempt = 1;
         let mut waited = std::time::Duration::ZERO;
         loop {
-            let body = self.ais_get(token, path, options).await?;
+            let body = self.ais_get(token, path, &options).await?;
             match decode::<T>(what, &body) {
                 Ok(v) => return Ok(v),
                 Err(source) => {
@@ -191,23 +205,26 @@ impl Client {
         let first = Self::first_transactions_path(account_id, query);
         futures::stream::try_unfold(
             (first.map(Some), 0usize, None::<String>),
-            move |(next, pages, previous)| async move {
-                let Some(path) = next? else {
-                    return Ok(None);
-                };
-                if pages >= MAX_PAGES || previous.as_deref() == Some(path.as_str()) {
-                    return Err(Error::Http {
-                        status: 200,
-                        messages: Vec::new(),
-                        summary: format!("pagination does not end (page {pages}, link {path})"),
-                    });
+            move |(next, pages, previous)| {
+                let options = options.clone();
+                async move {
+                    let Some(path) = next? else {
+                        return Ok(None);
+                    };
+                    if pages >= MAX_PAGES || previous.as_deref() == Some(path.as_str()) {
+                        return Err(Error::Http {
+                            status: 200,
+                            messages: Vec::new(),
+                            summary: format!("pagination does not end (page {pages}, link {path})"),
+                        });
+                    }
+                    let page = self.transaction_page(token, &path, options.clone()).await?;
+                    let following = page
+                        .next_page()
+                        .map(|href| self.relative(href))
+                        .transpose()?;
+                    Ok(Some((page, (Ok(following), pages + 1, Some(path)))))
                 }
-                let page = self.transaction_page(token, &path, options).await?;
-                let following = page
-                    .next_page()
-                    .map(|href| self.relative(href))
-                    .transpose()?;
-                Ok(Some((page, (Ok(following), pages + 1, Some(path)))))
             },
         )
     }

@@ -66,6 +66,8 @@ pub(crate) struct Call<'a> {
     pub(crate) extra: Vec<(HeaderName, HeaderValue)>,
     /// Whether errors that may pass are retried (idempotent calls only).
     pub(crate) retry: bool,
+    /// Counts (and may cap) every attempt sent.
+    pub(crate) counter: Option<&'a crate::RequestCounter>,
 }
 
 impl Client {
@@ -135,7 +137,13 @@ impl Client {
         let route = call.path.split('?').next().unwrap_or("").to_owned();
         let mut attempt = 1u32;
         let mut waited = Duration::ZERO;
+        let mut last_error = None;
         loop {
+            if let Some(counter) = call.counter
+                && !counter.try_spend()
+            {
+                return Err(last_error.unwrap_or(Error::RequestLimit));
+            }
             let span = tracing::info_span!("ing", method = %call.method, path = %route, attempt, status = tracing::field::Empty, ms = tracing::field::Empty);
             let started = Instant::now();
             let result = self.send_once(&call).instrument(span.clone()).await;
@@ -165,6 +173,7 @@ impl Client {
             tokio::time::sleep(delay).await;
             waited += delay;
             attempt += 1;
+            last_error = Some(err);
         }
     }
 

@@ -80,6 +80,12 @@ pub enum Error {
         /// A short excerpt of the body (error answers carry no secrets).
         summary: String,
     },
+    /// The caller's cap on requests ([`crate::RequestCounter`], e.g. the unattended allowance
+    /// left today) was reached before anything was sent.
+    #[error(
+        "the request was not sent: the allowance of requests for it is used up; try again when the daily allowance renews"
+    )]
+    RequestLimit,
     /// A 2xx answer that is not what ING documents.
     #[error("unexpected answer from ING: {source}; body starts with {excerpt:?}")]
     Decode {
@@ -103,12 +109,12 @@ impl Error {
     }
 }
 
-/// Short printable excerpt of a body.
+/// Short printable excerpt of a body, with names and IBANs masked (it ends up in logs).
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out: String = text.chars().take(160).collect();
     if text.chars().count() > 160 {
         out.push('…');
     }
-    out
+    crate::mask::mask_json_text(&out)
 }

@@ -22,8 +22,10 @@
 mod ais;
 mod client;
 mod config;
+mod counter;
 mod credentials;
 mod error;
+pub mod mask;
 mod oauth;
 mod retry;
 mod secret;
@@ -32,6 +34,7 @@ pub mod signing;
 pub use ais::{RequestOptions, TransactionQuery, TransactionSet};
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Environment};
+pub use counter::RequestCounter;
 pub use credentials::{CertificatePaths, Credentials, SigningIdentity, files};
 pub use error::Error;
 pub use oauth::{AuthorizationRequest, CustomerTokens, SCOPE_BALANCES, SCOPE_TRANSACTIONS};

@@ -136,6 +136,7 @@ impl Client {
                 auth: Auth::Certificate,
                 extra: Vec::new(),
                 retry: true,
+                counter: None,
             })
             .await?;
         let t = decode_token(&answer.body)?;
@@ -187,6 +188,7 @@ impl Client {
                     // A refused code or refresh token does not become valid by asking again, and
                     // a code is single-use: only the idempotent GET is retried.
                     retry: method == Method::GET,
+                    counter: None,
                 })
                 .await;
             match result {

@@ -348,9 +348,7 @@ async fn the_daily_budget_answers_rate_limited_unless_the_customer_is_present() 
         matches!(&err, Error::RateLimited { message, .. } if message.contains("exceeded")),
         "{err:?}"
     );
-    let present = RequestOptions {
-        psu_ip_address: Some("192.0.2.10".parse().unwrap()),
-    };
+    let present = RequestOptions::for_psu(Some("192.0.2.10".parse().unwrap()));
     no_retry
         .balances(&tokens.access_token, &account, present)
         .await

@@ -26,6 +26,7 @@ mod invoices;
 mod matches;
 mod migration;
 mod oauth_states;
+mod reconciliation_pass;
 mod secrets;
 mod sync;
 mod transactions;
@@ -41,7 +42,8 @@ pub use invoices::{InvoiceCounts, InvoiceKind, NewInvoice};
 pub use matches::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion};
 pub use migration::Migrator;
 pub use oauth_states::{ConsumedState, StateRejection};
-pub use sync::{SyncFinish, SyncOutcome, SyncTrigger};
+pub use reconciliation_pass::{PassCommit, PassDecision};
+pub use sync::{RUNNING, SyncFinish, SyncOutcome, SyncTrigger};
 pub use transactions::{
     BookingStatus, ImportCounts, NewTransaction, TransactionFilter, dedupe_keys, parse_amount,
 };

@@ -149,6 +149,119 @@ async fn allocate(
     set_open(txn, inv, open - amount, now).await
 }
 
+/// [`Database::apply_match`] inside the caller's transaction.
+pub(crate) async fn apply_match_in(
+    txn: &DatabaseTransaction,
+    postgres: bool,
+    d: &MatchDecision,
+    now: OffsetDateTime,
+) -> Result<Vec<allocation::Model>, Error> {
+    if d.allocations.is_empty() {
+        return Err(Error::Invalid("a match needs at least one invoice".into()));
+    }
+    let mut q = transaction::Entity::find_by_id(d.transaction_id);
+    if postgres {
+        q = q.lock_exclusive();
+    }
+    let tx = q
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("transaction {}", d.transaction_id)))?;
+    if tx.reconciliation_state == "matched" {
+        return Err(Error::Conflict(format!(
+            "transaction {} is already matched; undo that match first",
+            tx.id
+        )));
+    }
+    let paid = parse_amount(&tx.amount)?.abs();
+    let sum: Decimal = d.allocations.iter().map(|a| a.amount).sum();
+    if sum > paid {
+        return Err(Error::Conflict(format!(
+            "allocations sum to {sum}, more than the payment's {paid}"
+        )));
+    }
+    // Lock invoices in id order so two concurrent decisions cannot deadlock.
+    let mut order: Vec<&NewAllocation> = d.allocations.iter().collect();
+    order.sort_by_key(|a| a.invoice_id);
+    for a in order {
+        allocate(txn, postgres, a.invoice_id, a.amount, now).await?;
+    }
+    // Suggestions for this transaction are settled by the decision.
+    Entity::update_many()
+        .col_expr(Column::Status, "rejected".into())
+        .col_expr(Column::DecidedBy, Some(d.decided_by.clone()).into())
+        .col_expr(Column::DecidedAt, Some(now).into())
+        .filter(Column::TransactionId.eq(d.transaction_id))
+        .filter(Column::Status.eq("suggested"))
+        .exec(txn)
+        .await?;
+    let reasons = d.reasons.to_string();
+    let mut stored = Vec::with_capacity(d.allocations.len());
+    for a in &d.allocations {
+        let row = allocation::ActiveModel {
+            transaction_id: Set(d.transaction_id),
+            invoice_id: Set(a.invoice_id),
+            amount: Set(a.amount.to_string()),
+            confidence: Set(d.confidence.to_string()),
+            method: Set(d.method.as_str().to_owned()),
+            reasons: Set(reasons.clone()),
+            status: Set("confirmed".to_owned()),
+            decided_by: Set(Some(d.decided_by.clone())),
+            created_at: Set(now),
+            decided_at: Set(Some(now)),
+            ..Default::default()
+        };
+        stored.push(Entity::insert(row).exec_with_returning(txn).await?);
+    }
+    set_reconciliation_state(txn, d.transaction_id, "matched").await?;
+    Ok(stored)
+}
+
+/// [`Database::record_suggestions`] inside the caller's transaction.
+pub(crate) async fn record_suggestions_in(
+    txn: &DatabaseTransaction,
+    transaction_id: i64,
+    suggestions: &[NewSuggestion],
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let tx = transaction::Entity::find_by_id(transaction_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("transaction {transaction_id}")))?;
+    if tx.reconciliation_state == "matched" {
+        return Ok(());
+    }
+    Entity::delete_many()
+        .filter(Column::TransactionId.eq(transaction_id))
+        .filter(Column::Status.eq("suggested"))
+        .exec(txn)
+        .await?;
+    for s in suggestions {
+        Entity::insert(allocation::ActiveModel {
+            transaction_id: Set(transaction_id),
+            invoice_id: Set(s.invoice_id),
+            amount: Set(s.amount.to_string()),
+            confidence: Set(s.confidence.to_string()),
+            method: Set("auto".to_owned()),
+            reasons: Set(s.reasons.to_string()),
+            status: Set("suggested".to_owned()),
+            decided_by: Set(None),
+            created_at: Set(now),
+            decided_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    let state = if suggestions.is_empty() {
+        "unmatched"
+    } else {
+        "suggested"
+    };
+    set_reconciliation_state(txn, transaction_id, state).await?;
+    Ok(())
+}
+
 impl Database {
     /// Applies a decision: confirmed matches stored, open amounts reduced, the transaction marked
     /// matched — all or nothing. Refuses a transaction that is already matched, an allocation
@@ -161,61 +274,7 @@ impl Database {
         let postgres = self.is_postgres();
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
-        let mut q = transaction::Entity::find_by_id(d.transaction_id);
-        if postgres {
-            q = q.lock_exclusive();
-        }
-        let tx = q
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("transaction {}", d.transaction_id)))?;
-        if tx.reconciliation_state == "matched" {
-            return Err(Error::Conflict(format!(
-                "transaction {} is already matched; undo that match first",
-                tx.id
-            )));
-        }
-        let paid = parse_amount(&tx.amount)?.abs();
-        let sum: Decimal = d.allocations.iter().map(|a| a.amount).sum();
-        if sum > paid {
-            return Err(Error::Conflict(format!(
-                "allocations sum to {sum}, more than the payment's {paid}"
-            )));
-        }
-        // Lock invoices in id order so two concurrent decisions cannot deadlock.
-        let mut order: Vec<&NewAllocation> = d.allocations.iter().collect();
-        order.sort_by_key(|a| a.invoice_id);
-        for a in order {
-            allocate(&txn, postgres, a.invoice_id, a.amount, now).await?;
-        }
-        // Suggestions for this transaction are settled by the decision.
-        Entity::update_many()
-            .col_expr(Column::Status, "rejected".into())
-            .col_expr(Column::DecidedBy, Some(d.decided_by.clone()).into())
-            .col_expr(Column::DecidedAt, Some(now).into())
-            .filter(Column::TransactionId.eq(d.transaction_id))
-            .filter(Column::Status.eq("suggested"))
-            .exec(&txn)
-            .await?;
-        let reasons = d.reasons.to_string();
-        let mut stored = Vec::with_capacity(d.allocations.len());
-        for a in &d.allocations {
-            let row = allocation::ActiveModel {
-                transaction_id: Set(d.transaction_id),
-                invoice_id: Set(a.invoice_id),
-                amount: Set(a.amount.to_string()),
-                confidence: Set(d.confidence.to_string()),
-                method: Set(d.method.as_str().to_owned()),
-                reasons: Set(reasons.clone()),
-                status: Set("confirmed".to_owned()),
-                decided_by: Set(Some(d.decided_by.clone())),
-                created_at: Set(now),
-                decided_at: Set(Some(now)),
-                ..Default::default()
-            };
-            stored.push(Entity::insert(row).exec_with_returning(&txn).await?);
-        }
-        set_reconciliation_state(&txn, d.transaction_id, "matched").await?;
+        let stored = apply_match_in(&txn, postgres, d, now).await?;
         txn.commit().await?;
         Ok(stored)
     }
@@ -229,41 +288,7 @@ impl Database {
         let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
-        let tx = transaction::Entity::find_by_id(transaction_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("transaction {transaction_id}")))?;
-        if tx.reconciliation_state == "matched" {
-            return Ok(());
-        }
-        Entity::delete_many()
-            .filter(Column::TransactionId.eq(transaction_id))
-            .filter(Column::Status.eq("suggested"))
-            .exec(&txn)
-            .await?;
-        for s in suggestions {
-            Entity::insert(allocation::ActiveModel {
-                transaction_id: Set(transaction_id),
-                invoice_id: Set(s.invoice_id),
-                amount: Set(s.amount.to_string()),
-                confidence: Set(s.confidence.to_string()),
-                method: Set("auto".to_owned()),
-                reasons: Set(s.reasons.to_string()),
-                status: Set("suggested".to_owned()),
-                decided_by: Set(None),
-                created_at: Set(now),
-                decided_at: Set(None),
-                ..Default::default()
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-        let state = if suggestions.is_empty() {
-            "unmatched"
-        } else {
-            "suggested"
-        };
-        set_reconciliation_state(&txn, transaction_id, state).await?;
+        record_suggestions_in(&txn, transaction_id, suggestions, now).await?;
         txn.commit().await?;
         Ok(())
     }

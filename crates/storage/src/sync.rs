@@ -16,6 +16,9 @@ use crate::db::Database;
 use crate::entity::{account_sync, ing_call, sync_run};
 use crate::error::Error;
 
+/// The stored outcome of a run that has not ended.
+pub const RUNNING: &str = "running";
+
 /// Who started a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncTrigger {
@@ -26,7 +29,8 @@ pub enum SyncTrigger {
 }
 
 impl SyncTrigger {
-    fn as_str(self) -> &'static str {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::User => "user",
             Self::Worker => "worker",
@@ -45,6 +49,8 @@ pub enum SyncOutcome {
     RateLimited,
     /// The consent is no longer valid.
     ConsentExpired,
+    /// The process running it died (its lease lapsed); marked when the account is next taken.
+    Aborted,
 }
 
 impl SyncOutcome {
@@ -55,6 +61,7 @@ impl SyncOutcome {
             Self::Failed => "failed",
             Self::RateLimited => "rate_limited",
             Self::ConsentExpired => "consent_expired",
+            Self::Aborted => "aborted",
         }
     }
 }
@@ -94,6 +101,7 @@ impl Database {
         trigger: SyncTrigger,
         window_from: Option<Date>,
         window_to: Option<Date>,
+        now: OffsetDateTime,
     ) -> Result<i64, Error> {
         let _writer = self.write_turn().await;
         let row = sync_run::ActiveModel {
@@ -101,14 +109,14 @@ impl Database {
             trigger: Set(trigger.as_str().to_owned()),
             window_from: Set(window_from),
             window_to: Set(window_to),
-            started_at: Set(OffsetDateTime::now_utc()),
+            started_at: Set(now),
             finished_at: Set(None),
             fetched: Set(0),
             imported: Set(0),
             skipped: Set(0),
             updated: Set(0),
             ing_calls: Set(0),
-            outcome: Set("running".to_owned()),
+            outcome: Set(RUNNING.to_owned()),
             error: Set(None),
             ..Default::default()
         };
@@ -120,9 +128,13 @@ impl Database {
 
     /// Records the end of a run; on success advances the watermark (never backwards) in the
     /// same database transaction.
-    pub async fn finish_sync_run(&self, run_id: i64, f: &SyncFinish) -> Result<(), Error> {
+    pub async fn finish_sync_run(
+        &self,
+        run_id: i64,
+        f: &SyncFinish,
+        now: OffsetDateTime,
+    ) -> Result<(), Error> {
         let _writer = self.write_turn().await;
-        let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
         let run = sync_run::Entity::find_by_id(run_id)
             .one(&txn)
@@ -187,10 +199,10 @@ impl Database {
         account_id: i64,
         owner: &str,
         ttl: Duration,
+        now: OffsetDateTime,
     ) -> Result<bool, Error> {
         let _writer = self.write_turn().await;
         ensure_sync_row(&self.conn, account_id).await?;
-        let now = OffsetDateTime::now_utc();
         let res = account_sync::Entity::update_many()
             .col_expr(
                 account_sync::Column::LeaseOwner,
@@ -207,6 +219,85 @@ impl Database {
             .exec(&self.conn)
             .await?;
         Ok(res.rows_affected == 1)
+    }
+
+    /// Extends `owner`'s lease to `now + ttl`; `false` when the lease is no longer theirs (it
+    /// lapsed and another process took the account), so the caller must stop.
+    pub async fn renew_lease(
+        &self,
+        account_id: i64,
+        owner: &str,
+        ttl: Duration,
+        now: OffsetDateTime,
+    ) -> Result<bool, Error> {
+        let _writer = self.write_turn().await;
+        let res = account_sync::Entity::update_many()
+            .col_expr(account_sync::Column::LeaseUntil, Some(now + ttl).into())
+            .filter(account_sync::Column::AccountId.eq(account_id))
+            .filter(account_sync::Column::LeaseOwner.eq(owner))
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected == 1)
+    }
+
+    /// Marks the account's runs still `running` as `aborted`: called by whoever has just taken
+    /// the account's lease, so no live process owns them. Returns how many.
+    pub async fn abort_orphaned_runs(
+        &self,
+        account_id: i64,
+        now: OffsetDateTime,
+    ) -> Result<u64, Error> {
+        let _writer = self.write_turn().await;
+        let res = sync_run::Entity::update_many()
+            .col_expr(
+                sync_run::Column::Outcome,
+                SyncOutcome::Aborted.as_str().into(),
+            )
+            .col_expr(sync_run::Column::FinishedAt, Some(now).into())
+            .col_expr(
+                sync_run::Column::Error,
+                Some(
+                    "the process running it stopped before it ended (its lease lapsed)".to_owned(),
+                )
+                .into(),
+            )
+            .filter(sync_run::Column::AccountId.eq(account_id))
+            .filter(sync_run::Column::Outcome.eq(RUNNING))
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
+    /// When the account's latest run of `trigger` started, if it ever ran.
+    pub async fn last_run_started(
+        &self,
+        account_id: i64,
+        trigger: SyncTrigger,
+    ) -> Result<Option<OffsetDateTime>, Error> {
+        Ok(sync_run::Entity::find()
+            .filter(sync_run::Column::AccountId.eq(account_id))
+            .filter(sync_run::Column::Trigger.eq(trigger.as_str()))
+            .order_by_desc(sync_run::Column::Id)
+            .one(&self.conn)
+            .await?
+            .map(|r| r.started_at))
+    }
+
+    /// Moves the watermark forward to `to` (never back): a window of a longer sync is complete.
+    pub async fn advance_watermark(&self, account_id: i64, to: Date) -> Result<(), Error> {
+        let _writer = self.write_turn().await;
+        ensure_sync_row(&self.conn, account_id).await?;
+        account_sync::Entity::update_many()
+            .col_expr(account_sync::Column::Watermark, Some(to).into())
+            .filter(account_sync::Column::AccountId.eq(account_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(account_sync::Column::Watermark.is_null())
+                    .add(account_sync::Column::Watermark.lt(to)),
+            )
+            .exec(&self.conn)
+            .await?;
+        Ok(())
     }
 
     /// Gives the account back (only if `owner` still holds it).
@@ -235,15 +326,32 @@ impl Database {
         user_initiated: bool,
         at: OffsetDateTime,
     ) -> Result<(), Error> {
+        self.record_ing_calls(account_id, 1, user_initiated, at)
+            .await
+    }
+
+    /// Counts `n` ING requests for the account (every request sent: answered, failed or
+    /// retried — the bank counts what it receives).
+    pub async fn record_ing_calls(
+        &self,
+        account_id: i64,
+        n: u64,
+        user_initiated: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), Error> {
+        if n == 0 {
+            return Ok(());
+        }
         let _writer = self.write_turn().await;
-        ing_call::Entity::insert(ing_call::ActiveModel {
+        let rows = (0..n).map(|_| ing_call::ActiveModel {
             account_id: Set(account_id),
             at: Set(at),
             user_initiated: Set(user_initiated),
             ..Default::default()
-        })
-        .exec_without_returning(&self.conn)
-        .await?;
+        });
+        ing_call::Entity::insert_many(rows)
+            .exec_without_returning(&self.conn)
+            .await?;
         Ok(())
     }
 

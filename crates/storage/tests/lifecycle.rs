@@ -230,24 +230,38 @@ async fn watermark_moves_only_on_success_and_never_back() {
         let db = &t.db;
         let (_, acc) = account(db).await;
         let run = db
-            .start_sync_run(acc, SyncTrigger::Worker, Some(date!(2026 - 11 - 01)), None)
+            .start_sync_run(
+                acc,
+                SyncTrigger::Worker,
+                Some(date!(2026 - 11 - 01)),
+                None,
+                OffsetDateTime::now_utc(),
+            )
             .await
             .unwrap();
         db.finish_sync_run(
             run,
             &finish(SyncOutcome::Succeeded, Some(date!(2026 - 11 - 20))),
+            OffsetDateTime::now_utc(),
         )
         .await
         .unwrap();
         let wm = || async { db.sync_state(acc).await.unwrap().unwrap().watermark };
         assert_eq!(wm().await, Some(date!(2026 - 11 - 20)), "{}", t.name);
         let run = db
-            .start_sync_run(acc, SyncTrigger::Worker, None, None)
+            .start_sync_run(
+                acc,
+                SyncTrigger::Worker,
+                None,
+                None,
+                OffsetDateTime::now_utc(),
+            )
             .await
             .unwrap();
         db.finish_sync_run(
             run,
             &finish(SyncOutcome::RateLimited, Some(date!(2026 - 11 - 24))),
+            OffsetDateTime::now_utc(),
         )
         .await
         .unwrap();
@@ -257,12 +271,19 @@ async fn watermark_moves_only_on_success_and_never_back() {
             "rate limit moved it"
         );
         let run = db
-            .start_sync_run(acc, SyncTrigger::User, None, None)
+            .start_sync_run(
+                acc,
+                SyncTrigger::User,
+                None,
+                None,
+                OffsetDateTime::now_utc(),
+            )
             .await
             .unwrap();
         db.finish_sync_run(
             run,
             &finish(SyncOutcome::Succeeded, Some(date!(2026 - 11 - 10))),
+            OffsetDateTime::now_utc(),
         )
         .await
         .unwrap();
@@ -285,9 +306,14 @@ async fn a_lease_has_one_holder_until_it_expires() {
             .map(|i| {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    db.try_lease(acc, &format!("worker-{i}"), Duration::minutes(5))
-                        .await
-                        .unwrap()
+                    db.try_lease(
+                        acc,
+                        &format!("worker-{i}"),
+                        Duration::minutes(5),
+                        OffsetDateTime::now_utc(),
+                    )
+                    .await
+                    .unwrap()
                 })
             })
             .collect();
@@ -304,28 +330,109 @@ async fn a_lease_has_one_holder_until_it_expires() {
             .lease_owner
             .unwrap();
         assert!(
-            db.try_lease(acc, &owner, Duration::minutes(5))
+            db.try_lease(acc, &owner, Duration::minutes(5), OffsetDateTime::now_utc())
                 .await
                 .unwrap()
         );
         assert!(
-            !db.try_lease(acc, "late", Duration::minutes(5))
+            !db.try_lease(acc, "late", Duration::minutes(5), OffsetDateTime::now_utc())
                 .await
                 .unwrap()
         );
         db.release_lease(acc, &owner).await.unwrap();
         assert!(
-            db.try_lease(acc, "late", Duration::seconds(-1))
-                .await
-                .unwrap()
+            db.try_lease(
+                acc,
+                "late",
+                Duration::seconds(-1),
+                OffsetDateTime::now_utc()
+            )
+            .await
+            .unwrap()
         );
         // An expired lease (a dead worker) is taken over.
         assert!(
-            db.try_lease(acc, "rescuer", Duration::minutes(5))
+            db.try_lease(
+                acc,
+                "rescuer",
+                Duration::minutes(5),
+                OffsetDateTime::now_utc()
+            )
+            .await
+            .unwrap()
+        );
+        drop(db);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_renewed_lease_outlives_its_first_term_and_a_lost_one_says_so() {
+    for t in common::backends().await {
+        let db = &t.db;
+        let (_, acc) = account(db).await;
+        let t0 = OffsetDateTime::now_utc();
+        assert!(
+            db.try_lease(acc, "a", Duration::minutes(5), t0)
                 .await
                 .unwrap()
         );
-        drop(db);
+        // Four minutes in, "a" renews; at minute seven "b" must still be kept out.
+        assert!(
+            db.renew_lease(acc, "a", Duration::minutes(5), t0 + Duration::minutes(4))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.try_lease(acc, "b", Duration::minutes(5), t0 + Duration::minutes(7))
+                .await
+                .unwrap(),
+            "{}: a renewed lease was taken over",
+            t.name
+        );
+        // Past the renewed term "b" takes it, and "a" learns it lost it.
+        assert!(
+            db.try_lease(acc, "b", Duration::minutes(5), t0 + Duration::minutes(10))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.renew_lease(acc, "a", Duration::minutes(5), t0 + Duration::minutes(10))
+                .await
+                .unwrap()
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn runs_left_running_by_a_dead_process_are_aborted_by_the_next_holder() {
+    for t in common::backends().await {
+        let db = &t.db;
+        let (_, acc) = account(db).await;
+        let now = OffsetDateTime::now_utc();
+        let dead = db
+            .start_sync_run(acc, SyncTrigger::Worker, None, None, now)
+            .await
+            .unwrap();
+        let done = db
+            .start_sync_run(acc, SyncTrigger::Worker, None, None, now)
+            .await
+            .unwrap();
+        db.finish_sync_run(done, &finish(SyncOutcome::Succeeded, None), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.abort_orphaned_runs(acc, now).await.unwrap(),
+            1,
+            "{}",
+            t.name
+        );
+        let runs = db.sync_runs(acc, 10).await.unwrap();
+        let by_id = |id| runs.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(by_id(dead).outcome, "aborted");
+        assert!(by_id(dead).finished_at.is_some());
+        assert_eq!(by_id(done).outcome, "succeeded");
         t.cleanup().await;
     }
 }

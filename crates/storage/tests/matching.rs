@@ -300,3 +300,94 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
+    use storage::PassDecision;
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("P1", "50.00"), invoice("P2", "70.00")])
+            .await
+            .unwrap();
+        let (p1, p2) = (id_of(db, "P1").await, id_of(db, "P2").await);
+        let tx = payments(db, &["50.00", "70.00", "10.00"]).await;
+        let suggestion = |invoice_id| NewSuggestion {
+            invoice_id,
+            amount: dec("10.00"),
+            confidence: dec("0.5"),
+            reasons: serde_json::json!([]),
+        };
+        // The pass fails at its last decision (an invoice that does not exist): nothing of it
+        // may stay, neither the first match nor the suggestion.
+        let failing = [
+            PassDecision::Auto(decision(tx[0], &[(p1, "50.00")])),
+            PassDecision::Suggest {
+                transaction_id: tx[2],
+                suggestions: vec![suggestion(p2)],
+            },
+            PassDecision::Auto(decision(tx[1], &[(p2 + 1000, "70.00")])),
+        ];
+        let err = db
+            .commit_reconciliation(&failing, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap_err();
+        assert!(!matches!(err, Error::Conflict(_)), "{}: {err}", t.name);
+        assert_eq!(
+            db.invoice(p1)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount_value()
+                .unwrap(),
+            dec("50.00"),
+            "{}",
+            t.name
+        );
+        assert!(
+            db.matches_for_transaction(tx[0]).await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        assert!(
+            db.open_suggestions().await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        // The same pass with a refused match (over-allocation) commits the rest and queues it.
+        let passing = [
+            PassDecision::Auto(decision(tx[0], &[(p1, "50.00")])),
+            PassDecision::Auto(decision(tx[2], &[(p1, "10.00")])),
+            PassDecision::Auto(decision(tx[1], &[(p2, "70.00")])),
+        ];
+        let done = db
+            .commit_reconciliation(&passing, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        assert_eq!(
+            (done.auto_matched, done.conflicts, done.suggested),
+            (2, 1, 1),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            db.invoice(p1)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount_value()
+                .unwrap(),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            db.invoice(p2)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount_value()
+                .unwrap(),
+            Decimal::ZERO
+        );
+        assert_eq!(db.open_suggestions().await.unwrap().len(), 1);
+        t.cleanup().await;
+    }
+}

@@ -102,7 +102,9 @@ fn back(to: &str) -> Response {
 fn explain(lang: Lang, e: &bank_sync::SyncError) -> String {
     use bank_sync::SyncError as S;
     match e {
-        S::RateLimited { .. } | S::BudgetExhausted { .. } => lang.t(Key::RateLimited).to_owned(),
+        S::RateLimited { .. } | S::BudgetExhausted { .. } | S::TooSoon { .. } => {
+            lang.t(Key::RateLimited).to_owned()
+        }
         S::ConsentExpired(_) | S::UnknownConnection => lang.t(Key::ConsentGone).to_owned(),
         S::State(_) => lang.t(Key::ConsentStale).to_owned(),
         S::BadRequest(m) if m.contains("authorization code") => lang.t(Key::ConsentCode).to_owned(),

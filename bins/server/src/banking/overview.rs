@@ -185,6 +185,10 @@ pub async fn callback(
                 let accounts = sync
                     .sync_accounts(&grant.connection, true, Some(peer.ip()))
                     .await?;
+                // The person is here now: fetch the history while no allowance limits it.
+                for a in &accounts {
+                    sync.sync_for_person(a.account.id, peer.ip(), true).await?;
+                }
                 Ok::<_, bank_sync::SyncError>(accounts.iter().filter(|a| a.created).count())
             }
             .await;
@@ -215,8 +219,8 @@ pub async fn callback(
 }
 
 /// `POST /banking/accounts/{id}/sync`: a sync the person started (so `PSU-IP-Address` is sent
-/// and PSD2's daily budget does not apply), from the watermark minus three days, or two years
-/// back for a first sync.
+/// and PSD2's daily budget does not apply), from the watermark minus a week, or the whole
+/// history for a first sync.
 pub async fn sync(
     State(state): State<BankingState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -228,24 +232,8 @@ pub async fn sync(
         Ok(x) => x,
         Err(r) => return r,
     };
+    let result = state.app.sync.sync_for_person(id, peer.ip(), true).await;
     let sync = &state.app.sync;
-    let today = OffsetDateTime::now_utc().date();
-    let from = match sync.db().sync_state(id).await {
-        Ok(Some(s)) => s.watermark.map(|w| w - time::Duration::days(3)),
-        _ => None,
-    }
-    .unwrap_or(today - time::Duration::days(730));
-    let result = sync
-        .sync_transactions(&bank_sync::TransactionSync {
-            account_id: id,
-            date_from: from,
-            date_to: today,
-            auto_reconcile: true,
-            trigger: storage::SyncTrigger::User,
-            psu_ip: Some(peer.ip()),
-            stop: None,
-        })
-        .await;
     match result {
         Ok(r) => {
             let text = lang

@@ -5,9 +5,8 @@
 //! returned (the server refreshes ING's tokens itself; the connection token lives as long as the
 //! consent).
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use bank_sync::TransactionSync;
 use serde::{Deserialize, Serialize};
 use storage::SyncTrigger;
@@ -177,7 +176,7 @@ pub struct AccountsSyncResponse {
     security(("api_token" = [])))]
 pub async fn accounts_sync(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(q): Query<AccountsSyncQuery>,
     ApiJson(req): ApiJson<ConnectionRequest>,
 ) -> Result<ApiJson<AccountsSyncResponse>, ApiError> {
@@ -188,7 +187,7 @@ pub async fn accounts_sync(
         .sync_accounts(
             &connection,
             q.create_missing.unwrap_or(true),
-            Some(peer.ip()),
+            present_person(&headers)?,
         )
         .await;
     state
@@ -282,7 +281,7 @@ pub struct TransactionsSyncResponse {
     security(("api_token" = [])))]
 pub async fn transactions_sync(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<TransactionsSyncRequest>,
 ) -> Result<ApiJson<TransactionsSyncResponse>, ApiError> {
     state.sync.check_client_id(&req.client_id).await?;
@@ -290,7 +289,7 @@ pub async fn transactions_sync(
     let date_from = parse_date("date_from", &req.date_from)?;
     let date_to = match &req.date_to {
         Some(d) if !d.is_empty() => parse_date("date_to", d)?,
-        _ => time::OffsetDateTime::now_utc().date(),
+        _ => state.sync.now().date(),
     };
     let accounts = state
         .sync
@@ -325,7 +324,7 @@ pub async fn transactions_sync(
             date_to,
             auto_reconcile: req.auto_reconcile,
             trigger: SyncTrigger::User,
-            psu_ip: Some(peer.ip()),
+            psu_ip: present_person(&headers)?,
             stop: None,
         })
         .await;
@@ -353,6 +352,26 @@ pub async fn transactions_sync(
         pages: r.pages,
         sync_run_id: r.run_id,
     }))
+}
+
+/// The person on whose behalf a sync runs, when they are present: the caller passes their
+/// address in `PSU-IP-Address` (as ING's own header). Without it the sync is unattended: no
+/// `PSU-IP-Address` goes to ING and its requests count against the account's daily allowance.
+/// The server never sends its own or its caller's address in the person's name.
+fn present_person(headers: &HeaderMap) -> Result<Option<std::net::IpAddr>, ApiError> {
+    let Some(value) = headers.get("psu-ip-address") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::BadRequest(
+                "PSU-IP-Address must be the present person's IPv4 or IPv6 address".into(),
+            )
+        })
 }
 
 // The connection token is a bearer credential: `Debug` prints every field but it.

@@ -31,6 +31,8 @@ pub fn settings(dir: &Path, database_url: &str, api_url: &str, key: &str, budget
         invoice_patterns: vec!["RE-####-####".into()],
         db_pool: 10,
         daily_budget: budget,
+        user_sync_min_seconds: 0,
+        history_days: 730,
     }
 }
 
