@@ -297,3 +297,98 @@ async fn money_round_trips_exactly_with_its_sign() {
         t.cleanup().await;
     }
 }
+
+/// A card payment as ING lists it: a name, no IBAN, no remittance.
+fn card(id: Option<&str>, amount: &str, day: time::Date, shop: &str) -> NewTransaction {
+    let mut t = tx(id, amount, day, shop, "");
+    t.counterparty_iban = None;
+    t.remittance_unstructured = None;
+    t
+}
+
+fn pending(mut t: NewTransaction) -> NewTransaction {
+    t.status = BookingStatus::Pending;
+    t.bank_transaction_id = None;
+    t
+}
+
+#[tokio::test]
+async fn a_booking_with_a_changed_amount_retires_its_pending_entry() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let hold = pending(card(None, "-41.00", date!(2026 - 11 - 20), "Shell Utrecht"));
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        let booked = card(
+            Some("B-41"),
+            "-45.10",
+            date!(2026 - 11 - 22),
+            "Shell Utrecht",
+        );
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
+        assert_eq!(
+            (rows[0].amount.as_str(), rows[0].status.as_str()),
+            ("-45.10", "booked"),
+            "{}",
+            t.name
+        );
+        let (listed, total) =
+            t.db.list_transactions(&storage::TransactionFilter {
+                account_id: Some(acc),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((listed.len(), total), (1, 1), "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_booking_at_another_shop_with_the_same_amount_leaves_the_pending_entry() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let hold = pending(card(None, "-41.00", date!(2026 - 11 - 20), "Shell Utrecht"));
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        let other = card(Some("B-42"), "-41.00", date!(2026 - 11 - 21), "Jumbo Zeist");
+        let c = t.db.import_page(acc, &[other]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 0), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 2, "{}: {rows:?}", t.name);
+        assert!(rows.iter().any(|r| r.status == "pending"), "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_banks_entry_reference_links_a_booking_whatever_its_amount() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut hold = pending(card(
+            None,
+            "-100.00",
+            date!(2026 - 11 - 20),
+            "Hotel Krasnapolsky",
+        ));
+        hold.entry_reference = Some("ER-2026-7".into());
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        // 30% more than the hold, beyond the tolerance, and a week later: only the link pairs it.
+        let mut booked = card(
+            Some("B-43"),
+            "-130.00",
+            date!(2026 - 11 - 27),
+            "Krasnapolsky",
+        );
+        booked.entry_reference = Some("ER-2026-7".into());
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
+        assert_eq!(rows[0].amount, "-130.00", "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
