@@ -392,3 +392,100 @@ async fn the_banks_entry_reference_links_a_booking_whatever_its_amount() {
     }
 }
 
+#[tokio::test]
+async fn a_hold_the_bank_stops_listing_expires_and_comes_back_if_listed_again() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let released = pending(card(
+            None,
+            "-25.00",
+            date!(2026 - 11 - 10),
+            "Hertz Schiphol",
+        ));
+        let listed = pending(card(None, "-5.00", date!(2026 - 11 - 12), "Kiosk"));
+        let older = pending(card(None, "-30.00", date!(2026 - 10 - 01), "Hotel"));
+        let page = vec![released.clone(), listed.clone(), older];
+        t.db.import_page(acc, &page).await.unwrap();
+        let key = storage::dedupe_keys(std::slice::from_ref(&released)).remove(0);
+        let released_id = t.db.transactions(acc).await.unwrap();
+        let released_id = released_id.iter().find(|r| r.dedupe_key == key).unwrap().id;
+        // The next complete sync of November returns only the kiosk's hold.
+        let seen = storage::dedupe_keys(std::slice::from_ref(&listed));
+        let n =
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &seen)
+                .await
+                .unwrap();
+        assert_eq!(n, 1, "{}", t.name);
+        let live = t.db.transactions(acc).await.unwrap();
+        let amounts: Vec<&str> = live.iter().map(|r| r.amount.as_str()).collect();
+        assert_eq!(amounts.len(), 2, "{}: {amounts:?}", t.name);
+        assert!(!amounts.contains(&"-25.00"), "{}: {amounts:?}", t.name);
+        assert!(live.iter().all(|r| r.status == "pending"), "{}", t.name);
+        let filter = storage::TransactionFilter {
+            account_id: Some(acc),
+            limit: 50,
+            ..Default::default()
+        };
+        let (_, total) = t.db.list_transactions(&filter).await.unwrap();
+        assert_eq!(total, 2, "{}", t.name);
+        // Kept, not deleted.
+        let kept = t.db.transaction(released_id).await.unwrap().unwrap();
+        assert_eq!(kept.status, "expired", "{}", t.name);
+        // Expiring again changes nothing.
+        assert_eq!(
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &seen)
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            t.name
+        );
+        // The bank lists the hold again: pending again.
+        let c =
+            t.db.import_page(acc, std::slice::from_ref(&released))
+                .await
+                .unwrap();
+        assert_eq!((c.inserted, c.updated), (0, 1), "{}", t.name);
+        let live = t.db.transactions(acc).await.unwrap();
+        let back = live.iter().find(|r| r.dedupe_key == key);
+        assert_eq!(
+            back.map(|r| r.status.as_str()),
+            Some("pending"),
+            "{}",
+            t.name
+        );
+        assert!(
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 30), date!(2026 - 11 - 01), &seen)
+                .await
+                .is_err(),
+            "{}: an inverted window is refused",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_pending_entry_booked_under_the_same_id_becomes_booked_and_does_not_expire() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut hold = card(Some("P-1"), "-12.00", date!(2026 - 11 - 10), "NS");
+        hold.status = BookingStatus::Pending;
+        t.db.import_page(acc, std::slice::from_ref(&hold))
+            .await
+            .unwrap();
+        let booked = card(Some("P-1"), "-12.00", date!(2026 - 11 - 10), "NS");
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.updated), (0, 1), "{}", t.name);
+        t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &[])
+            .await
+            .unwrap();
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}", t.name);
+        assert_eq!(rows[0].status, "booked", "{}", t.name);
+        // The bank never sends "expired".
+        hold.status = BookingStatus::Expired;
+        assert!(t.db.import_page(acc, &[hold]).await.is_err(), "{}", t.name);
+        t.cleanup().await;
+    }
+}
