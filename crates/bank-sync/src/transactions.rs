@@ -391,8 +391,17 @@ impl BankSync {
                 )
                 .await?;
             if !rejected {
-                // MERGE-PENDING report.expired += self.db.expire_unseen_pending(account.id, from, to, &seen_pending).await?;
-                let _ = &seen_pending;
+                // The bank's list of pending entries is the truth: one it still lists was not
+                // booked (whatever a similar booking suggested), one it no longer lists is gone.
+                let restored = self
+                    .db
+                    .restore_listed_pending(account.id, &seen_pending)
+                    .await?;
+                report.superseded = report.superseded.saturating_sub(restored);
+                report.expired += self
+                    .db
+                    .expire_unseen_pending(account.id, from, to, &seen_pending)
+                    .await?;
                 return Ok(());
             }
             if refreshed {

@@ -8,13 +8,24 @@
 //! which (`xmax = 0` marks a fresh insert). The statement is small and planned in microseconds,
 //! whatever the page size, and it runs as its own transaction: one round trip a page.
 //!
-//! A booked row may replace a pending one (the supersede step, shared with SQLite). The
-//! statement writes nothing when the page holds a booked row that a pending one could stand
-//! for (a pending row in the page, or a stored one with the same amount and currency); the
-//! page is then written again inside a transaction that runs the supersede step.
+//! Two things need more than one statement, and the statement writes nothing when the page
+//! might need either; the page is then written again inside a transaction that does them:
+//!
+//! - A booked row may replace a pending one (the supersede step, shared with SQLite): any page
+//!   with a booked row while the page or the account's stored rows hold a pending one. Since a
+//!   booking may differ from its hold in amount, date and id (see `transactions`), nothing
+//!   cheaper can rule a pairing out.
+//! - A known row whose amount the bank changed may have confirmed allocations to re-open
+//!   (`matches::reopen_changed_amounts`): any page that changes a stored amount. The re-opening
+//!   then happens in the same transaction as the update, so a crash cannot leave a changed
+//!   amount with its old allocation; and since the fast statement never changes an amount, no
+//!   amount change ever escapes it.
+//!
+//! Pages without either — the bulk of a history import — keep the one-statement path.
 
 use std::collections::{HashMap, HashSet};
 
+use rust_decimal::Decimal;
 use sea_orm::{
     ConnectionTrait as _, DatabaseBackend, QueryResult, Statement, TransactionTrait as _, Value,
 };
@@ -23,6 +34,7 @@ use time::OffsetDateTime;
 
 use crate::db::Database;
 use crate::error::Error;
+use crate::matches::{AmountChange, reopen_changed_amounts};
 use crate::transactions::{
     BookingStatus, ImportCounts, NewTransaction, PendingRow, parse_amount, pick_superseded,
 };
@@ -58,23 +70,24 @@ i AS (
         remittance_structured text, bank_transaction_code text, status text, raw_json text)
 )"#;
 
-/// Whether the page can be written without the supersede step: it brings no booked row that a
-/// pending one (in the page, or stored with the same amount and currency) might stand for.
+/// Whether the page can be written without the transaction path (see the module doc): it brings
+/// no booked row while a pending one is in the page or stored for the account, and it changes no
+/// stored amount.
 const GUARD: &str = r#"
 g AS (
     SELECT NOT (
-        EXISTS (SELECT 1 FROM i WHERE status = 'booked')
-        AND (EXISTS (SELECT 1 FROM i WHERE status = 'pending')
-             OR EXISTS (SELECT 1 FROM transactions p JOIN i b
-                          ON b.status = 'booked' AND p.currency = b.currency
-                         AND p.amount::numeric = b.amount::numeric
-                        WHERE p.account_id = $1 AND p.status = 'pending'))
+        (EXISTS (SELECT 1 FROM i WHERE status = 'booked')
+         AND (EXISTS (SELECT 1 FROM i WHERE status = 'pending')
+              OR EXISTS (SELECT 1 FROM transactions p
+                          WHERE p.account_id = $1 AND p.status = 'pending')))
+        OR EXISTS (SELECT 1 FROM transactions s JOIN i ON i.dedupe_key = s.dedupe_key
+                    WHERE s.account_id = $1 AND s.amount::numeric <> i.amount::numeric)
     ) AS ok
 )"#;
 
 /// Inserts new rows, updates rows whose content the bank changed, leaves the rest; `{filter}`
 /// is where the guard plugs in. The `WHERE` of `DO UPDATE` lists the same fields as
-/// `transactions::changed`.
+/// `transactions::changed`, and the status follows `transactions::next_status`.
 const UPSERT: &str = r#"
 up AS (
     INSERT INTO transactions AS t (
@@ -95,14 +108,18 @@ up AS (
         remittance_structured = EXCLUDED.remittance_structured,
         counterparty_name = EXCLUDED.counterparty_name,
         entry_reference = EXCLUDED.entry_reference,
-        raw_json = EXCLUDED.raw_json
+        raw_json = EXCLUDED.raw_json,
+        status = CASE WHEN t.status IN ('pending', 'expired') THEN EXCLUDED.status
+                      ELSE t.status END
     WHERE (t.booking_date, t.value_date, t.amount, t.remittance_unstructured,
-           t.remittance_structured, t.counterparty_name, t.entry_reference)
+           t.remittance_structured, t.counterparty_name, t.entry_reference, t.status)
         IS DISTINCT FROM
           (EXCLUDED.booking_date, EXCLUDED.value_date, EXCLUDED.amount,
            EXCLUDED.remittance_unstructured, EXCLUDED.remittance_structured,
-           EXCLUDED.counterparty_name, EXCLUDED.entry_reference)
-    RETURNING t.id, t.dedupe_key, (t.xmax = 0) AS inserted
+           EXCLUDED.counterparty_name, EXCLUDED.entry_reference,
+           CASE WHEN t.status IN ('pending', 'expired') THEN EXCLUDED.status
+                ELSE t.status END)
+    RETURNING t.id, t.dedupe_key, (t.xmax = 0) AS inserted, t.status, t.amount
 )"#;
 
 /// One statement, its own transaction: writes the page when the guard allows, and always
@@ -127,25 +144,34 @@ static FAST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-/// The page inside a transaction that then runs the supersede step. Besides the written rows it
-/// returns the account's stored pending entries (as they were before the statement; the page's
-/// own pending entries come from the written rows), so the pairing needs no further query. The
-/// same two settings as in [`FAST`] hold for the transaction.
+/// The page inside a transaction that then runs the supersede and re-open steps. Besides the
+/// written rows (with their new status, and for updated ones the amount they had before) it
+/// returns the account's stored pending entries as they were before the statement (the caller
+/// drops those the page updated; the page's own pending entries come from the written rows), so
+/// the pairing needs no further query. Every part of one statement sees the same snapshot, so
+/// `old` holds the amounts before the update. The same two settings as in [`FAST`] hold for
+/// the transaction.
 static FULL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "WITH {INPUT}, {}, \
+        "WITH {INPUT}, \
+         old AS (SELECT id, amount FROM transactions \
+                 WHERE account_id = $1 AND dedupe_key IN (SELECT dedupe_key FROM i)), {}, \
          pend AS (SELECT id, amount, currency, counterparty_iban, counterparty_name, \
+                         entry_reference, end_to_end_id, \
                          COALESCE(value_date, booking_date) AS day \
                   FROM transactions WHERE account_id = $1 AND status = 'pending') \
          SELECT false AS stored_pending, up.id, up.dedupe_key, up.inserted, \
-                NULL::text AS amount, NULL::text AS currency, NULL::text AS counterparty_iban, \
-                NULL::text AS counterparty_name, NULL::date AS day, \
+                up.status::text AS status, old.amount::text AS amount, \
+                up.amount::text AS new_amount, \
+                NULL::text AS currency, NULL::text AS counterparty_iban, \
+                NULL::text AS counterparty_name, NULL::text AS entry_reference, \
+                NULL::text AS end_to_end_id, NULL::date AS day, \
                 set_config('synchronous_commit', 'off', true) AS async_commit, \
                 set_config('plan_cache_mode', 'auto', true) AS fk_check_plans \
-         FROM up \
+         FROM up LEFT JOIN old ON old.id = up.id \
          UNION ALL \
-         SELECT true, id, NULL, NULL, amount, currency, counterparty_iban, counterparty_name, \
-                day, NULL, NULL \
+         SELECT true, id, NULL, NULL, NULL, amount, NULL, currency, counterparty_iban, \
+                counterparty_name, entry_reference, end_to_end_id, day, NULL, NULL \
          FROM pend",
         UPSERT.replace("{filter}", "")
     )
@@ -207,26 +233,53 @@ impl Database {
             counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
             return Ok(counts);
         }
-        // A booked row may replace a pending one: write and supersede in one transaction.
+        // Write, supersede and re-open in one transaction.
+        let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
         let returned = txn.query_all_raw(stmt(&FULL)).await?;
-        let (new_ids, mut pending) = full_rows(&returned, &mut counts)?;
+        let full = full_rows(&returned, &mut counts)?;
         counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
+        // Stored pending rows the page updated are taken as they are now, from the page.
+        let mut pending: Vec<PendingRow> = full
+            .stored_pending
+            .into_iter()
+            .filter(|p| !full.updated.contains_key(&p.id))
+            .collect();
         let mut booked = Vec::new();
+        let mut amount_changes = Vec::new();
         for (t, key) in kept {
-            let Some(&id) = new_ids.get(key.as_str()) else {
-                continue;
+            let page_pending = |id| PendingRow {
+                id,
+                amount: Some(t.amount),
+                currency: t.currency.clone(),
+                counterparty_iban: t.counterparty_iban.clone(),
+                counterparty_name: t.counterparty_name.clone(),
+                date: t.value_date.or(t.booking_date),
+                entry_reference: t.entry_reference.clone(),
+                end_to_end_id: t.end_to_end_id.clone(),
             };
-            match t.status {
-                BookingStatus::Booked => booked.push((t, id)),
-                BookingStatus::Pending => pending.push(PendingRow {
-                    id,
-                    amount: Some(t.amount),
-                    currency: t.currency.clone(),
-                    counterparty_iban: t.counterparty_iban.clone(),
-                    counterparty_name: t.counterparty_name.clone(),
-                    date: t.value_date.or(t.booking_date),
-                }),
+            if let Some(&id) = full.inserted.get(key.as_str()) {
+                match t.status {
+                    BookingStatus::Booked => booked.push((t, id)),
+                    BookingStatus::Pending => pending.push(page_pending(id)),
+                    // Refused by `import_page` before it gets here.
+                    BookingStatus::Expired => {}
+                }
+            } else if let Some(&id) = full.updated_ids.get(key.as_str())
+                && let Some(u) = full.updated.get(&id)
+            {
+                if u.status == BookingStatus::Pending.as_str() {
+                    pending.push(page_pending(id));
+                }
+                if let Some(before) = u.before
+                    && before != u.after
+                {
+                    amount_changes.push(AmountChange {
+                        transaction_id: id,
+                        before,
+                        after: u.after,
+                    });
+                }
             }
         }
         let pairs = pick_superseded(&booked, &pending);
@@ -246,6 +299,7 @@ impl Database {
             .await?;
         }
         counts.superseded = pairs.len() as u64;
+        counts.reopened = reopen_changed_amounts(&txn, true, &amount_changes, now).await?;
         txn.commit().await?;
         Ok(counts)
     }
@@ -273,32 +327,67 @@ fn written_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<bool,
     Ok(ok)
 }
 
-/// Reads the full statement's rows: counts the written ones and returns the inserted ones' ids
-/// by dedupe key, and the stored pending entries.
-fn full_rows(
-    rows: &[QueryResult],
-    counts: &mut ImportCounts,
-) -> Result<(HashMap<String, i64>, Vec<PendingRow>), Error> {
-    let mut ids = HashMap::new();
-    let mut pending = Vec::new();
+/// A row the full statement updated.
+struct Updated {
+    /// Its status after the update.
+    status: String,
+    /// Its amount before the update; `None` when the stored text was not a decimal.
+    before: Option<Decimal>,
+    /// Its amount now.
+    after: Decimal,
+}
+
+/// What the full statement returned.
+struct FullRows {
+    /// Inserted rows' ids by dedupe key.
+    inserted: HashMap<String, i64>,
+    /// Updated rows' ids by dedupe key.
+    updated_ids: HashMap<String, i64>,
+    /// Updated rows by id.
+    updated: HashMap<i64, Updated>,
+    /// The account's pending rows as they were before the statement.
+    stored_pending: Vec<PendingRow>,
+}
+
+/// Reads the full statement's rows and counts the written ones.
+fn full_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<FullRows, Error> {
+    let mut out = FullRows {
+        inserted: HashMap::new(),
+        updated_ids: HashMap::new(),
+        updated: HashMap::new(),
+        stored_pending: Vec::new(),
+    };
     for r in rows {
         let id: i64 = r.try_get("", "id")?;
         if r.try_get::<bool>("", "stored_pending")? {
             let amount: String = r.try_get("", "amount")?;
-            pending.push(PendingRow {
+            out.stored_pending.push(PendingRow {
                 id,
                 amount: parse_amount(&amount).ok(),
                 currency: r.try_get("", "currency")?,
                 counterparty_iban: r.try_get("", "counterparty_iban")?,
                 counterparty_name: r.try_get("", "counterparty_name")?,
                 date: r.try_get("", "day")?,
+                entry_reference: r.try_get("", "entry_reference")?,
+                end_to_end_id: r.try_get("", "end_to_end_id")?,
             });
         } else if r.try_get::<bool>("", "inserted")? {
             counts.inserted += 1;
-            ids.insert(r.try_get("", "dedupe_key")?, id);
+            out.inserted.insert(r.try_get("", "dedupe_key")?, id);
         } else {
             counts.updated += 1;
+            let before: Option<String> = r.try_get("", "amount")?;
+            let after: String = r.try_get("", "new_amount")?;
+            out.updated_ids.insert(r.try_get("", "dedupe_key")?, id);
+            out.updated.insert(
+                id,
+                Updated {
+                    status: r.try_get("", "status")?,
+                    before: before.as_deref().and_then(|b| parse_amount(b).ok()),
+                    after: parse_amount(&after)?,
+                },
+            );
         }
     }
-    Ok((ids, pending))
+    Ok(out)
 }

@@ -262,6 +262,143 @@ pub(crate) async fn record_suggestions_in(
     Ok(())
 }
 
+/// Gives the allocated amounts back to their invoices' open amounts, locking the invoices in id
+/// order (as [`Database::apply_match`] does) so concurrent decisions cannot deadlock.
+async fn give_back(
+    txn: &DatabaseTransaction,
+    postgres: bool,
+    allocations: &[allocation::Model],
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let mut order: Vec<&allocation::Model> = allocations.iter().collect();
+    order.sort_by_key(|a| (a.invoice_id, a.id));
+    for a in order {
+        let inv = lock_invoice(txn, a.invoice_id, postgres).await?;
+        let open = parse_amount(&inv.open_amount)? + parse_amount(&a.amount)?;
+        set_open(txn, inv, open, now).await?;
+    }
+    Ok(())
+}
+
+/// A stored transaction whose amount an import changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AmountChange {
+    pub(crate) transaction_id: i64,
+    pub(crate) before: Decimal,
+    pub(crate) after: Decimal,
+}
+
+/// `reasons` with an entry saying why the allocation is back in review. The stored shapes are
+/// kept: a list of reasons gets one more; `{"reasons": [...], ...}` gets one more in its list;
+/// anything else becomes `{"reasons": [entry], "before": <what it was>}`. The entry carries
+/// `text` and `points` like the matcher's reasons, so the review page shows it, and who had
+/// confirmed the match and when (`was_confirmed`), which the allocation's own columns no longer say.
+fn with_reopened_reason(reasons: &str, why: &str, decided: serde_json::Value) -> String {
+    let entry = serde_json::json!({
+        "reopened": why, "text": why, "points": 0, "was_confirmed": decided,
+    });
+    let value = match serde_json::from_str::<serde_json::Value>(reasons) {
+        Ok(serde_json::Value::Array(mut list)) => {
+            list.push(entry);
+            serde_json::Value::Array(list)
+        }
+        Ok(serde_json::Value::Object(mut map))
+            if map.get("reasons").is_some_and(serde_json::Value::is_array) =>
+        {
+            if let Some(serde_json::Value::Array(list)) = map.get_mut("reasons") {
+                list.push(entry);
+            }
+            serde_json::Value::Object(map)
+        }
+        Ok(other) => serde_json::json!({ "reasons": [entry], "before": other }),
+        Err(_) => serde_json::json!({ "reasons": [entry], "before": reasons }),
+    };
+    value.to_string()
+}
+
+/// Re-opens for review the confirmed allocations of transactions whose amount the bank changed,
+/// inside the import's database transaction: each goes back to `suggested` with a reason, the
+/// invoices get the allocated amounts back (as [`Database::undo_match`] does) and the
+/// transaction becomes `suggested`. A match made for 100.00 says nothing about a payment of
+/// 90.00; a person decides again. Returns the number of allocations re-opened.
+///
+/// The import has already written the new amounts, so on PostgreSQL it holds those rows' locks:
+/// [`Database::apply_match`] on them waits for this transaction and then sees the new amount.
+/// The invoices are locked before the allocations are read again, so a concurrent
+/// [`Database::undo_match`] either finished first (its allocations are no longer confirmed and
+/// are not given back twice) or fails its own check and changes nothing.
+pub(crate) async fn reopen_changed_amounts(
+    txn: &DatabaseTransaction,
+    postgres: bool,
+    changes: &[AmountChange],
+    now: OffsetDateTime,
+) -> Result<u64, Error> {
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = changes.iter().map(|c| c.transaction_id).collect();
+    let confirmed = || {
+        Entity::find()
+            .filter(Column::TransactionId.is_in(ids.clone()))
+            .filter(Column::Status.eq("confirmed"))
+    };
+    let mut invoices: Vec<i64> = confirmed()
+        .all(txn)
+        .await?
+        .iter()
+        .map(|a| a.invoice_id)
+        .collect();
+    if invoices.is_empty() {
+        return Ok(0);
+    }
+    invoices.sort_unstable();
+    invoices.dedup();
+    for id in invoices {
+        lock_invoice(txn, id, postgres).await?;
+    }
+    let allocations = confirmed().all(txn).await?;
+    give_back(txn, postgres, &allocations, now).await?;
+    let today = now.date();
+    let mut reopened = 0;
+    for a in &allocations {
+        let Some(c) = changes
+            .iter()
+            .find(|c| c.transaction_id == a.transaction_id)
+        else {
+            continue;
+        };
+        let why = format!(
+            "the bank changed the amount from {} to {} on {today}",
+            c.before, c.after
+        );
+        let decided = serde_json::json!({
+            "decided_by": a.decided_by,
+            "decided_at": a.decided_at.map(|t| t.to_string()),
+        });
+        let res = Entity::update_many()
+            .col_expr(Column::Status, "suggested".into())
+            .col_expr(
+                Column::Reasons,
+                with_reopened_reason(&a.reasons, &why, decided).into(),
+            )
+            .col_expr(Column::DecidedBy, Option::<String>::None.into())
+            .col_expr(Column::DecidedAt, Option::<OffsetDateTime>::None.into())
+            .filter(Column::Id.eq(a.id))
+            .filter(Column::Status.eq("confirmed"))
+            .exec(txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(Error::Conflict(format!(
+                "match {} changed while the import re-opened it; run the sync again",
+                a.id
+            )));
+        }
+        set_reconciliation_state(txn, a.transaction_id, "suggested").await?;
+        reopened += 1;
+    }
+    Ok(reopened)
+}
+
 impl Database {
     /// Applies a decision: confirmed matches stored, open amounts reduced, the transaction marked
     /// matched — all or nothing. Refuses a transaction that is already matched, an allocation
@@ -368,17 +505,12 @@ impl Database {
         let postgres = self.is_postgres();
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
-        let mut siblings = Entity::find()
+        let siblings = Entity::find()
             .filter(Column::TransactionId.eq(m.transaction_id))
             .filter(Column::Status.eq("confirmed"))
             .all(&txn)
             .await?;
-        siblings.sort_by_key(|s| s.invoice_id);
-        for s in &siblings {
-            let inv = lock_invoice(&txn, s.invoice_id, postgres).await?;
-            let open = parse_amount(&inv.open_amount)? + parse_amount(&s.amount)?;
-            set_open(&txn, inv, open, now).await?;
-        }
+        give_back(&txn, postgres, &siblings, now).await?;
         let res = Entity::update_many()
             .col_expr(Column::Status, "undone".into())
             .col_expr(Column::DecidedBy, Some(who.to_owned()).into())

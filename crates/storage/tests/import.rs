@@ -297,3 +297,233 @@ async fn money_round_trips_exactly_with_its_sign() {
         t.cleanup().await;
     }
 }
+
+/// A card payment as ING lists it: a name, no IBAN, no remittance.
+fn card(id: Option<&str>, amount: &str, day: time::Date, shop: &str) -> NewTransaction {
+    let mut t = tx(id, amount, day, shop, "");
+    t.counterparty_iban = None;
+    t.remittance_unstructured = None;
+    t
+}
+
+fn pending(mut t: NewTransaction) -> NewTransaction {
+    t.status = BookingStatus::Pending;
+    t.bank_transaction_id = None;
+    t
+}
+
+#[tokio::test]
+async fn a_booking_with_a_changed_amount_retires_its_pending_entry() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let hold = pending(card(None, "-41.00", date!(2026 - 11 - 20), "Shell Utrecht"));
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        let booked = card(
+            Some("B-41"),
+            "-45.10",
+            date!(2026 - 11 - 22),
+            "Shell Utrecht",
+        );
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
+        assert_eq!(
+            (rows[0].amount.as_str(), rows[0].status.as_str()),
+            ("-45.10", "booked"),
+            "{}",
+            t.name
+        );
+        let (listed, total) =
+            t.db.list_transactions(&storage::TransactionFilter {
+                account_id: Some(acc),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((listed.len(), total), (1, 1), "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_booking_at_another_shop_with_the_same_amount_leaves_the_pending_entry() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let hold = pending(card(None, "-41.00", date!(2026 - 11 - 20), "Shell Utrecht"));
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        let other = card(Some("B-42"), "-41.00", date!(2026 - 11 - 21), "Jumbo Zeist");
+        let c = t.db.import_page(acc, &[other]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 0), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 2, "{}: {rows:?}", t.name);
+        assert!(rows.iter().any(|r| r.status == "pending"), "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_banks_entry_reference_links_a_booking_whatever_its_amount() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut hold = pending(card(
+            None,
+            "-100.00",
+            date!(2026 - 11 - 20),
+            "Hotel Krasnapolsky",
+        ));
+        hold.entry_reference = Some("ER-2026-7".into());
+        t.db.import_page(acc, &[hold]).await.unwrap();
+        // 30% more than the hold, beyond the tolerance, and a week later: only the link pairs it.
+        let mut booked = card(
+            Some("B-43"),
+            "-130.00",
+            date!(2026 - 11 - 27),
+            "Krasnapolsky",
+        );
+        booked.entry_reference = Some("ER-2026-7".into());
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
+        assert_eq!(rows[0].amount, "-130.00", "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_hold_the_bank_stops_listing_expires_and_comes_back_if_listed_again() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let released = pending(card(
+            None,
+            "-25.00",
+            date!(2026 - 11 - 10),
+            "Hertz Schiphol",
+        ));
+        let listed = pending(card(None, "-5.00", date!(2026 - 11 - 12), "Kiosk"));
+        let older = pending(card(None, "-30.00", date!(2026 - 10 - 01), "Hotel"));
+        let page = vec![released.clone(), listed.clone(), older];
+        t.db.import_page(acc, &page).await.unwrap();
+        let key = storage::dedupe_keys(std::slice::from_ref(&released)).remove(0);
+        let released_id = t.db.transactions(acc).await.unwrap();
+        let released_id = released_id.iter().find(|r| r.dedupe_key == key).unwrap().id;
+        // The next complete sync of November returns only the kiosk's hold.
+        let seen = storage::dedupe_keys(std::slice::from_ref(&listed));
+        let n =
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &seen)
+                .await
+                .unwrap();
+        assert_eq!(n, 1, "{}", t.name);
+        let live = t.db.transactions(acc).await.unwrap();
+        let amounts: Vec<&str> = live.iter().map(|r| r.amount.as_str()).collect();
+        assert_eq!(amounts.len(), 2, "{}: {amounts:?}", t.name);
+        assert!(!amounts.contains(&"-25.00"), "{}: {amounts:?}", t.name);
+        assert!(live.iter().all(|r| r.status == "pending"), "{}", t.name);
+        let filter = storage::TransactionFilter {
+            account_id: Some(acc),
+            limit: 50,
+            ..Default::default()
+        };
+        let (_, total) = t.db.list_transactions(&filter).await.unwrap();
+        assert_eq!(total, 2, "{}", t.name);
+        // Kept, not deleted.
+        let kept = t.db.transaction(released_id).await.unwrap().unwrap();
+        assert_eq!(kept.status, "expired", "{}", t.name);
+        // Expiring again changes nothing.
+        assert_eq!(
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &seen)
+                .await
+                .unwrap(),
+            0,
+            "{}",
+            t.name
+        );
+        // The bank lists the hold again: pending again.
+        let c =
+            t.db.import_page(acc, std::slice::from_ref(&released))
+                .await
+                .unwrap();
+        assert_eq!((c.inserted, c.updated), (0, 1), "{}", t.name);
+        let live = t.db.transactions(acc).await.unwrap();
+        let back = live.iter().find(|r| r.dedupe_key == key);
+        assert_eq!(
+            back.map(|r| r.status.as_str()),
+            Some("pending"),
+            "{}",
+            t.name
+        );
+        assert!(
+            t.db.expire_unseen_pending(acc, date!(2026 - 11 - 30), date!(2026 - 11 - 01), &seen)
+                .await
+                .is_err(),
+            "{}: an inverted window is refused",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_pending_entry_booked_under_the_same_id_becomes_booked_and_does_not_expire() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let mut hold = card(Some("P-1"), "-12.00", date!(2026 - 11 - 10), "NS");
+        hold.status = BookingStatus::Pending;
+        t.db.import_page(acc, std::slice::from_ref(&hold))
+            .await
+            .unwrap();
+        let booked = card(Some("P-1"), "-12.00", date!(2026 - 11 - 10), "NS");
+        let c = t.db.import_page(acc, &[booked]).await.unwrap();
+        assert_eq!((c.inserted, c.updated), (0, 1), "{}", t.name);
+        t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &[])
+            .await
+            .unwrap();
+        let rows = t.db.transactions(acc).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}", t.name);
+        assert_eq!(rows[0].status, "booked", "{}", t.name);
+        // The bank never sends "expired".
+        hold.status = BookingStatus::Expired;
+        assert!(t.db.import_page(acc, &[hold]).await.is_err(), "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_hold_the_bank_still_lists_is_pending_again_whatever_a_similar_booking_suggested() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let hold = pending(card(None, "-4.50", date!(2026 - 11 - 20), "Café Oost"));
+        t.db.import_page(acc, std::slice::from_ref(&hold))
+            .await
+            .unwrap();
+        // Yesterday's coffee books today: similar amount, same café — the tolerance rule
+        // pairs it with today's hold.
+        let other = card(Some("B-420"), "-4.20", date!(2026 - 11 - 20), "Café Oost");
+        let c = t.db.import_page(acc, &[other]).await.unwrap();
+        assert_eq!(c.superseded, 1, "{}", t.name);
+        // The same sync still lists the hold: it was not booked.
+        let seen = storage::dedupe_keys(std::slice::from_ref(&hold));
+        assert_eq!(
+            t.db.restore_listed_pending(acc, &seen).await.unwrap(),
+            1,
+            "{}",
+            t.name
+        );
+        let live = t.db.transactions(acc).await.unwrap();
+        let mut states: Vec<(&str, &str)> = live
+            .iter()
+            .map(|r| (r.amount.as_str(), r.status.as_str()))
+            .collect();
+        states.sort_unstable();
+        assert_eq!(
+            states,
+            [("-4.20", "booked"), ("-4.50", "pending")],
+            "{}",
+            t.name
+        );
+        assert!(live.iter().all(|r| r.superseded_by.is_none()));
+        t.cleanup().await;
+    }
+}

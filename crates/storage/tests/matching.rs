@@ -45,7 +45,20 @@ async fn payments(db: &Database, amounts: &[&str]) -> Vec<i64> {
         })
         .await
         .unwrap();
-    let page: Vec<NewTransaction> = amounts
+    db.import_page(acc.id, &payment_page(amounts))
+        .await
+        .unwrap();
+    db.transactions(acc.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect()
+}
+
+/// Booked payments `T0`, `T1`, … of `amounts`.
+fn payment_page(amounts: &[&str]) -> Vec<NewTransaction> {
+    amounts
         .iter()
         .enumerate()
         .map(|(i, a)| NewTransaction {
@@ -64,13 +77,6 @@ async fn payments(db: &Database, amounts: &[&str]) -> Vec<i64> {
             status: BookingStatus::Booked,
             raw_json: serde_json::json!({}),
         })
-        .collect();
-    db.import_page(acc.id, &page).await.unwrap();
-    db.transactions(acc.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.id)
         .collect()
 }
 
@@ -388,6 +394,74 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
             Decimal::ZERO
         );
         assert_eq!(db.open_suggestions().await.unwrap().len(), 1);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_matched_amount_the_bank_changes_is_reopened_for_review() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("R-1", "100.00")])
+            .await
+            .unwrap();
+        let r1 = id_of(db, "R-1").await;
+        let tx = payments(db, &["100.00", "7.00"]).await[0];
+        let acc = db.transaction(tx).await.unwrap().unwrap().account_id;
+        let matched = db
+            .apply_match(&decision(tx, &[(r1, "100.00")]))
+            .await
+            .unwrap();
+        assert_eq!(db.invoice(r1).await.unwrap().unwrap().status, "paid");
+        // The same payment again, its text corrected: the amount is the same, nothing re-opens.
+        let mut page = payment_page(&["100.00", "7.00"]);
+        page[0].remittance_unstructured = Some("RE-2026-0001 corrected".into());
+        let c = db.import_page(acc, &page).await.unwrap();
+        assert_eq!((c.updated, c.reopened), (1, 0), "{}", t.name);
+        assert_eq!(db.invoice(r1).await.unwrap().unwrap().open_amount, "0.00");
+        // The bank changes the amount: the match goes back to review.
+        let page = payment_page(&["90.00", "7.00"]);
+        let c = db.import_page(acc, &page).await.unwrap();
+        assert_eq!((c.updated, c.skipped, c.reopened), (1, 1, 1), "{}", t.name);
+        let inv = db.invoice(r1).await.unwrap().unwrap();
+        assert_eq!(
+            (inv.open_amount.as_str(), inv.status.as_str()),
+            ("100.00", "open"),
+            "{}",
+            t.name
+        );
+        let row = db.transaction(tx).await.unwrap().unwrap();
+        assert_eq!(
+            (row.amount.as_str(), row.reconciliation_state.as_str()),
+            ("90.00", "suggested"),
+            "{}",
+            t.name
+        );
+        let history = db.matches_for_transaction(tx).await.unwrap();
+        assert_eq!(history.len(), 1, "{}", t.name);
+        assert_eq!(history[0].id, matched[0].id);
+        assert_eq!(history[0].status, "suggested", "{}", t.name);
+        let reasons: serde_json::Value = serde_json::from_str(&history[0].reasons).unwrap();
+        let list = reasons.as_array().unwrap();
+        assert_eq!(list[0], "invoice number in text", "{}: kept", t.name);
+        let why = list[1]["reopened"].as_str().unwrap();
+        assert!(
+            why.starts_with("the bank changed the amount from 100.00 to 90.00 on "),
+            "{}: {why}",
+            t.name
+        );
+        assert_eq!(list[1]["was_confirmed"]["decided_by"], "auto", "{}", t.name);
+        assert!(
+            db.open_suggestions()
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.id == matched[0].id)
+        );
+        // Fetching the same page again re-opens nothing more.
+        let c = db.import_page(acc, &page).await.unwrap();
+        assert_eq!((c.updated, c.reopened), (0, 0), "{}", t.name);
+        assert_eq!(db.invoice(r1).await.unwrap().unwrap().open_amount, "100.00");
         t.cleanup().await;
     }
 }

@@ -37,7 +37,8 @@ pub struct Model {
     pub remittance_structured: Option<String>,
     /// Bank transaction code.
     pub bank_transaction_code: Option<String>,
-    /// `booked`, `pending` or `superseded` (a pending entry replaced by its booking).
+    /// `booked`, `pending`, `superseded` (a pending entry replaced by its booking) or `expired`
+    /// (a pending entry the bank stopped listing, see `Database::expire_unseen_pending`).
     pub status: String,
     /// The booked row that replaced this pending one.
     pub superseded_by: Option<i64>,
