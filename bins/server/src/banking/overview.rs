@@ -22,6 +22,7 @@ fn status_text(lang: Lang, status: &str) -> &'static str {
         "expiring" => lang.t(Key::Expiring),
         "expired" => lang.t(Key::Expired),
         "revoked" => lang.t(Key::Revoked),
+        "replaced" => lang.t(Key::Replaced),
         _ => lang.t(Key::ErrorStatus),
     }
 }
@@ -185,7 +186,12 @@ pub async fn callback(
                 let accounts = sync
                     .sync_accounts(&grant.connection, true, Some(peer.ip()))
                     .await?;
-                Ok::<_, bank_sync::SyncError>(accounts.iter().filter(|a| a.created).count())
+                Ok::<_, bank_sync::SyncError>(
+                    accounts
+                        .iter()
+                        .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
+                        .count(),
+                )
             }
             .await;
             done.map_err(|e| explain(lang, &e))
