@@ -1,9 +1,11 @@
-//! Account sync: the accounts a consent covers, stored per connection, with their balances.
+//! Account sync: the accounts a consent covers, with their balances. A bank account keeps one row
+//! across consents: a new connection for accounts already known takes them over (re-attached,
+//! history and call budget kept) instead of storing copies.
 
 use std::net::IpAddr;
 
 use ing_psd2::RequestOptions;
-use storage::{NewAccount, NewBalance};
+use storage::{AccountLink, NewAccount, NewBalance};
 
 use crate::error::SyncError;
 use crate::service::BankSync;
@@ -13,13 +15,21 @@ use crate::service::BankSync;
 pub struct SyncedAccount {
     /// As stored.
     pub account: storage::entity::account::Model,
-    /// Whether this sync created it.
-    pub created: bool,
+    /// Whether this sync created it, took it over from an earlier connection, or found it.
+    pub link: AccountLink,
+}
+
+impl SyncedAccount {
+    /// Whether this sync stored it for the first time (a re-attached account is not new).
+    pub fn created(&self) -> bool {
+        self.link == AccountLink::Created
+    }
 }
 
 impl BankSync {
     /// Fetches the connection's accounts from ING and stores the missing ones (when
-    /// `create_missing`), then their balances when the consent covers them. `psu_ip` is the
+    /// `create_missing`; an account an earlier connection of the same environment had is
+    /// re-attached to this one rather than created), then their balances when the consent covers them. `psu_ip` is the
     /// user's address for a user-started sync, `None` for the worker.
     pub async fn sync_accounts(
         &self,
@@ -44,14 +54,14 @@ impl BankSync {
             if let Some(existing) = known.iter().find(|k| k.resource_id == a.resource_id) {
                 out.push(SyncedAccount {
                     account: existing.clone(),
-                    created: false,
+                    link: AccountLink::AlreadyAttached,
                 });
                 continue;
             }
             if !create_missing {
                 continue;
             }
-            let (account, created) = self
+            let (account, link) = self
                 .db
                 .upsert_account(&NewAccount {
                     connection_id: connection.id.clone(),
@@ -63,7 +73,12 @@ impl BankSync {
                     product: a.product.clone(),
                 })
                 .await?;
-            out.push(SyncedAccount { account, created });
+            if let AccountLink::KeptByNewerConnection { connection: newer } = &link {
+                // A newer consent covers it; this (older) connection no longer syncs it.
+                tracing::debug!(account = account.id, newer = %newer, "account kept by a newer connection");
+                continue;
+            }
+            out.push(SyncedAccount { account, link });
         }
         if connection.scopes.contains(ing_psd2::SCOPE_BALANCES) {
             for s in &out {

@@ -195,6 +195,14 @@ impl BankSync {
             .await?
             .ok_or(SyncError::UnknownConnection)?;
         let status = storage::ConnectionStatus::parse(&conn.status)?;
+        if status == storage::ConnectionStatus::Replaced {
+            // Nothing expired: a newer consent took its accounts, and that one's token is valid.
+            return Err(SyncError::ConsentExpired(
+                "this connection was replaced by a newer consent for the same accounts; \
+                 use the connection token that consent returned"
+                    .into(),
+            ));
+        }
         if !status.may_sync() {
             return Err(SyncError::ConsentExpired(format!(
                 "the connection is {}{}; reconnect the bank",

@@ -23,6 +23,10 @@ pub enum ConnectionStatus {
     Revoked,
     /// Something is wrong that a person must look at.
     Error,
+    /// A newer consent covers its accounts: they were re-attached to that connection with their
+    /// history, so this one has nothing left to sync. Not a problem for the user to fix, so it is
+    /// never reported as expiring or expired.
+    Replaced,
 }
 
 impl ConnectionStatus {
@@ -34,6 +38,7 @@ impl ConnectionStatus {
             Self::Expired => "expired",
             Self::Revoked => "revoked",
             Self::Error => "error",
+            Self::Replaced => "replaced",
         }
     }
 
@@ -45,6 +50,7 @@ impl ConnectionStatus {
             "expired" => Self::Expired,
             "revoked" => Self::Revoked,
             "error" => Self::Error,
+            "replaced" => Self::Replaced,
             other => return Err(Error::Corrupt(format!("connection status {other:?}"))),
         })
     }
@@ -68,6 +74,30 @@ pub struct NewConnection {
     pub granted_at: OffsetDateTime,
     /// When the consent ends.
     pub valid_until: Option<OffsetDateTime>,
+}
+
+/// Marks `id` replaced by `by`: its accounts now belong to `by`. Kept apart from
+/// [`Database::set_connection_status`] so callers can run it inside their own transaction.
+pub(crate) async fn mark_replaced<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: &str,
+    by: &str,
+) -> Result<(), sea_orm::DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Status, ConnectionStatus::Replaced.as_str().into())
+        .col_expr(
+            Column::StatusReason,
+            Some(format!(
+                "replaced by connection {by}, a newer consent for the same accounts; \
+                 they moved there with their history"
+            ))
+            .into(),
+        )
+        .col_expr(Column::UpdatedAt, OffsetDateTime::now_utc().into())
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 impl Database {

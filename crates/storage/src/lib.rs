@@ -31,7 +31,7 @@ mod secrets;
 mod sync;
 mod transactions;
 
-pub use accounts::NewAccount;
+pub use accounts::{AccountLink, AccountMerge, NewAccount, mask_iban};
 pub use balances::NewBalance;
 pub use connections::{ConnectionStatus, NewConnection};
 pub use crypto::{DataKey, Keyring};

@@ -23,7 +23,7 @@ async fn account(db: &Database) -> i64 {
         })
         .await
         .unwrap();
-    assert!(created);
+    assert_eq!(created, storage::AccountLink::Created);
     a.id
 }
 

@@ -90,6 +90,7 @@ keys! {
     Expiring => "expiring", "läuft bald ab";
     Expired => "expired", "abgelaufen";
     Revoked => "revoked", "widerrufen";
+    Replaced => "replaced by a newer connection", "durch neuere Verbindung ersetzt";
     ErrorStatus => "error", "Fehler";
     Account => "Account", "Konto";
     Balance => "Balance", "Saldo";

@@ -22,6 +22,7 @@ fn status_text(lang: Lang, status: &str) -> &'static str {
         "expiring" => lang.t(Key::Expiring),
         "expired" => lang.t(Key::Expired),
         "revoked" => lang.t(Key::Revoked),
+        "replaced" => lang.t(Key::Replaced),
         _ => lang.t(Key::ErrorStatus),
     }
 }
@@ -189,7 +190,12 @@ pub async fn callback(
                 for a in &accounts {
                     sync.sync_for_person(a.account.id, peer.ip(), true).await?;
                 }
-                Ok::<_, bank_sync::SyncError>(accounts.iter().filter(|a| a.created).count())
+                Ok::<_, bank_sync::SyncError>(
+                    accounts
+                        .iter()
+                        .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
+                        .count(),
+                )
             }
             .await;
             done.map_err(|e| explain(lang, &e))

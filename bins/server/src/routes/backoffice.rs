@@ -197,7 +197,7 @@ pub async fn accounts_sync(
         .into_iter()
         .map(|s| SyncedAccountDto {
             account: AccountDto::from(&s.account),
-            created: s.created,
+            created: s.created(),
         })
         .collect();
     Ok(ApiJson(AccountsSyncResponse {

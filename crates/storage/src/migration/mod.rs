@@ -4,6 +4,9 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_connections_accounts_transactions;
 mod m20261125_000002_states_balances_invoices_matches_sync;
+mod m20261202_000002_merge_duplicate_accounts;
+
+pub(crate) use m20261202_000002_merge_duplicate_accounts::merge_duplicate_accounts;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -15,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_connections_accounts_transactions::Migration),
             Box::new(m20261125_000002_states_balances_invoices_matches_sync::Migration),
+            Box::new(m20261202_000002_merge_duplicate_accounts::Migration),
         ]
     }
 }

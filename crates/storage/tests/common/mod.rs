@@ -88,3 +88,58 @@ pub async fn connection(db: &Database) -> String {
     .unwrap()
     .id
 }
+
+/// An empty database (no migrations applied) on every backend, for migration tests.
+pub struct BlankDb {
+    pub url: String,
+    pub name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl BlankDb {
+    pub async fn cleanup(self) {
+        if let Some((admin_url, name)) = self.pg {
+            let admin = Sea::connect(admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+    }
+}
+
+pub async fn blank_backends() -> Vec<BlankDb> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("blank.db").display()
+    );
+    let mut out = vec![BlankDb {
+        url,
+        name: "sqlite",
+        _dir: Some(dir),
+        pg: None,
+    }];
+    if let Ok(admin_url) = std::env::var("DATABASE_URL")
+        && admin_url.starts_with("postgres")
+    {
+        let name = format!("storage_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Sea::connect(admin_url.clone()).await.unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap();
+        out.push(BlankDb {
+            url: format!("{base}/{name}"),
+            name: "postgres",
+            _dir: None,
+            pg: Some((admin_url, name)),
+        });
+    }
+    out
+}
