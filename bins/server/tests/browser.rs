@@ -140,6 +140,8 @@ async fn the_banking_page_in_a_real_browser() {
         &callback,
         "--banking-callback",
         &callback,
+        "--user-sync-min-seconds",
+        "0",
     ])
     .unwrap();
     let started = psd2_server::run::start(config).await.unwrap();
@@ -218,10 +220,14 @@ async fn the_banking_page_in_a_real_browser() {
         .await
         .unwrap();
 
-    // Sync both accounts.
+    // The consent brought the accounts' history while the person was there.
     let db = started.sync.db();
     let accounts = db.all_accounts().await.unwrap();
     assert_eq!(accounts.len(), 2);
+    for a in &accounts {
+        assert_eq!(db.transactions(a.id).await.unwrap().len(), 200);
+    }
+    // "Sync now" on both accounts: nothing new since.
     for a in &accounts {
         c.find(Locator::Id(&format!("sync-{}", a.id)))
             .await
@@ -236,7 +242,7 @@ async fn the_banking_page_in_a_real_browser() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        until(&c, ".msg", "Imported 200 new").await;
+        until(&c, ".msg", "Imported 0 new").await;
     }
     until(&c, "main", "days left").await;
     shot(&c, "03-accounts").await;

@@ -9,7 +9,7 @@ mod common;
 use bank_sync::{AccountResult, PassOptions, TransactionSync};
 use ing_sandbox::DataConfig;
 use sea_orm::EntityTrait as _;
-use storage::{InvoiceKind, NewInvoice, SyncTrigger};
+use storage::SyncTrigger;
 use time::{Duration, OffsetDateTime};
 
 fn opts() -> PassOptions {
@@ -63,19 +63,12 @@ async fn reconnecting_keeps_the_accounts_their_history_and_their_budget() {
     let w = common::world(data, Some(4), 4, None).await;
     let db = w.sync.db();
     let truth = w.sandbox.ground_truth();
-    let invoices: Vec<NewInvoice> = truth
+    let invoices: Vec<storage::NewInvoice> = truth
         .invoices
         .iter()
-        .map(|i| NewInvoice {
-            number: i.number.clone(),
-            kind: InvoiceKind::Invoice,
-            customer_name: i.customer_name.clone(),
-            customer_ibans: vec![i.customer_iban.clone()],
-            total: i.amount,
-            currency: i.currency.clone(),
-            issue_date: i.issue_date,
-            due_date: Some(i.due_date),
+        .map(|i| storage::NewInvoice {
             creditor_reference: None,
+            ..common::invoice(i)
         })
         .collect();
     db.upsert_invoices(&invoices).await.unwrap();

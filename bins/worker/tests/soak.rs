@@ -95,29 +95,7 @@ impl Sim {
     /// A consent for `profile` given by a present person, then the whole history fetched while
     /// they are there — as the banking page does.
     async fn connect(&self, profile: &str) {
-        let client_id = self.sandbox.client_id().to_owned();
-        let start = self
-            .sync
-            .initiate_consent(&client_id, common::REDIRECT, "")
-            .await
-            .unwrap();
-        let redirect = self
-            .sandbox
-            .grant_consent(&start.authorization_url, profile)
-            .await
-            .unwrap();
-        let url = url::Url::parse(&redirect).unwrap();
-        let code = url
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .unwrap()
-            .1
-            .into_owned();
-        let grant = self
-            .sync
-            .complete_consent(&client_id, &code, common::REDIRECT, &start.state)
-            .await
-            .unwrap();
+        let grant = common::consent(&self.sync, &self.sandbox, profile).await;
         let person = "192.0.2.55".parse().unwrap();
         let accounts = self
             .sync
@@ -153,17 +131,7 @@ impl Sim {
         let new: Vec<storage::NewInvoice> = all
             .iter()
             .filter(|i| !known.contains(&i.number))
-            .map(|i| storage::NewInvoice {
-                number: i.number.clone(),
-                kind: storage::InvoiceKind::Invoice,
-                customer_name: i.customer_name.clone(),
-                customer_ibans: vec![i.customer_iban.clone()],
-                total: i.amount,
-                currency: i.currency.clone(),
-                issue_date: i.issue_date,
-                due_date: Some(i.due_date),
-                creditor_reference: Some(i.rf_reference.clone()),
-            })
+            .map(common::invoice)
             .collect();
         if !new.is_empty() {
             self.sync.db().upsert_invoices(&new).await.unwrap();

@@ -8,7 +8,21 @@ pub async fn call(
     auth: Option<&str>,
     body: Option<&str>,
 ) -> (u16, String) {
+    call_with(method, url, auth, body, &[]).await
+}
+
+/// [`call`] with extra request headers (`"Name: value"`).
+pub async fn call_with(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    body: Option<&str>,
+    headers: &[&str],
+) -> (u16, String) {
     let mut args = vec!["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method];
+    for h in headers {
+        args.extend(["-H", h]);
+    }
     let header;
     if let Some(token) = auth {
         header = format!("Authorization: Bearer {token}");

@@ -72,29 +72,7 @@ impl World {
     /// Consent by `profile_id` through initiate → the sandbox's "Allow" → callback, then the
     /// accounts stored. Returns the connection id.
     pub async fn connect(&self, profile_id: &str) -> String {
-        let client_id = self.sandbox.client_id().to_owned();
-        let start = self
-            .sync
-            .initiate_consent(&client_id, REDIRECT, "")
-            .await
-            .unwrap();
-        let redirect = self
-            .sandbox
-            .grant_consent(&start.authorization_url, profile_id)
-            .await
-            .unwrap();
-        let url = url::Url::parse(&redirect).unwrap();
-        let code = url
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .unwrap()
-            .1
-            .into_owned();
-        let grant = self
-            .sync
-            .complete_consent(&client_id, &code, REDIRECT, &start.state)
-            .await
-            .unwrap();
+        let grant = consent(&self.sync, &self.sandbox, profile_id).await;
         self.sync
             .sync_accounts(&grant.connection, true, Some("127.0.0.1".parse().unwrap()))
             .await
@@ -104,5 +82,47 @@ impl World {
 
     pub fn cert_dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
+    }
+}
+
+/// A consent by `profile_id` through initiate → the sandbox's "Allow" → callback.
+pub async fn consent(
+    sync: &BankSync,
+    sandbox: &SandboxHandle,
+    profile_id: &str,
+) -> bank_sync::ConsentGrant {
+    let client_id = sandbox.client_id().to_owned();
+    let start = sync
+        .initiate_consent(&client_id, REDIRECT, "")
+        .await
+        .unwrap();
+    let redirect = sandbox
+        .grant_consent(&start.authorization_url, profile_id)
+        .await
+        .unwrap();
+    let url = url::Url::parse(&redirect).unwrap();
+    let code = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    sync.complete_consent(&client_id, &code, REDIRECT, &start.state)
+        .await
+        .unwrap()
+}
+
+/// A sandbox invoice as the back office stores it.
+pub fn invoice(i: &ing_sandbox::data::Invoice) -> storage::NewInvoice {
+    storage::NewInvoice {
+        number: i.number.clone(),
+        kind: storage::InvoiceKind::Invoice,
+        customer_name: i.customer_name.clone(),
+        customer_ibans: vec![i.customer_iban.clone()],
+        total: i.amount,
+        currency: i.currency.clone(),
+        issue_date: i.issue_date,
+        due_date: Some(i.due_date),
+        creditor_reference: Some(i.rf_reference.clone()),
     }
 }
