@@ -238,6 +238,10 @@ async fn simulate(sim: &Sim, days: u64, chaos: bool) -> Figures {
                 let _ = child.wait_with_output().await.unwrap();
                 figures.worker_runs += 1;
             }
+            // A killed worker's leases lapse (30 s) before the day's last pass, so that pass
+            // takes its accounts over (and marks its runs aborted) the same day.
+            sim.sandbox
+                .advance_clock(std::time::Duration::from_secs(60));
         }
         // An undisturbed pass: the whole day's work in the quiet run, whatever the killed
         // workers left in the chaotic one (accounts they synced are fresh and skipped).

@@ -276,6 +276,11 @@ impl BankSync {
             s.last_success_at.is_some_and(|t| t > now - opts.fresh_for)
                 && s.watermark.is_some_and(|w| w >= now.date())
         }) {
+            // A worker killed between its sync and the matcher left the new payments
+            // unmatched: match them now, on the same data, instead of a day later.
+            if let Err(e) = self.reconcile(Some(account.id), "auto").await {
+                return AccountResult::Failed(e.to_string());
+            }
             return AccountResult::Fresh;
         }
         let today = now.date();
