@@ -10,8 +10,8 @@
 //! RF reference, end-to-end id, customer IBAN, customer-name words and amount; each transaction
 //! looks its remittance tokens, IBAN, name and amount up and scores only what it finds
 //! (`score`); a batch-wide pass (`assign`) commits automatic matches in an order fixed by
-//! stable keys, so that no item is over-allocated and the input order does not matter. The
-//! design and its sources are in `shared/reconcile-anchors.md`.
+//! stable keys, so that no item is over-allocated and the input order does not matter. The hard
+//! cases it is built for, and their public sources, are in `docs/reconciliation.md`.
 //!
 //! [`eval`] makes labelled synthetic batches and measures precision, recall and top-3
 //! accuracy on them, against [`baseline`], the original system's rules.

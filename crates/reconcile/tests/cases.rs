@@ -1,5 +1,5 @@
-//! Hand-written cases: every case of issue 6 and the ten hardest cases of
-//! `shared/reconcile-anchors.md` §7.2, with German and Dutch remittance texts.
+//! Hand-written cases: every case of issue 6 and the ten hard cases of
+//! `docs/reconciliation.md`, with German and Dutch remittance texts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -248,7 +248,7 @@ fn end_to_end_id_we_sent_identifies_the_item() {
     );
 }
 
-// ------------------------------------------------------------------ §7.2 case 1: several invoices
+// ------------------------------------------------------------------ hard case 1: several invoices
 
 #[test]
 fn one_payment_for_several_listed_invoices() {
@@ -348,7 +348,7 @@ fn two_combinations_with_the_same_sum_are_only_suggested() {
     assert!(s.contains(&vec!["i3".to_string(), "i4".to_string()]));
 }
 
-// ------------------------------------------------------------------ §7.2 case 2: equal amounts
+// ------------------------------------------------------------------ hard case 2: equal amounts
 
 #[test]
 fn two_equally_good_candidates_give_suggestions_never_an_auto_match() {
@@ -428,7 +428,7 @@ fn a_reference_decides_between_equal_amounts_and_the_batch_settles_the_other() {
     assert_eq!(auto(&out[1]), vec![alloc("feb", "850.00")]);
 }
 
-// ------------------------------------------------------------------ §7.2 case 3: mangled references
+// ------------------------------------------------------------------ hard case 3: mangled references
 
 #[test]
 fn mangled_references_are_repaired() {
@@ -494,7 +494,7 @@ fn a_typo_counts_with_the_amount_and_a_known_payer() {
     )));
 }
 
-// ------------------------------------------------------------------ §7.2 case 4: coincidences
+// ------------------------------------------------------------------ hard case 4: coincidences
 
 #[test]
 fn whole_tokens_only_14_never_matches_inside_1814() {
@@ -534,7 +534,7 @@ fn a_year_or_postcode_equal_to_a_number_needs_the_amount_to_agree() {
     assert!(out[0].auto_allocations().is_none());
 }
 
-// ------------------------------------------------------------------ §7.2 case 5: amounts differ
+// ------------------------------------------------------------------ hard case 5: amounts differ
 
 #[test]
 fn a_fee_within_tolerance_settles_and_the_rest_stays_open() {
@@ -595,7 +595,7 @@ fn cash_discount_in_time_and_late() {
     );
 }
 
-// ------------------------------------------------------------------ §7.2 case 6: payer ≠ customer
+// ------------------------------------------------------------------ hard case 6: payer ≠ customer
 
 #[test]
 fn a_payment_service_pays_with_the_reference() {
@@ -679,7 +679,7 @@ fn a_shared_iban_identifies_nobody() {
     assert!(out[0].auto_allocations().is_none());
 }
 
-// ------------------------------------------------------------------ §7.2 case 7: partial, over
+// ------------------------------------------------------------------ hard case 7: partial, over
 
 #[test]
 fn several_partial_payments_for_one_invoice_in_one_batch() {
@@ -787,7 +787,7 @@ fn an_unannounced_underpayment_from_an_unknown_payer_is_suggested() {
     assert_eq!(out[0].suggestions()[0].allocations[0].amount, d("300.00"));
 }
 
-// ------------------------------------------------------------------ §7.2 case 8: credit notes
+// ------------------------------------------------------------------ hard case 8: credit notes
 
 #[test]
 fn an_outgoing_refund_settles_a_credit_note() {
@@ -864,7 +864,7 @@ fn netting_an_invoice_against_a_credit_note() {
     );
 }
 
-// ------------------------------------------------------------------ §7.2 cases 9 and 10
+// ------------------------------------------------------------------ hard cases 9 and 10
 
 #[test]
 fn the_same_payment_under_two_ids_settles_once() {
