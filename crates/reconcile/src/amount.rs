@@ -2,7 +2,7 @@
 //! a part, or too much.
 //!
 //! The relation is named, never just "close", so the explanation can say which rule applied
-//! (anchors §7.2 case 5), and so the decision rules can treat a fee (settle, remainder stays
+//! (hard case 5 of docs/reconciliation.md), and so the decision rules can treat a fee (settle, remainder stays
 //! open for a person to write off) differently from a partial payment (leave open).
 
 use rust_decimal::prelude::ToPrimitive;

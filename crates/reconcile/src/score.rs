@@ -2,7 +2,7 @@
 //! verdict (automatic, suggestion, nothing).
 //!
 //! Scores are additive points with a named signal each (Kivitendo's point system, GnuCash's ±
-//! scores). Automatic matching needs more than points (anchors §7.3): a strong identifier (a
+//! scores). Automatic matching needs more than points (docs/reconciliation.md): a strong identifier (a
 //! reference, or an IBAN known for exactly this customer), an amount that settles, and a lead
 //! over the next candidate, so that two equally good candidates are always suggestions.
 
@@ -1217,7 +1217,7 @@ impl Work<'_, '_> {
                 o.add(Sig::NamedLeftOut(left_out), points::NAMED_LEFT_OUT);
             } else {
                 // The payer named something else: IBAN and amount must not outweigh that
-                // (anchors §7.2 case 6).
+                // (hard case 6 of docs/reconciliation.md).
                 o.add(Sig::NamedLeftOut(left_out), points::OTHER_ITEM_NAMED);
                 o.gate(Gate::NoIdentifier);
             }

@@ -1,7 +1,7 @@
 //! Bounded search for the open items one payment settles together.
 //!
 //! Customers pay several invoices with one transfer and often list none of the numbers; then
-//! only the sum tells (anchors §7.2 case 1). Odoo's greedy walk over candidates misses
+//! only the sum tells (hard case 1 of docs/reconciliation.md). Odoo's greedy walk over candidates misses
 //! combinations that are not a prefix of its ordering; this is an exhaustive search over a
 //! capped number of one customer's items and a capped combination size, with a node budget,
 //! so its cost per payment is bounded whatever the data.
