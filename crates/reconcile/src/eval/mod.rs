@@ -1,7 +1,7 @@
 //! Measuring the matcher: a seeded generator of labelled batches ([`generate`]) and the
 //! figures the targets are stated in ([`measure`]).
 //!
-//! No public labelled set of bank transactions and invoices exists (no published benchmark set exists), so, like
+//! No public labelled set of bank transactions and invoices exists, so, like
 //! Czekaj et al., we measure on synthetic data with the noise real remittance texts show, and
 //! report precision at the auto threshold, recall, and top-3 accuracy of suggestions.
 //! (The module is not called `gen`: that is a reserved word in edition 2024.)
