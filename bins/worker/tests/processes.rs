@@ -5,35 +5,17 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::time::Duration;
 
 use ing_sandbox::{DataConfig, Status};
 use rand::{RngExt as _, SeedableRng as _};
 use sea_orm::{ConnectionTrait as _, Database as Sea};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 fn worker(w: &common::World, name: &str, lease_seconds: u32) -> Child {
-    let s = &w.settings;
-    Command::new(env!("CARGO_BIN_EXE_psd2-worker"))
-        .arg("--once")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .env("DATABASE_URL", &s.database_url)
-        .env("PSD2_ENVIRONMENT", "local")
-        .env("PSD2_API_BASE_URL", s.api_base_url.as_deref().unwrap())
-        .env("PSD2_CA_CERT", s.ca_cert.as_deref().unwrap())
-        .env("PSD2_CERT_PATH", &s.cert_path)
-        .env("PSD2_DATA_KEY", s.data_key.as_deref().unwrap())
+    common::worker_command(&w.settings, name, lease_seconds)
         .env("PSD2_DAILY_BUDGET", "1000000")
         .env("PSD2_INITIAL_DAYS", "3650")
-        .env("PSD2_WORKER_NAME", name)
-        .env("PSD2_LEASE_SECONDS", lease_seconds.to_string())
-        .env("PSD2_DB_POOL", "3")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .unwrap()
 }

@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,7 +20,7 @@ use ing_sandbox::{DataConfig, DevCertificates, Fault, Sandbox, SandboxConfig, Sa
 use rand::{RngExt as _, SeedableRng as _};
 use sea_orm::{ConnectionTrait as _, Database as Sea};
 use time::macros::datetime;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 const PROFILES: usize = 2;
 
@@ -139,30 +138,14 @@ impl Sim {
     }
 
     fn worker(&self, name: &str) -> Child {
-        let s = &self.settings;
         let now = self
             .sandbox
             .now()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        Command::new(env!("CARGO_BIN_EXE_psd2-worker"))
-            .args(["--once", "--now", &now])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "warn")
-            .env("DATABASE_URL", &s.database_url)
-            .env("PSD2_ENVIRONMENT", "local")
-            .env("PSD2_API_BASE_URL", s.api_base_url.as_deref().unwrap())
-            .env("PSD2_CA_CERT", s.ca_cert.as_deref().unwrap())
-            .env("PSD2_CERT_PATH", &s.cert_path)
-            .env("PSD2_DATA_KEY", s.data_key.as_deref().unwrap())
+        common::worker_command(&self.settings, name, 30)
+            .args(["--now", &now])
             .env("PSD2_DAILY_BUDGET", "4")
-            .env("PSD2_WORKER_NAME", name)
-            .env("PSD2_LEASE_SECONDS", "30")
-            .env("PSD2_DB_POOL", "3")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
             .spawn()
             .unwrap()
     }

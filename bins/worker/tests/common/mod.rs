@@ -126,3 +126,34 @@ pub fn invoice(i: &ing_sandbox::data::Invoice) -> storage::NewInvoice {
         creditor_reference: Some(i.rf_reference.clone()),
     }
 }
+
+/// The worker binary set up for `settings` as an operator would run it (`--once`, its settings
+/// in environment variables, nothing inherited), named `name` in leases; the caller adds what
+/// differs and spawns it.
+pub fn worker_command(
+    settings: &Settings,
+    name: &str,
+    lease_seconds: u32,
+) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_psd2-worker"));
+    c.arg("--once")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env("DATABASE_URL", &settings.database_url)
+        .env("PSD2_ENVIRONMENT", "local")
+        .env(
+            "PSD2_API_BASE_URL",
+            settings.api_base_url.as_deref().unwrap(),
+        )
+        .env("PSD2_CA_CERT", settings.ca_cert.as_deref().unwrap())
+        .env("PSD2_CERT_PATH", &settings.cert_path)
+        .env("PSD2_DATA_KEY", settings.data_key.as_deref().unwrap())
+        .env("PSD2_WORKER_NAME", name)
+        .env("PSD2_LEASE_SECONDS", lease_seconds.to_string())
+        .env("PSD2_DB_POOL", "3")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    c
+}
