@@ -189,7 +189,15 @@ impl BankSync {
             SyncTrigger::Worker => self.sync_windows(req, &account).await?,
             SyncTrigger::User => {
                 self.user_sync_turn(account.id).await?;
+                // The lease is renewed as the worker renews its own, however long the sync.
+                let renewal = tokio::spawn(self.clone().keep_lease(
+                    account.id,
+                    user_lease_owner(account.id),
+                    USER_LEASE,
+                    CancellationToken::new(),
+                ));
                 let result = self.sync_windows(req, &account).await;
+                renewal.abort();
                 self.end_user_sync(account.id).await;
                 result?
             }
@@ -547,7 +555,7 @@ impl BankSync {
         let owner = user_lease_owner(account_id);
         if !self
             .db
-            .try_lease(account_id, &owner, Duration::minutes(30), now)
+            .try_lease(account_id, &owner, USER_LEASE, now)
             .await?
         {
             return Err(SyncError::Busy(format!(
@@ -601,6 +609,10 @@ impl BankSync {
         Ok(e.into())
     }
 }
+
+/// The lease term of a user-started sync (renewed while it runs); a crashed server's syncs are
+/// taken over after it.
+const USER_LEASE: Duration = Duration::minutes(10);
 
 /// The lease owner of user-started syncs of an account in this process.
 fn user_lease_owner(account_id: i64) -> String {

@@ -216,7 +216,7 @@ impl BankSync {
 
     /// Renews the lease every third of its term until aborted; cancels `lost` when the lease
     /// is no longer ours.
-    async fn keep_lease(
+    pub(crate) async fn keep_lease(
         self,
         account_id: i64,
         owner: String,
