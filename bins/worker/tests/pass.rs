@@ -1,5 +1,5 @@
 //! The worker's pass against the local sandbox: the daily budget, a 429, an expired consent,
-//! refresh before expiry and a failing refresh endpoint (reliability scenarios 6, 7 and 8).
+//! refresh before expiry and a failing refresh endpoint.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

@@ -2,7 +2,7 @@
 //! before they expire, one refresh at a time per connection.
 //!
 //! The new tokens are stored before they are used, and a failed refresh leaves the stored ones
-//! untouched (reliability scenario 8). A refused refresh (the consent ended) marks the
+//! untouched. A refused refresh (the consent ended) marks the
 //! connection expired with the reason, so nothing keeps calling ING for it.
 
 use std::sync::Arc;

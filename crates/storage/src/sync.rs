@@ -2,7 +2,7 @@
 //!
 //! The watermark only moves when a run finishes successfully, in the same database transaction
 //! that records the run, so a crash or a rate limit half way leaves it where it was and the next
-//! run fetches the same window again (reliability scenarios 5, 6 and 15). Leases are one
+//! run fetches the same window again. Leases are one
 //! conditional `UPDATE`, which behaves the same on SQLite and PostgreSQL: an account is taken when
 //! it is free, its lease expired, or the caller already holds it.
 

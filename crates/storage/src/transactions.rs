@@ -3,9 +3,9 @@
 //! Each transaction gets a dedupe key, unique per account: `id:<transactionId>` when the bank
 //! gives a usable id, else `fp:<fingerprint of the stable fields>:<ordinal>` — the ordinal counts
 //! identical entries within the page, so two genuinely identical payments on one day are both
-//! kept while fetching the same page again inserts nothing (reliability scenarios 1 and 3). A
-//! known key whose content changed is updated in place (scenario 4). A booked entry supersedes
-//! the pending entry it replaces instead of counting twice (scenario 2).
+//! kept while fetching the same page again inserts nothing. A
+//! known key whose content changed is updated in place. A booked entry supersedes
+//! the pending entry it replaces instead of counting twice.
 //!
 //! # Which pending entry a booking replaces
 //!
@@ -297,7 +297,7 @@ impl Database {
         let candidates = new_rows.len() as u64;
         if candidates > 0 {
             // A concurrent import of the same page may have inserted some rows since we looked:
-            // the unique index turns them into no-ops rather than errors (scenario 1).
+            // the unique index turns them into no-ops rather than errors.
             let inserted = match Entity::insert_many(new_rows)
                 .on_conflict_do_nothing_on([Column::AccountId, Column::DedupeKey])
                 .exec_without_returning(&txn)
