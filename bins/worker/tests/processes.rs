@@ -1,5 +1,5 @@
 //! The worker binary as operators run it: killed with SIGKILL at random moments during a large
-//! sync (scenario 15), and three processes sharing one PostgreSQL (scale-out with leases).
+//! sync, and three processes sharing one PostgreSQL (scale-out with leases).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
