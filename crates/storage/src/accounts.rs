@@ -12,6 +12,8 @@ use crate::db::Database;
 use crate::entity::account::{self, Column, Entity};
 use crate::entity::connection;
 use crate::error::Error;
+use crate::iban::{mask_iban, normalize_iban};
+use crate::migration::{AccountMerge, merge_duplicate_accounts};
 
 /// An account to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,41 +54,6 @@ pub enum AccountLink {
         /// The connection it belongs to.
         connection: String,
     },
-}
-
-/// What [`Database::merge_duplicate_accounts`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AccountMerge {
-    /// Account rows folded into an earlier row of the same bank account, and deleted.
-    pub accounts_merged: u64,
-    /// Copies of transactions the earlier row already had, dropped.
-    pub transactions_dropped: u64,
-    /// Transactions only a later row had, moved to the earlier row.
-    pub transactions_moved: u64,
-    /// Active allocations of dropped copies undone (their invoices' open amounts restored).
-    pub allocations_undone: u64,
-    /// Connections left without accounts, now `replaced`.
-    pub connections_replaced: u64,
-}
-
-/// `DE89…3000`: the first and last four characters of an IBAN (spaces removed), for logs, which
-/// must never carry a full IBAN. Short values are hidden entirely.
-pub fn mask_iban(iban: &str) -> String {
-    let compact: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() <= 8 {
-        return "…".to_owned();
-    }
-    let head: String = compact.iter().take(4).collect();
-    let tail: String = compact.iter().skip(compact.len() - 4).collect();
-    format!("{head}…{tail}")
-}
-
-/// The IBAN as compared: upper case, no spaces (banks and users write it both ways).
-pub(crate) fn normalize_iban(iban: &str) -> String {
-    iban.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// Whether `candidate` is the bank account `a` describes, when the resource ids differ: same IBAN
@@ -258,7 +225,7 @@ impl Database {
     pub async fn merge_duplicate_accounts(&self) -> Result<AccountMerge, Error> {
         let _writer = self.write_turn().await;
         let txn = self.conn.begin().await?;
-        let merged = crate::migration::merge_duplicate_accounts(&txn).await?;
+        let merged = merge_duplicate_accounts(&txn).await?;
         txn.commit().await?;
         Ok(merged)
     }

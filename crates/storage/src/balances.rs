@@ -40,7 +40,7 @@ impl Database {
         Entity::insert_many(balances.iter().map(|b| balance::ActiveModel {
             account_id: Set(account_id),
             balance_type: Set(b.balance_type.clone()),
-            amount: Set(b.amount.to_string()),
+            amount: Set(b.amount.into()),
             currency: Set(b.currency.clone()),
             reference_date: Set(b.reference_date),
             fetched_at: Set(fetched_at),

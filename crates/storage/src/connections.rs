@@ -9,57 +9,7 @@ use crate::db::Database;
 use crate::digest::token_digest;
 use crate::entity::connection::{self, Column, Entity};
 use crate::error::Error;
-
-/// Where a connection stands. Kept as text in the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ConnectionStatus {
-    /// Syncing.
-    Active,
-    /// Within 14 days of the consent's end: the user should reconnect.
-    Expiring,
-    /// The consent ended or the bank refused it; no calls are made.
-    Expired,
-    /// The user or the bank revoked it.
-    Revoked,
-    /// Something is wrong that a person must look at.
-    Error,
-    /// A newer consent covers its accounts: they were re-attached to that connection with their
-    /// history, so this one has nothing left to sync. Not a problem for the user to fix, so it is
-    /// never reported as expiring or expired.
-    Replaced,
-}
-
-impl ConnectionStatus {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Expiring => "expiring",
-            Self::Expired => "expired",
-            Self::Revoked => "revoked",
-            Self::Error => "error",
-            Self::Replaced => "replaced",
-        }
-    }
-
-    /// Reads the stored text.
-    pub fn parse(s: &str) -> Result<Self, Error> {
-        Ok(match s {
-            "active" => Self::Active,
-            "expiring" => Self::Expiring,
-            "expired" => Self::Expired,
-            "revoked" => Self::Revoked,
-            "error" => Self::Error,
-            "replaced" => Self::Replaced,
-            other => return Err(Error::Corrupt(format!("connection status {other:?}"))),
-        })
-    }
-
-    /// Whether the worker may call the bank for it.
-    pub fn may_sync(self) -> bool {
-        matches!(self, Self::Active | Self::Expiring)
-    }
-}
+use crate::state::ConnectionStatus;
 
 /// A connection to create after a successful consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +34,7 @@ pub(crate) async fn mark_replaced<C: sea_orm::ConnectionTrait>(
     by: &str,
 ) -> Result<(), sea_orm::DbErr> {
     Entity::update_many()
-        .col_expr(Column::Status, ConnectionStatus::Replaced.as_str().into())
+        .col_expr(Column::Status, ConnectionStatus::Replaced.into())
         .col_expr(
             Column::StatusReason,
             Some(format!(
@@ -113,7 +63,7 @@ impl Database {
             provider: Set("ing".to_owned()),
             environment: Set(new.environment.clone()),
             client_id: Set(new.client_id.clone()),
-            status: Set(ConnectionStatus::Active.as_str().to_owned()),
+            status: Set(ConnectionStatus::Active),
             status_reason: Set(None),
             scopes: Set(new.scopes.clone()),
             consent_granted_at: Set(Some(new.granted_at)),
@@ -158,7 +108,7 @@ impl Database {
         reason: Option<&str>,
     ) -> Result<(), Error> {
         let res = Entity::update_many()
-            .col_expr(Column::Status, status.as_str().into())
+            .col_expr(Column::Status, status.into())
             .col_expr(Column::StatusReason, reason.map(str::to_owned).into())
             .col_expr(Column::UpdatedAt, OffsetDateTime::now_utc().into())
             .filter(Column::Id.eq(id))
@@ -178,21 +128,21 @@ impl Database {
         warn_before: time::Duration,
     ) -> Result<u64, Error> {
         let expired = Entity::update_many()
-            .col_expr(Column::Status, ConnectionStatus::Expired.as_str().into())
+            .col_expr(Column::Status, ConnectionStatus::Expired.into())
             .col_expr(
                 Column::StatusReason,
                 Some("the consent's validity ended; reconnect to renew it".to_owned()).into(),
             )
             .col_expr(Column::UpdatedAt, now.into())
-            .filter(Column::Status.is_in(["active", "expiring"]))
+            .filter(Column::Status.is_in([ConnectionStatus::Active, ConnectionStatus::Expiring]))
             .filter(Column::ConsentValidUntil.lte(now))
             .exec(&self.conn)
             .await?
             .rows_affected;
         let expiring = Entity::update_many()
-            .col_expr(Column::Status, ConnectionStatus::Expiring.as_str().into())
+            .col_expr(Column::Status, ConnectionStatus::Expiring.into())
             .col_expr(Column::UpdatedAt, now.into())
-            .filter(Column::Status.eq("active"))
+            .filter(Column::Status.eq(ConnectionStatus::Active))
             .filter(Column::ConsentValidUntil.lte(now + warn_before))
             .exec(&self.conn)
             .await?

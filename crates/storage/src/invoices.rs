@@ -10,37 +10,7 @@ use time::{Date, OffsetDateTime};
 use crate::db::Database;
 use crate::entity::invoice::{self, Column, Entity};
 use crate::error::Error;
-use crate::transactions::parse_amount;
-
-/// Invoice or credit note: which direction of money settles it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InvoiceKind {
-    /// We are owed money: settled by incoming payments.
-    Invoice,
-    /// We owe money back: settled by outgoing payments (refunds).
-    CreditNote,
-}
-
-impl InvoiceKind {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Invoice => "invoice",
-            Self::CreditNote => "credit_note",
-        }
-    }
-
-    /// Reads the stored text.
-    pub fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "invoice" => Ok(Self::Invoice),
-            "credit_note" => Ok(Self::CreditNote),
-            other => Err(Error::Invalid(format!(
-                "invoice kind {other:?}: expected \"invoice\" or \"credit_note\""
-            ))),
-        }
-    }
-}
+use crate::state::{InvoiceKind, InvoiceStatus};
 
 /// An invoice to create or update (by number).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,16 +44,6 @@ pub struct InvoiceCounts {
     pub updated: u64,
 }
 
-pub(crate) fn status_for(open: Decimal, total: Decimal) -> &'static str {
-    if open <= Decimal::ZERO {
-        "paid"
-    } else if open < total {
-        "partially_paid"
-    } else {
-        "open"
-    }
-}
-
 fn validate(i: &NewInvoice) -> Result<(), Error> {
     if i.number.trim().is_empty() {
         return Err(Error::Invalid("invoice number is empty".into()));
@@ -104,16 +64,6 @@ fn validate(i: &NewInvoice) -> Result<(), Error> {
 }
 
 impl invoice::Model {
-    /// Exact total.
-    pub fn total_amount(&self) -> Result<Decimal, Error> {
-        parse_amount(&self.total)
-    }
-
-    /// Exact open amount.
-    pub fn open_amount_value(&self) -> Result<Decimal, Error> {
-        parse_amount(&self.open_amount)
-    }
-
     /// The customer's known IBANs.
     pub fn ibans(&self) -> Result<Vec<String>, Error> {
         serde_json::from_str(&self.customer_ibans)
@@ -142,7 +92,7 @@ impl Database {
                 .await?;
             match existing {
                 Some(row) => {
-                    let paid = parse_amount(&row.total)? - parse_amount(&row.open_amount)?;
+                    let paid = row.total.decimal() - row.open_amount.decimal();
                     if i.total < paid {
                         return Err(Error::Conflict(format!(
                             "invoice {}: new total {} is below the {} already allocated",
@@ -150,19 +100,19 @@ impl Database {
                         )));
                     }
                     let open = i.total - paid;
-                    let cancelled = row.status == "cancelled";
+                    let cancelled = row.status == InvoiceStatus::Cancelled;
                     let mut am: invoice::ActiveModel = row.into();
-                    am.kind = Set(i.kind.as_str().to_owned());
+                    am.kind = Set(i.kind);
                     am.customer_name = Set(i.customer_name.clone());
                     am.customer_ibans = Set(ibans);
-                    am.total = Set(i.total.to_string());
-                    am.open_amount = Set(open.to_string());
+                    am.total = Set(i.total.into());
+                    am.open_amount = Set(open.into());
                     am.currency = Set(i.currency.clone());
                     am.issue_date = Set(i.issue_date);
                     am.due_date = Set(i.due_date);
                     am.creditor_reference = Set(i.creditor_reference.clone());
                     if !cancelled {
-                        am.status = Set(status_for(open, i.total).to_owned());
+                        am.status = Set(InvoiceStatus::for_amounts(open, i.total));
                     }
                     am.updated_at = Set(now);
                     Entity::update(am).exec(&txn).await?;
@@ -171,16 +121,16 @@ impl Database {
                 None => {
                     Entity::insert(invoice::ActiveModel {
                         number: Set(i.number.clone()),
-                        kind: Set(i.kind.as_str().to_owned()),
+                        kind: Set(i.kind),
                         customer_name: Set(i.customer_name.clone()),
                         customer_ibans: Set(ibans),
-                        total: Set(i.total.to_string()),
-                        open_amount: Set(i.total.to_string()),
+                        total: Set(i.total.into()),
+                        open_amount: Set(i.total.into()),
                         currency: Set(i.currency.clone()),
                         issue_date: Set(i.issue_date),
                         due_date: Set(i.due_date),
                         creditor_reference: Set(i.creditor_reference.clone()),
-                        status: Set("open".to_owned()),
+                        status: Set(InvoiceStatus::Open),
                         created_at: Set(now),
                         updated_at: Set(now),
                         ..Default::default()
@@ -209,7 +159,10 @@ impl Database {
     }
 
     /// Invoices, optionally only those with `status`, by number.
-    pub async fn invoices(&self, status: Option<&str>) -> Result<Vec<invoice::Model>, Error> {
+    pub async fn invoices(
+        &self,
+        status: Option<InvoiceStatus>,
+    ) -> Result<Vec<invoice::Model>, Error> {
         let mut q = Entity::find().order_by_asc(Column::Number);
         if let Some(s) = status {
             q = q.filter(Column::Status.eq(s));
@@ -220,7 +173,7 @@ impl Database {
     /// Invoices with something still open (open or partially paid).
     pub async fn open_invoices(&self) -> Result<Vec<invoice::Model>, Error> {
         Ok(Entity::find()
-            .filter(Column::Status.is_in(["open", "partially_paid"]))
+            .filter(Column::Status.is_in([InvoiceStatus::Open, InvoiceStatus::PartiallyPaid]))
             .order_by_asc(Column::Number)
             .all(&self.conn)
             .await?)

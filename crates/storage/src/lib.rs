@@ -8,42 +8,54 @@
 //! with the watermark, worker leases and the daily call budget, and secrets sealed with
 //! AES-256-GCM (see [`Keyring`]).
 //!
-//! Money is stored as exact decimal text, never as a float (sea-orm would map `Decimal` to
-//! `REAL` on SQLite and round large amounts). Bearer values (connection tokens, OAuth states)
-//! are stored only as SHA-256 hashes.
+//! States and kinds are enums over the text columns they always were (see [`MatchStatus`] and its
+//! siblings). Money is stored as exact decimal text, never as a float (sea-orm would map
+//! `Decimal` to `REAL` on SQLite and round large amounts); [`Money`] reads and writes it, and a
+//! stored amount that is not a decimal is [`Error::Corrupt`]. Bearer values (connection tokens,
+//! OAuth states) are stored only as SHA-256 hashes.
 #![deny(missing_docs)]
 
 mod accounts;
 mod balances;
+mod connect;
 mod connections;
 mod crypto;
 mod db;
 mod digest;
 pub mod entity;
 mod error;
-mod import_pg;
+mod iban;
+mod import;
 mod invoices;
 mod matches;
 mod migration;
+mod money;
 mod oauth_states;
 mod reconciliation_pass;
 mod secrets;
+mod state;
 mod sync;
 mod transactions;
 
-pub use accounts::{AccountLink, AccountMerge, NewAccount, mask_iban};
+pub use accounts::{AccountLink, NewAccount};
 pub use balances::NewBalance;
-pub use connections::{ConnectionStatus, NewConnection};
+pub use connect::DbOptions;
+pub use connections::NewConnection;
 pub use crypto::{DataKey, Keyring};
-pub use db::{Database, DbOptions};
+pub use db::Database;
 pub use digest::token_digest;
 pub use error::Error;
-pub use invoices::{InvoiceCounts, InvoiceKind, NewInvoice};
-pub use matches::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion};
-pub use migration::Migrator;
+pub use iban::mask_iban;
+pub use import::{ImportCounts, NewTransaction, dedupe_keys};
+pub use invoices::{InvoiceCounts, NewInvoice};
+pub use matches::{MatchDecision, NewAllocation, NewSuggestion};
+pub use migration::{AccountMerge, Migrator};
+pub use money::{Confidence, Money};
 pub use oauth_states::{ConsumedState, StateRejection};
 pub use reconciliation_pass::{PassCommit, PassDecision};
-pub use sync::{RUNNING, SyncFinish, SyncOutcome, SyncTrigger};
-pub use transactions::{
-    BookingStatus, ImportCounts, NewTransaction, TransactionFilter, dedupe_keys, parse_amount,
+pub use state::{
+    BookingStatus, ConnectionStatus, InvoiceKind, InvoiceStatus, MatchMethod, MatchStatus,
+    ReconciliationState, SyncOutcome, SyncTrigger,
 };
+pub use sync::SyncFinish;
+pub use transactions::TransactionFilter;

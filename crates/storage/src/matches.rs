@@ -17,26 +17,7 @@ use crate::db::Database;
 use crate::entity::allocation::{self, Column, Entity};
 use crate::entity::{invoice, transaction};
 use crate::error::Error;
-use crate::invoices::status_for;
-use crate::transactions::parse_amount;
-
-/// Who decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchMethod {
-    /// The matcher, above the auto threshold.
-    Auto,
-    /// A person.
-    Manual,
-}
-
-impl MatchMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Manual => "manual",
-        }
-    }
-}
+use crate::state::{InvoiceStatus, MatchMethod, MatchStatus, ReconciliationState};
 
 /// Part of a payment allocated to one invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +78,10 @@ async fn set_open(
     open: Decimal,
     now: OffsetDateTime,
 ) -> Result<(), Error> {
-    let total = parse_amount(&inv.total)?;
+    let total = inv.total.decimal();
     let mut am: invoice::ActiveModel = inv.into();
-    am.open_amount = Set(open.to_string());
-    am.status = Set(status_for(open, total).to_owned());
+    am.open_amount = Set(open.into());
+    am.status = Set(InvoiceStatus::for_amounts(open, total));
     am.updated_at = Set(now);
     invoice::Entity::update(am).exec(txn).await?;
     Ok(())
@@ -109,7 +90,7 @@ async fn set_open(
 async fn set_reconciliation_state<C: ConnectionTrait>(
     db: &C,
     transaction_id: i64,
-    state: &str,
+    state: ReconciliationState,
 ) -> Result<(), Error> {
     transaction::Entity::update_many()
         .col_expr(transaction::Column::ReconciliationState, state.into())
@@ -133,14 +114,14 @@ async fn allocate(
         )));
     }
     let inv = lock_invoice(txn, invoice_id, postgres).await?;
-    let open = parse_amount(&inv.open_amount)?;
+    let open = inv.open_amount.decimal();
     if amount > open {
         return Err(Error::Conflict(format!(
             "invoice {} has {} open; cannot allocate {}",
             inv.number, open, amount
         )));
     }
-    if inv.status == "cancelled" {
+    if inv.status == InvoiceStatus::Cancelled {
         return Err(Error::Conflict(format!(
             "invoice {} is cancelled",
             inv.number
@@ -167,13 +148,13 @@ pub(crate) async fn apply_match_in(
         .one(txn)
         .await?
         .ok_or_else(|| Error::NotFound(format!("transaction {}", d.transaction_id)))?;
-    if tx.reconciliation_state == "matched" {
+    if tx.reconciliation_state == ReconciliationState::Matched {
         return Err(Error::Conflict(format!(
             "transaction {} is already matched; undo that match first",
             tx.id
         )));
     }
-    let paid = parse_amount(&tx.amount)?.abs();
+    let paid = tx.amount.decimal().abs();
     let sum: Decimal = d.allocations.iter().map(|a| a.amount).sum();
     if sum > paid {
         return Err(Error::Conflict(format!(
@@ -188,11 +169,11 @@ pub(crate) async fn apply_match_in(
     }
     // Suggestions for this transaction are settled by the decision.
     Entity::update_many()
-        .col_expr(Column::Status, "rejected".into())
+        .col_expr(Column::Status, MatchStatus::Rejected.into())
         .col_expr(Column::DecidedBy, Some(d.decided_by.clone()).into())
         .col_expr(Column::DecidedAt, Some(now).into())
         .filter(Column::TransactionId.eq(d.transaction_id))
-        .filter(Column::Status.eq("suggested"))
+        .filter(Column::Status.eq(MatchStatus::Suggested))
         .exec(txn)
         .await?;
     let reasons = d.reasons.to_string();
@@ -201,11 +182,11 @@ pub(crate) async fn apply_match_in(
         let row = allocation::ActiveModel {
             transaction_id: Set(d.transaction_id),
             invoice_id: Set(a.invoice_id),
-            amount: Set(a.amount.to_string()),
-            confidence: Set(d.confidence.to_string()),
-            method: Set(d.method.as_str().to_owned()),
+            amount: Set(a.amount.into()),
+            confidence: Set(d.confidence.into()),
+            method: Set(d.method),
             reasons: Set(reasons.clone()),
-            status: Set("confirmed".to_owned()),
+            status: Set(MatchStatus::Confirmed),
             decided_by: Set(Some(d.decided_by.clone())),
             created_at: Set(now),
             decided_at: Set(Some(now)),
@@ -213,7 +194,7 @@ pub(crate) async fn apply_match_in(
         };
         stored.push(Entity::insert(row).exec_with_returning(txn).await?);
     }
-    set_reconciliation_state(txn, d.transaction_id, "matched").await?;
+    set_reconciliation_state(txn, d.transaction_id, ReconciliationState::Matched).await?;
     Ok(stored)
 }
 
@@ -228,23 +209,23 @@ pub(crate) async fn record_suggestions_in(
         .one(txn)
         .await?
         .ok_or_else(|| Error::NotFound(format!("transaction {transaction_id}")))?;
-    if tx.reconciliation_state == "matched" {
+    if tx.reconciliation_state == ReconciliationState::Matched {
         return Ok(());
     }
     Entity::delete_many()
         .filter(Column::TransactionId.eq(transaction_id))
-        .filter(Column::Status.eq("suggested"))
+        .filter(Column::Status.eq(MatchStatus::Suggested))
         .exec(txn)
         .await?;
     for s in suggestions {
         Entity::insert(allocation::ActiveModel {
             transaction_id: Set(transaction_id),
             invoice_id: Set(s.invoice_id),
-            amount: Set(s.amount.to_string()),
-            confidence: Set(s.confidence.to_string()),
-            method: Set("auto".to_owned()),
+            amount: Set(s.amount.into()),
+            confidence: Set(s.confidence.into()),
+            method: Set(MatchMethod::Auto),
             reasons: Set(s.reasons.to_string()),
-            status: Set("suggested".to_owned()),
+            status: Set(MatchStatus::Suggested),
             decided_by: Set(None),
             created_at: Set(now),
             decided_at: Set(None),
@@ -254,9 +235,9 @@ pub(crate) async fn record_suggestions_in(
         .await?;
     }
     let state = if suggestions.is_empty() {
-        "unmatched"
+        ReconciliationState::Unmatched
     } else {
-        "suggested"
+        ReconciliationState::Suggested
     };
     set_reconciliation_state(txn, transaction_id, state).await?;
     Ok(())
@@ -274,7 +255,7 @@ async fn give_back(
     order.sort_by_key(|a| (a.invoice_id, a.id));
     for a in order {
         let inv = lock_invoice(txn, a.invoice_id, postgres).await?;
-        let open = parse_amount(&inv.open_amount)? + parse_amount(&a.amount)?;
+        let open = inv.open_amount.decimal() + a.amount.decimal();
         set_open(txn, inv, open, now).await?;
     }
     Ok(())
@@ -340,7 +321,7 @@ pub(crate) async fn reopen_changed_amounts(
     let confirmed = || {
         Entity::find()
             .filter(Column::TransactionId.is_in(ids.clone()))
-            .filter(Column::Status.eq("confirmed"))
+            .filter(Column::Status.eq(MatchStatus::Confirmed))
     };
     let mut invoices: Vec<i64> = confirmed()
         .all(txn)
@@ -376,7 +357,7 @@ pub(crate) async fn reopen_changed_amounts(
             "decided_at": a.decided_at.map(|t| t.to_string()),
         });
         let res = Entity::update_many()
-            .col_expr(Column::Status, "suggested".into())
+            .col_expr(Column::Status, MatchStatus::Suggested.into())
             .col_expr(
                 Column::Reasons,
                 with_reopened_reason(&a.reasons, &why, decided).into(),
@@ -384,7 +365,7 @@ pub(crate) async fn reopen_changed_amounts(
             .col_expr(Column::DecidedBy, Option::<String>::None.into())
             .col_expr(Column::DecidedAt, Option::<OffsetDateTime>::None.into())
             .filter(Column::Id.eq(a.id))
-            .filter(Column::Status.eq("confirmed"))
+            .filter(Column::Status.eq(MatchStatus::Confirmed))
             .exec(txn)
             .await?;
         if res.rows_affected != 1 {
@@ -393,7 +374,7 @@ pub(crate) async fn reopen_changed_amounts(
                 a.id
             )));
         }
-        set_reconciliation_state(txn, a.transaction_id, "suggested").await?;
+        set_reconciliation_state(txn, a.transaction_id, ReconciliationState::Suggested).await?;
         reopened += 1;
     }
     Ok(reopened)
@@ -437,7 +418,7 @@ impl Database {
         who: &str,
     ) -> Result<Vec<allocation::Model>, Error> {
         let m = self.find_match(match_id).await?;
-        if m.status != "suggested" {
+        if m.status != MatchStatus::Suggested {
             return Err(Error::Conflict(format!(
                 "match {match_id} is {}, not a suggestion",
                 m.status
@@ -447,9 +428,9 @@ impl Database {
             transaction_id: m.transaction_id,
             allocations: vec![NewAllocation {
                 invoice_id: m.invoice_id,
-                amount: parse_amount(&m.amount)?,
+                amount: m.amount.decimal(),
             }],
-            confidence: parse_amount(&m.confidence)?,
+            confidence: m.confidence.decimal(),
             method: MatchMethod::Manual,
             reasons: serde_json::from_str(&m.reasons).unwrap_or(serde_json::Value::Null),
             decided_by: who.to_owned(),
@@ -463,11 +444,11 @@ impl Database {
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
         let res = Entity::update_many()
-            .col_expr(Column::Status, "rejected".into())
+            .col_expr(Column::Status, MatchStatus::Rejected.into())
             .col_expr(Column::DecidedBy, Some(who.to_owned()).into())
             .col_expr(Column::DecidedAt, Some(now).into())
             .filter(Column::Id.eq(match_id))
-            .filter(Column::Status.eq("suggested"))
+            .filter(Column::Status.eq(MatchStatus::Suggested))
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
@@ -481,11 +462,12 @@ impl Database {
             .ok_or_else(|| Error::NotFound(format!("match {match_id}")))?;
         let left = Entity::find()
             .filter(Column::TransactionId.eq(m.transaction_id))
-            .filter(Column::Status.eq("suggested"))
+            .filter(Column::Status.eq(MatchStatus::Suggested))
             .count(&txn)
             .await?;
         if left == 0 {
-            set_reconciliation_state(&txn, m.transaction_id, "unmatched").await?;
+            set_reconciliation_state(&txn, m.transaction_id, ReconciliationState::Unmatched)
+                .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -495,7 +477,7 @@ impl Database {
     /// invoices' open amounts come back and the transaction is unmatched again.
     pub async fn undo_match(&self, match_id: i64, who: &str) -> Result<u64, Error> {
         let m = self.find_match(match_id).await?;
-        if m.status != "confirmed" {
+        if m.status != MatchStatus::Confirmed {
             return Err(Error::Conflict(format!(
                 "match {match_id} is {}, only a confirmed match can be undone",
                 m.status
@@ -507,16 +489,16 @@ impl Database {
         let txn = self.conn.begin().await?;
         let siblings = Entity::find()
             .filter(Column::TransactionId.eq(m.transaction_id))
-            .filter(Column::Status.eq("confirmed"))
+            .filter(Column::Status.eq(MatchStatus::Confirmed))
             .all(&txn)
             .await?;
         give_back(&txn, postgres, &siblings, now).await?;
         let res = Entity::update_many()
-            .col_expr(Column::Status, "undone".into())
+            .col_expr(Column::Status, MatchStatus::Undone.into())
             .col_expr(Column::DecidedBy, Some(who.to_owned()).into())
             .col_expr(Column::DecidedAt, Some(now).into())
             .filter(Column::TransactionId.eq(m.transaction_id))
-            .filter(Column::Status.eq("confirmed"))
+            .filter(Column::Status.eq(MatchStatus::Confirmed))
             .exec(&txn)
             .await?;
         if res.rows_affected != siblings.len() as u64 {
@@ -524,7 +506,7 @@ impl Database {
                 "match {match_id} changed while it was being undone; try again"
             )));
         }
-        set_reconciliation_state(&txn, m.transaction_id, "unmatched").await?;
+        set_reconciliation_state(&txn, m.transaction_id, ReconciliationState::Unmatched).await?;
         txn.commit().await?;
         Ok(res.rows_affected)
     }
@@ -551,15 +533,11 @@ impl Database {
     /// The review queue: open suggestions, best first.
     pub async fn open_suggestions(&self) -> Result<Vec<allocation::Model>, Error> {
         let mut rows = Entity::find()
-            .filter(Column::Status.eq("suggested"))
+            .filter(Column::Status.eq(MatchStatus::Suggested))
             .all(&self.conn)
             .await?;
         // Confidence is decimal text: order by its value, not its spelling.
-        rows.sort_by(|a, b| {
-            let ca = parse_amount(&a.confidence).unwrap_or_default();
-            let cb = parse_amount(&b.confidence).unwrap_or_default();
-            cb.cmp(&ca).then(a.id.cmp(&b.id))
-        });
+        rows.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.id.cmp(&b.id)));
         Ok(rows)
     }
 }
@@ -568,7 +546,7 @@ impl Database {
     /// The latest confirmed matches, newest first (for undo).
     pub async fn recent_matches(&self, limit: u64) -> Result<Vec<allocation::Model>, Error> {
         Ok(Entity::find()
-            .filter(Column::Status.eq("confirmed"))
+            .filter(Column::Status.eq(MatchStatus::Confirmed))
             .order_by_desc(Column::Id)
             .limit(limit)
             .all(&self.conn)

@@ -15,61 +15,12 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::db::Database;
 use crate::entity::{account_sync, ing_call, sync_run};
 use crate::error::Error;
-
-/// The stored outcome of a run that has not ended.
-pub const RUNNING: &str = "running";
-
-/// Who started a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncTrigger {
-    /// A user, through the API (may send `PSU-IP-Address`; not counted against the budget).
-    User,
-    /// The worker, unattended (4 calls a day per account).
-    Worker,
-}
-
-impl SyncTrigger {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Worker => "worker",
-        }
-    }
-}
-
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncOutcome {
-    /// Everything fetched and committed.
-    Succeeded,
-    /// An error; what was committed stays, the watermark does not move.
-    Failed,
-    /// The bank said 429 / access exceeded.
-    RateLimited,
-    /// The consent is no longer valid.
-    ConsentExpired,
-    /// The process running it died (its lease lapsed); marked when the account is next taken.
-    Aborted,
-}
-
-impl SyncOutcome {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::RateLimited => "rate_limited",
-            Self::ConsentExpired => "consent_expired",
-            Self::Aborted => "aborted",
-        }
-    }
-}
+use crate::state::{SyncOutcome, SyncTrigger};
 
 /// The end of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncFinish {
-    /// Outcome.
+    /// Outcome (not [`SyncOutcome::Running`]: a finish is an end).
     pub outcome: SyncOutcome,
     /// Entries fetched.
     pub fetched: u64,
@@ -106,7 +57,7 @@ impl Database {
         let _writer = self.write_turn().await;
         let row = sync_run::ActiveModel {
             account_id: Set(account_id),
-            trigger: Set(trigger.as_str().to_owned()),
+            trigger: Set(trigger),
             window_from: Set(window_from),
             window_to: Set(window_to),
             started_at: Set(now),
@@ -116,7 +67,7 @@ impl Database {
             skipped: Set(0),
             updated: Set(0),
             ing_calls: Set(0),
-            outcome: Set(RUNNING.to_owned()),
+            outcome: Set(SyncOutcome::Running),
             error: Set(None),
             ..Default::default()
         };
@@ -134,6 +85,11 @@ impl Database {
         f: &SyncFinish,
         now: OffsetDateTime,
     ) -> Result<(), Error> {
+        if f.outcome == SyncOutcome::Running {
+            return Err(Error::Invalid(format!(
+                "sync run {run_id} cannot finish as running; give how it ended"
+            )));
+        }
         let _writer = self.write_turn().await;
         let txn = self.conn.begin().await?;
         let run = sync_run::Entity::find_by_id(run_id)
@@ -148,7 +104,7 @@ impl Database {
         am.skipped = Set(count(f.skipped));
         am.updated = Set(count(f.updated));
         am.ing_calls = Set(count(f.ing_calls));
-        am.outcome = Set(f.outcome.as_str().to_owned());
+        am.outcome = Set(f.outcome);
         am.error = Set(f.error.clone());
         sync_run::Entity::update(am).exec(&txn).await?;
         ensure_sync_row(&txn, account_id).await?;
@@ -249,10 +205,7 @@ impl Database {
     ) -> Result<u64, Error> {
         let _writer = self.write_turn().await;
         let res = sync_run::Entity::update_many()
-            .col_expr(
-                sync_run::Column::Outcome,
-                SyncOutcome::Aborted.as_str().into(),
-            )
+            .col_expr(sync_run::Column::Outcome, SyncOutcome::Aborted.into())
             .col_expr(sync_run::Column::FinishedAt, Some(now).into())
             .col_expr(
                 sync_run::Column::Error,
@@ -262,7 +215,7 @@ impl Database {
                 .into(),
             )
             .filter(sync_run::Column::AccountId.eq(account_id))
-            .filter(sync_run::Column::Outcome.eq(RUNNING))
+            .filter(sync_run::Column::Outcome.eq(SyncOutcome::Running))
             .exec(&self.conn)
             .await?;
         Ok(res.rows_affected)
@@ -276,7 +229,7 @@ impl Database {
     ) -> Result<Option<OffsetDateTime>, Error> {
         Ok(sync_run::Entity::find()
             .filter(sync_run::Column::AccountId.eq(account_id))
-            .filter(sync_run::Column::Trigger.eq(trigger.as_str()))
+            .filter(sync_run::Column::Trigger.eq(trigger))
             .order_by_desc(sync_run::Column::Id)
             .one(&self.conn)
             .await?

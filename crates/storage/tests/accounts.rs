@@ -175,9 +175,9 @@ async fn reattaching_keeps_history_sync_state_budget_and_balances_and_replaces_t
         assert!(db.accounts_of(&first).await.unwrap().is_empty());
 
         let old = db.find_connection(&first).await.unwrap().unwrap();
-        assert_eq!(old.status, "replaced", "{}", t.name);
+        assert_eq!(old.status, ConnectionStatus::Replaced, "{}", t.name);
         assert!(old.status_reason.unwrap().contains(&second));
-        let status = ConnectionStatus::parse(&old.status).unwrap();
+        let status = old.status;
         assert_eq!(status, ConnectionStatus::Replaced);
         assert!(!status.may_sync());
         // Long after the old consent's end it is still replaced, never expiring or expired.
@@ -188,7 +188,7 @@ async fn reattaching_keeps_history_sync_state_budget_and_balances_and_replaces_t
         .await
         .unwrap();
         let old = db.find_connection(&first).await.unwrap().unwrap();
-        assert_eq!(old.status, "replaced", "{}", t.name);
+        assert_eq!(old.status, ConnectionStatus::Replaced, "{}", t.name);
         t.cleanup().await;
     }
 }
@@ -243,7 +243,7 @@ async fn other_environments_and_other_currencies_are_other_accounts() {
         // Nothing moved away from the first connections: they stay active.
         for id in [&local, &sandbox] {
             let c = db.find_connection(id).await.unwrap().unwrap();
-            assert_eq!(c.status, "active", "{}", t.name);
+            assert_eq!(c.status, ConnectionStatus::Active, "{}", t.name);
         }
         t.cleanup().await;
     }
@@ -266,7 +266,7 @@ async fn a_connection_that_keeps_an_account_is_not_replaced() {
             .await
             .unwrap();
         let old = db.find_connection(&first).await.unwrap().unwrap();
-        assert_eq!(old.status, "active", "{}", t.name);
+        assert_eq!(old.status, ConnectionStatus::Active, "{}", t.name);
         assert_eq!(db.accounts_of(&first).await.unwrap().len(), 1, "{}", t.name);
         t.cleanup().await;
     }

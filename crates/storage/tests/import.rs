@@ -6,7 +6,7 @@ mod common;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use storage::{BookingStatus, Database, NewAccount, NewTransaction, parse_amount};
+use storage::{BookingStatus, Database, NewAccount, NewTransaction};
 use time::macros::date;
 
 async fn account(db: &Database) -> i64 {
@@ -177,7 +177,7 @@ async fn pending_then_booked_leaves_one_transaction() {
         assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
         let rows = t.db.transactions(acc).await.unwrap();
         assert_eq!(rows.len(), 1, "{}", t.name);
-        assert_eq!(rows[0].status, "booked");
+        assert_eq!(rows[0].status, BookingStatus::Booked);
         t.cleanup().await;
     }
 }
@@ -212,7 +212,7 @@ async fn a_pending_entry_and_its_booking_in_one_page_leave_one_transaction() {
         assert_eq!(rows.len(), 2, "{}: {rows:?}", t.name);
         assert!(
             rows.iter()
-                .any(|r| r.dedupe_key == "id:B-7" && r.status == "booked")
+                .any(|r| r.dedupe_key == "id:B-7" && r.status == BookingStatus::Booked)
         );
         t.cleanup().await;
     }
@@ -280,14 +280,14 @@ async fn money_round_trips_exactly_with_its_sign() {
         for a in amounts {
             let row = rows
                 .iter()
-                .find(|r| parse_amount(&r.amount).unwrap() == Decimal::from_str(a).unwrap());
+                .find(|r| r.amount.decimal() == Decimal::from_str(a).unwrap());
             assert!(
                 row.is_some(),
                 "{}: {a} lost; stored {:?}",
                 t.name,
                 rows.iter().map(|r| &r.amount).collect::<Vec<_>>()
             );
-            assert_eq!(row.unwrap().amount, a, "{}", t.name);
+            assert_eq!(row.unwrap().amount.to_string(), a, "{}", t.name);
         }
         // Plain dates, no time-zone shift (the DST change night in Europe).
         assert!(
@@ -329,8 +329,8 @@ async fn a_booking_with_a_changed_amount_retires_its_pending_entry() {
         let rows = t.db.transactions(acc).await.unwrap();
         assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
         assert_eq!(
-            (rows[0].amount.as_str(), rows[0].status.as_str()),
-            ("-45.10", "booked"),
+            (rows[0].amount.to_string().as_str(), rows[0].status),
+            ("-45.10", BookingStatus::Booked),
             "{}",
             t.name
         );
@@ -358,7 +358,11 @@ async fn a_booking_at_another_shop_with_the_same_amount_leaves_the_pending_entry
         assert_eq!((c.inserted, c.superseded), (1, 0), "{}", t.name);
         let rows = t.db.transactions(acc).await.unwrap();
         assert_eq!(rows.len(), 2, "{}: {rows:?}", t.name);
-        assert!(rows.iter().any(|r| r.status == "pending"), "{}", t.name);
+        assert!(
+            rows.iter().any(|r| r.status == BookingStatus::Pending),
+            "{}",
+            t.name
+        );
         t.cleanup().await;
     }
 }
@@ -387,7 +391,7 @@ async fn the_banks_entry_reference_links_a_booking_whatever_its_amount() {
         assert_eq!((c.inserted, c.superseded), (1, 1), "{}", t.name);
         let rows = t.db.transactions(acc).await.unwrap();
         assert_eq!(rows.len(), 1, "{}: {rows:?}", t.name);
-        assert_eq!(rows[0].amount, "-130.00", "{}", t.name);
+        assert_eq!(rows[0].amount.to_string(), "-130.00", "{}", t.name);
         t.cleanup().await;
     }
 }
@@ -417,10 +421,18 @@ async fn a_hold_the_bank_stops_listing_expires_and_comes_back_if_listed_again() 
                 .unwrap();
         assert_eq!(n, 1, "{}", t.name);
         let live = t.db.transactions(acc).await.unwrap();
-        let amounts: Vec<&str> = live.iter().map(|r| r.amount.as_str()).collect();
+        let amounts: Vec<String> = live.iter().map(|r| r.amount.to_string()).collect();
         assert_eq!(amounts.len(), 2, "{}: {amounts:?}", t.name);
-        assert!(!amounts.contains(&"-25.00"), "{}: {amounts:?}", t.name);
-        assert!(live.iter().all(|r| r.status == "pending"), "{}", t.name);
+        assert!(
+            !amounts.contains(&"-25.00".to_owned()),
+            "{}: {amounts:?}",
+            t.name
+        );
+        assert!(
+            live.iter().all(|r| r.status == BookingStatus::Pending),
+            "{}",
+            t.name
+        );
         let filter = storage::TransactionFilter {
             account_id: Some(acc),
             limit: 50,
@@ -430,7 +442,7 @@ async fn a_hold_the_bank_stops_listing_expires_and_comes_back_if_listed_again() 
         assert_eq!(total, 2, "{}", t.name);
         // Kept, not deleted.
         let kept = t.db.transaction(released_id).await.unwrap().unwrap();
-        assert_eq!(kept.status, "expired", "{}", t.name);
+        assert_eq!(kept.status, BookingStatus::Expired, "{}", t.name);
         // Expiring again changes nothing.
         assert_eq!(
             t.db.expire_unseen_pending(acc, date!(2026 - 11 - 01), date!(2026 - 11 - 30), &seen)
@@ -449,8 +461,8 @@ async fn a_hold_the_bank_stops_listing_expires_and_comes_back_if_listed_again() 
         let live = t.db.transactions(acc).await.unwrap();
         let back = live.iter().find(|r| r.dedupe_key == key);
         assert_eq!(
-            back.map(|r| r.status.as_str()),
-            Some("pending"),
+            back.map(|r| r.status),
+            Some(BookingStatus::Pending),
             "{}",
             t.name
         );
@@ -482,7 +494,7 @@ async fn a_pending_entry_booked_under_the_same_id_becomes_booked_and_does_not_ex
             .unwrap();
         let rows = t.db.transactions(acc).await.unwrap();
         assert_eq!(rows.len(), 1, "{}", t.name);
-        assert_eq!(rows[0].status, "booked", "{}", t.name);
+        assert_eq!(rows[0].status, BookingStatus::Booked, "{}", t.name);
         // The bank never sends "expired".
         hold.status = BookingStatus::Expired;
         assert!(t.db.import_page(acc, &[hold]).await.is_err(), "{}", t.name);
@@ -512,14 +524,17 @@ async fn a_hold_the_bank_still_lists_is_pending_again_whatever_a_similar_booking
             t.name
         );
         let live = t.db.transactions(acc).await.unwrap();
-        let mut states: Vec<(&str, &str)> = live
+        let mut states: Vec<(String, BookingStatus)> = live
             .iter()
-            .map(|r| (r.amount.as_str(), r.status.as_str()))
+            .map(|r| (r.amount.to_string(), r.status))
             .collect();
-        states.sort_unstable();
+        states.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(
             states,
-            [("-4.20", "booked"), ("-4.50", "pending")],
+            [
+                ("-4.20".to_owned(), BookingStatus::Booked),
+                ("-4.50".to_owned(), BookingStatus::Pending)
+            ],
             "{}",
             t.name
         );

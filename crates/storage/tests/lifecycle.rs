@@ -79,11 +79,11 @@ async fn consent_lifecycle_moves_to_expiring_then_expired() {
         assert_eq!(changed, 2, "{}", t.name);
         let status =
             |id: String| async move { db.find_connection(&id).await.unwrap().unwrap().status };
-        assert_eq!(status(far.id).await, "active");
-        assert_eq!(status(soon.id.clone()).await, "expiring");
-        assert_eq!(status(gone.id.clone()).await, "expired");
-        assert!(!ConnectionStatus::parse("expired").unwrap().may_sync());
-        assert!(ConnectionStatus::parse("expiring").unwrap().may_sync());
+        assert_eq!(status(far.id).await, ConnectionStatus::Active);
+        assert_eq!(status(soon.id.clone()).await, ConnectionStatus::Expiring);
+        assert_eq!(status(gone.id.clone()).await, ConnectionStatus::Expired);
+        assert!(!ConnectionStatus::Expired.may_sync());
+        assert!(ConnectionStatus::Expiring.may_sync());
         // Running it again changes nothing.
         assert_eq!(
             db.refresh_consent_statuses(now, Duration::days(14))
@@ -192,15 +192,15 @@ async fn latest_balances_are_the_last_fetch_and_exact() {
         .await
         .unwrap();
         let latest = db.latest_balances(acc).await.unwrap();
-        let got: Vec<(&str, &str)> = latest
+        let got: Vec<(&str, String)> = latest
             .iter()
-            .map(|r| (r.balance_type.as_str(), r.amount.as_str()))
+            .map(|r| (r.balance_type.as_str(), r.amount.to_string()))
             .collect();
         assert_eq!(
             got,
             [
-                ("closingBooked", "-9999999999999.9999"),
-                ("expected", "0.10")
+                ("closingBooked", "-9999999999999.9999".to_owned()),
+                ("expected", "0.10".to_owned())
             ],
             "{}",
             t.name
@@ -290,7 +290,7 @@ async fn watermark_moves_only_on_success_and_never_back() {
         assert_eq!(wm().await, Some(date!(2026 - 11 - 20)), "moved backwards");
         let runs = db.sync_runs(acc, 10).await.unwrap();
         assert_eq!(runs.len(), 3);
-        assert_eq!(runs[1].outcome, "rate_limited");
+        assert_eq!(runs[1].outcome, SyncOutcome::RateLimited);
         assert_eq!(runs[1].error.as_deref(), Some("429 access exceeded"));
         assert_eq!(runs[2].imported, 200);
         t.cleanup().await;
@@ -430,9 +430,9 @@ async fn runs_left_running_by_a_dead_process_are_aborted_by_the_next_holder() {
         );
         let runs = db.sync_runs(acc, 10).await.unwrap();
         let by_id = |id| runs.iter().find(|r| r.id == id).unwrap();
-        assert_eq!(by_id(dead).outcome, "aborted");
+        assert_eq!(by_id(dead).outcome, SyncOutcome::Aborted);
         assert!(by_id(dead).finished_at.is_some());
-        assert_eq!(by_id(done).outcome, "succeeded");
+        assert_eq!(by_id(done).outcome, SyncOutcome::Succeeded);
         t.cleanup().await;
     }
 }

@@ -7,8 +7,9 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use storage::{
-    BookingStatus, Database, Error, InvoiceKind, MatchDecision, MatchMethod, NewAccount,
-    NewAllocation, NewInvoice, NewSuggestion, NewTransaction,
+    BookingStatus, Database, Error, InvoiceKind, InvoiceStatus, MatchDecision, MatchMethod,
+    MatchStatus, NewAccount, NewAllocation, NewInvoice, NewSuggestion, NewTransaction,
+    ReconciliationState,
 };
 use time::macros::date;
 
@@ -120,9 +121,9 @@ async fn invoices_round_trip_exactly_and_updates_keep_what_was_paid() {
             .unwrap();
         assert_eq!((c.created, c.updated), (2, 0), "{}", t.name);
         let all = db.invoices(None).await.unwrap();
-        assert_eq!(all[0].total, "9999999999999.9999");
+        assert_eq!(all[0].total.to_string(), "9999999999999.9999");
         assert_eq!(all[0].ibans().unwrap(), ["DE89370400440532013000"]);
-        assert_eq!(all[1].open_amount, "0.10");
+        assert_eq!(all[1].open_amount.to_string(), "0.10");
         let tx = payments(db, &["100.00"]).await;
         let re1 = id_of(db, "RE-1").await;
         db.apply_match(&decision(tx[0], &[(re1, "40.00")]))
@@ -134,9 +135,9 @@ async fn invoices_round_trip_exactly_and_updates_keep_what_was_paid() {
             .unwrap();
         assert_eq!((c.created, c.updated), (0, 1));
         let re = db.invoice(re1).await.unwrap().unwrap();
-        assert_eq!(re.total, "150.00");
-        assert_eq!(re.open_amount_value().unwrap(), dec("110.00"));
-        assert_eq!(re.status, "partially_paid");
+        assert_eq!(re.total.to_string(), "150.00");
+        assert_eq!(re.open_amount.decimal(), dec("110.00"));
+        assert_eq!(re.status, InvoiceStatus::PartiallyPaid);
         let err = db
             .upsert_invoices(&[invoice("RE-1", "30.00")])
             .await
@@ -179,15 +180,26 @@ async fn a_match_reduces_open_amounts_and_can_be_undone() {
             .await
             .unwrap();
         assert_eq!(stored.len(), 2);
-        assert_eq!(db.invoice(a).await.unwrap().unwrap().status, "paid");
-        assert_eq!(db.invoice(b).await.unwrap().unwrap().open_amount, "0.00");
+        assert_eq!(
+            db.invoice(a).await.unwrap().unwrap().status,
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            db.invoice(b)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount
+                .to_string(),
+            "0.00"
+        );
         assert_eq!(
             db.transaction(tx)
                 .await
                 .unwrap()
                 .unwrap()
                 .reconciliation_state,
-            "matched"
+            ReconciliationState::Matched
         );
         // Matching the same transaction again is refused.
         assert!(matches!(
@@ -198,8 +210,8 @@ async fn a_match_reduces_open_amounts_and_can_be_undone() {
         assert_eq!(db.undo_match(stored[0].id, "anna").await.unwrap(), 2);
         let a_row = db.invoice(a).await.unwrap().unwrap();
         assert_eq!(
-            (a_row.open_amount.as_str(), a_row.status.as_str()),
-            ("60.00", "open")
+            (a_row.open_amount.to_string().as_str(), a_row.status),
+            ("60.00", InvoiceStatus::Open)
         );
         assert_eq!(
             db.transaction(tx)
@@ -207,13 +219,13 @@ async fn a_match_reduces_open_amounts_and_can_be_undone() {
                 .unwrap()
                 .unwrap()
                 .reconciliation_state,
-            "unmatched"
+            ReconciliationState::Unmatched
         );
         let history = db.matches_for_transaction(tx).await.unwrap();
         assert!(
             history
                 .iter()
-                .all(|m| m.status == "undone" && m.decided_by.as_deref() == Some("anna"))
+                .all(|m| m.status == MatchStatus::Undone && m.decided_by.as_deref() == Some("anna"))
         );
         t.cleanup().await;
     }
@@ -248,7 +260,15 @@ async fn an_invoice_is_never_over_allocated_even_by_concurrent_decisions() {
             }
         }
         assert_eq!(ok, 1, "{}", t.name);
-        assert_eq!(db.invoice(x).await.unwrap().unwrap().open_amount, "40.00");
+        assert_eq!(
+            db.invoice(x)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount
+                .to_string(),
+            "40.00"
+        );
         drop(db);
         t.cleanup().await;
     }
@@ -276,10 +296,13 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
             .await
             .unwrap();
         let queue = db.open_suggestions().await.unwrap();
-        let order: Vec<&str> = queue.iter().map(|m| m.confidence.as_str()).collect();
+        let order: Vec<String> = queue.iter().map(|m| m.confidence.to_string()).collect();
         assert_eq!(order, ["0.7", "0.6", "0.55"], "{}", t.name);
         db.confirm_suggestion(queue[0].id, "anna").await.unwrap();
-        assert_eq!(db.invoice(s2).await.unwrap().unwrap().status, "paid");
+        assert_eq!(
+            db.invoice(s2).await.unwrap().unwrap().status,
+            InvoiceStatus::Paid
+        );
         // S2 is paid: confirming the other suggestion for it now fails, nothing changes.
         assert!(db.confirm_suggestion(queue[2].id, "anna").await.is_err());
         db.reject_suggestion(queue[2].id, "anna").await.unwrap();
@@ -293,7 +316,7 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
                 .unwrap()
                 .unwrap()
                 .reconciliation_state,
-            "matched"
+            ReconciliationState::Matched
         );
         assert_eq!(
             db.transaction(txs[0])
@@ -301,7 +324,7 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
                 .unwrap()
                 .unwrap()
                 .reconciliation_state,
-            "suggested"
+            ReconciliationState::Suggested
         );
         t.cleanup().await;
     }
@@ -339,12 +362,7 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
             .unwrap_err();
         assert!(!matches!(err, Error::Conflict(_)), "{}: {err}", t.name);
         assert_eq!(
-            db.invoice(p1)
-                .await
-                .unwrap()
-                .unwrap()
-                .open_amount_value()
-                .unwrap(),
+            db.invoice(p1).await.unwrap().unwrap().open_amount.decimal(),
             dec("50.00"),
             "{}",
             t.name
@@ -376,21 +394,11 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
             t.name
         );
         assert_eq!(
-            db.invoice(p1)
-                .await
-                .unwrap()
-                .unwrap()
-                .open_amount_value()
-                .unwrap(),
+            db.invoice(p1).await.unwrap().unwrap().open_amount.decimal(),
             Decimal::ZERO
         );
         assert_eq!(
-            db.invoice(p2)
-                .await
-                .unwrap()
-                .unwrap()
-                .open_amount_value()
-                .unwrap(),
+            db.invoice(p2).await.unwrap().unwrap().open_amount.decimal(),
             Decimal::ZERO
         );
         assert_eq!(db.open_suggestions().await.unwrap().len(), 1);
@@ -412,35 +420,46 @@ async fn a_matched_amount_the_bank_changes_is_reopened_for_review() {
             .apply_match(&decision(tx, &[(r1, "100.00")]))
             .await
             .unwrap();
-        assert_eq!(db.invoice(r1).await.unwrap().unwrap().status, "paid");
+        assert_eq!(
+            db.invoice(r1).await.unwrap().unwrap().status,
+            InvoiceStatus::Paid
+        );
         // The same payment again, its text corrected: the amount is the same, nothing re-opens.
         let mut page = payment_page(&["100.00", "7.00"]);
         page[0].remittance_unstructured = Some("RE-2026-0001 corrected".into());
         let c = db.import_page(acc, &page).await.unwrap();
         assert_eq!((c.updated, c.reopened), (1, 0), "{}", t.name);
-        assert_eq!(db.invoice(r1).await.unwrap().unwrap().open_amount, "0.00");
+        assert_eq!(
+            db.invoice(r1)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount
+                .to_string(),
+            "0.00"
+        );
         // The bank changes the amount: the match goes back to review.
         let page = payment_page(&["90.00", "7.00"]);
         let c = db.import_page(acc, &page).await.unwrap();
         assert_eq!((c.updated, c.skipped, c.reopened), (1, 1, 1), "{}", t.name);
         let inv = db.invoice(r1).await.unwrap().unwrap();
         assert_eq!(
-            (inv.open_amount.as_str(), inv.status.as_str()),
-            ("100.00", "open"),
+            (inv.open_amount.to_string().as_str(), inv.status),
+            ("100.00", InvoiceStatus::Open),
             "{}",
             t.name
         );
         let row = db.transaction(tx).await.unwrap().unwrap();
         assert_eq!(
-            (row.amount.as_str(), row.reconciliation_state.as_str()),
-            ("90.00", "suggested"),
+            (row.amount.to_string().as_str(), row.reconciliation_state),
+            ("90.00", ReconciliationState::Suggested),
             "{}",
             t.name
         );
         let history = db.matches_for_transaction(tx).await.unwrap();
         assert_eq!(history.len(), 1, "{}", t.name);
         assert_eq!(history[0].id, matched[0].id);
-        assert_eq!(history[0].status, "suggested", "{}", t.name);
+        assert_eq!(history[0].status, MatchStatus::Suggested, "{}", t.name);
         let reasons: serde_json::Value = serde_json::from_str(&history[0].reasons).unwrap();
         let list = reasons.as_array().unwrap();
         assert_eq!(list[0], "invoice number in text", "{}: kept", t.name);
@@ -461,7 +480,15 @@ async fn a_matched_amount_the_bank_changes_is_reopened_for_review() {
         // Fetching the same page again re-opens nothing more.
         let c = db.import_page(acc, &page).await.unwrap();
         assert_eq!((c.updated, c.reopened), (0, 0), "{}", t.name);
-        assert_eq!(db.invoice(r1).await.unwrap().unwrap().open_amount, "100.00");
+        assert_eq!(
+            db.invoice(r1)
+                .await
+                .unwrap()
+                .unwrap()
+                .open_amount
+                .to_string(),
+            "100.00"
+        );
         t.cleanup().await;
     }
 }

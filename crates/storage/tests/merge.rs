@@ -16,7 +16,10 @@ use storage::entity::{
     account, account_sync, allocation, balance, connection, ing_call, invoice, sync_run,
     transaction,
 };
-use storage::{Database, DbOptions};
+use storage::{
+    BookingStatus, ConnectionStatus, Database, DbOptions, InvoiceKind, InvoiceStatus, MatchMethod,
+    MatchStatus, ReconciliationState, SyncOutcome, SyncTrigger,
+};
 use time::macros::date;
 use time::{Duration, OffsetDateTime};
 
@@ -32,7 +35,7 @@ async fn insert_connection<C: ConnectionTrait>(db: &C, environment: &str, age_da
         provider: Set("ing".into()),
         environment: Set(environment.into()),
         client_id: Set("client".into()),
-        status: Set("active".into()),
+        status: Set(ConnectionStatus::Active),
         status_reason: Set(None),
         scopes: Set("s".into()),
         consent_granted_at: Set(Some(at)),
@@ -76,7 +79,7 @@ async fn insert_tx<C: ConnectionTrait>(
     account_id: i64,
     key: &str,
     amount: &str,
-    status: &str,
+    status: BookingStatus,
     superseded_by: Option<i64>,
 ) -> i64 {
     transaction::Entity::insert(transaction::ActiveModel {
@@ -87,17 +90,17 @@ async fn insert_tx<C: ConnectionTrait>(
         end_to_end_id: Set(None),
         booking_date: Set(Some(date!(2026 - 11 - 10))),
         value_date: Set(Some(date!(2026 - 11 - 10))),
-        amount: Set(amount.into()),
+        amount: Set(amount.parse().unwrap()),
         currency: Set("EUR".into()),
         counterparty_name: Set(Some("Meyer".into())),
         counterparty_iban: Set(None),
         remittance_unstructured: Set(None),
         remittance_structured: Set(None),
         bank_transaction_code: Set(None),
-        status: Set(status.into()),
+        status: Set(status),
         superseded_by: Set(superseded_by),
         raw_json: Set("{}".into()),
-        reconciliation_state: Set("unmatched".into()),
+        reconciliation_state: Set(ReconciliationState::Unmatched),
         imported_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     })
@@ -109,24 +112,24 @@ async fn insert_tx<C: ConnectionTrait>(
 
 async fn insert_invoice<C: ConnectionTrait>(db: &C, number: &str, total: &str, open: &str) -> i64 {
     let status = if dec(open).is_zero() {
-        "paid"
+        InvoiceStatus::Paid
     } else if dec(open) < dec(total) {
-        "partially_paid"
+        InvoiceStatus::PartiallyPaid
     } else {
-        "open"
+        InvoiceStatus::Open
     };
     invoice::Entity::insert(invoice::ActiveModel {
         number: Set(number.into()),
-        kind: Set("invoice".into()),
+        kind: Set(InvoiceKind::Invoice),
         customer_name: Set("Meyer Elektro e.K.".into()),
         customer_ibans: Set("[]".into()),
-        total: Set(total.into()),
-        open_amount: Set(open.into()),
+        total: Set(total.parse().unwrap()),
+        open_amount: Set(open.parse().unwrap()),
         currency: Set("EUR".into()),
         issue_date: Set(date!(2026 - 11 - 01)),
         due_date: Set(None),
         creditor_reference: Set(None),
-        status: Set(status.into()),
+        status: Set(status),
         created_at: Set(OffsetDateTime::now_utc()),
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
@@ -142,12 +145,12 @@ async fn insert_match<C: ConnectionTrait>(
     transaction_id: i64,
     invoice_id: i64,
     amount: &str,
-    status: &str,
+    status: MatchStatus,
 ) -> i64 {
-    let state = if status == "suggested" {
-        "suggested"
+    let state = if status == MatchStatus::Suggested {
+        ReconciliationState::Suggested
     } else {
-        "matched"
+        ReconciliationState::Matched
     };
     transaction::Entity::update_many()
         .col_expr(transaction::Column::ReconciliationState, state.into())
@@ -158,11 +161,11 @@ async fn insert_match<C: ConnectionTrait>(
     allocation::Entity::insert(allocation::ActiveModel {
         transaction_id: Set(transaction_id),
         invoice_id: Set(invoice_id),
-        amount: Set(amount.into()),
-        confidence: Set("0.9".into()),
-        method: Set("manual".into()),
+        amount: Set(amount.parse().unwrap()),
+        confidence: Set("0.9".parse().unwrap()),
+        method: Set(MatchMethod::Manual),
         reasons: Set("[]".into()),
-        status: Set(status.into()),
+        status: Set(status),
         decided_by: Set(Some("anna".into())),
         created_at: Set(OffsetDateTime::now_utc()),
         decided_at: Set(Some(OffsetDateTime::now_utc())),
@@ -189,7 +192,7 @@ async fn insert_calls<C: ConnectionTrait>(db: &C, account_id: i64, n: usize) {
     balance::Entity::insert(balance::ActiveModel {
         account_id: Set(account_id),
         balance_type: Set("closingBooked".into()),
-        amount: Set("1.00".into()),
+        amount: Set("1.00".parse().unwrap()),
         currency: Set("EUR".into()),
         reference_date: Set(None),
         fetched_at: Set(OffsetDateTime::now_utc()),
@@ -200,7 +203,7 @@ async fn insert_calls<C: ConnectionTrait>(db: &C, account_id: i64, n: usize) {
     .unwrap();
     sync_run::Entity::insert(sync_run::ActiveModel {
         account_id: Set(account_id),
-        trigger: Set("worker".into()),
+        trigger: Set(SyncTrigger::Worker),
         window_from: Set(None),
         window_to: Set(None),
         started_at: Set(OffsetDateTime::now_utc()),
@@ -210,7 +213,7 @@ async fn insert_calls<C: ConnectionTrait>(db: &C, account_id: i64, n: usize) {
         skipped: Set(0),
         updated: Set(0),
         ing_calls: Set(1),
-        outcome: Set("succeeded".into()),
+        outcome: Set(SyncOutcome::Succeeded),
         error: Set(None),
         ..Default::default()
     })
@@ -247,7 +250,7 @@ struct Copies {
     /// The keeper's booking a moved pending row must point at.
     keeper_booking: i64,
     /// invoice id, expected open amount after the merge, expected status.
-    invoices: Vec<(i64, &'static str, &'static str)>,
+    invoices: Vec<(i64, &'static str, InvoiceStatus)>,
 }
 
 /// Two rows for one bank account: the first consent's (keeper) and the reconnect's (later),
@@ -270,41 +273,50 @@ async fn duplicated_state<C: ConnectionTrait>(db: &C) -> Copies {
         ("id:T4", "12.00"),
         ("id:T5", "7.00"),
     ] {
-        k.push(insert_tx(db, keeper, key, amount, "booked", None).await);
-        l.push(insert_tx(db, later, key, amount, "booked", None).await);
+        k.push(insert_tx(db, keeper, key, amount, BookingStatus::Booked, None).await);
+        l.push(insert_tx(db, later, key, amount, BookingStatus::Booked, None).await);
     }
     // Only the reconnect saw this payment (after the first connection's last sync) …
-    let later_only = insert_tx(db, later, "id:T6", "40.00", "booked", None).await;
+    let later_only = insert_tx(db, later, "id:T6", "40.00", BookingStatus::Booked, None).await;
     // … and a pending entry its own copy of T5 replaced.
     insert_tx(
         db,
         later,
         "fp:pending-T5:0",
         "7.00",
-        "superseded",
+        BookingStatus::Superseded,
         Some(l[4]),
     )
     .await;
-    insert_tx(db, other_environment, "id:T1", "100.00", "booked", None).await;
+    insert_tx(
+        db,
+        other_environment,
+        "id:T1",
+        "100.00",
+        BookingStatus::Booked,
+        None,
+    )
+    .await;
 
     // INV-1 paid by the keeper's T1: stays paid.
     let inv1 = insert_invoice(db, "INV-1", "100.00", "0.00").await;
-    let keeper_match = insert_match(db, k[0], inv1, "100.00", "confirmed").await;
+    let keeper_match = insert_match(db, k[0], inv1, "100.00", MatchStatus::Confirmed).await;
     // INV-2 paid only by the later copy of T2 (a payment booked twice): open again.
     let inv2 = insert_invoice(db, "INV-2", "50.00", "0.00").await;
-    insert_match(db, l[1], inv2, "50.00", "confirmed").await;
+    insert_match(db, l[1], inv2, "50.00", MatchStatus::Confirmed).await;
     // INV-3: 30.01 from each copy of T3 of 80.03; one allocation stays.
     let inv3 = insert_invoice(db, "INV-3", "80.03", "20.01").await;
-    insert_match(db, k[2], inv3, "30.01", "confirmed").await;
-    insert_match(db, l[2], inv3, "30.01", "confirmed").await;
+    insert_match(db, k[2], inv3, "30.01", MatchStatus::Confirmed).await;
+    insert_match(db, l[2], inv3, "30.01", MatchStatus::Confirmed).await;
     // INV-4: an allocation already undone on a copy restores nothing.
     let inv4 = insert_invoice(db, "INV-4", "12.00", "12.00").await;
-    insert_match(db, l[3], inv4, "12.00", "undone").await;
+    insert_match(db, l[3], inv4, "12.00", MatchStatus::Undone).await;
     // A suggestion for the later copy of T4 (a payment already booked): gone.
-    insert_match(db, l[3], inv4, "12.00", "suggested").await;
+    insert_match(db, l[3], inv4, "12.00", MatchStatus::Suggested).await;
     // INV-5 paid by the payment only the later row had: stays paid, the match moves.
     let inv5 = insert_invoice(db, "INV-5", "40.00", "0.00").await;
-    let later_only_match = insert_match(db, later_only, inv5, "40.00", "confirmed").await;
+    let later_only_match =
+        insert_match(db, later_only, inv5, "40.00", MatchStatus::Confirmed).await;
 
     insert_calls(db, keeper, 2).await;
     insert_calls(db, later, 3).await;
@@ -320,11 +332,11 @@ async fn duplicated_state<C: ConnectionTrait>(db: &C) -> Copies {
         later_only_match,
         keeper_booking: k[4],
         invoices: vec![
-            (inv1, "0.00", "paid"),
-            (inv2, "50.00", "open"),
-            (inv3, "50.02", "partially_paid"),
-            (inv4, "12.00", "open"),
-            (inv5, "0.00", "paid"),
+            (inv1, "0.00", InvoiceStatus::Paid),
+            (inv2, "50.00", InvoiceStatus::Open),
+            (inv3, "50.02", InvoiceStatus::PartiallyPaid),
+            (inv4, "12.00", InvoiceStatus::Open),
+            (inv5, "0.00", InvoiceStatus::Paid),
         ],
     }
 }
@@ -360,17 +372,21 @@ async fn check_merged(db: &Database, c: &Copies, name: &str) {
     for (id, open, status) in &c.invoices {
         let inv = db.invoice(*id).await.unwrap().unwrap();
         assert_eq!(
-            (inv.open_amount.as_str(), inv.status.as_str()),
+            (inv.open_amount.to_string().as_str(), inv.status),
             (*open, *status),
             "{name}: invoice {}",
             inv.number
         );
         let allocated: Decimal = all_matches
             .iter()
-            .filter(|m| m.invoice_id == *id && (m.status == "confirmed" || m.status == "auto"))
-            .map(|m| dec(&m.amount))
+            .filter(|m| m.invoice_id == *id && m.status == MatchStatus::Confirmed)
+            .map(|m| m.amount.decimal())
             .sum();
-        assert_eq!(dec(&inv.total) - allocated, dec(&inv.open_amount), "{name}");
+        assert_eq!(
+            inv.total.decimal() - allocated,
+            inv.open_amount.decimal(),
+            "{name}"
+        );
     }
     let tx_ids: HashSet<i64> = txs.iter().map(|t| t.id).collect();
     let other_ids: HashSet<i64> = db
@@ -419,13 +435,13 @@ async fn check_merged(db: &Database, c: &Copies, name: &str) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(old.status, "replaced", "{name}");
+    assert_eq!(old.status, ConnectionStatus::Replaced, "{name}");
     let new = db
         .find_connection(&c.new_connection)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(new.status, "active", "{name}");
+    assert_eq!(new.status, ConnectionStatus::Active, "{name}");
     assert_eq!(
         db.transactions(c.other_environment).await.unwrap().len(),
         1,

@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::money::{Confidence, Money};
+use crate::state::{MatchMethod, MatchStatus};
+
 /// A stored match.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "matches")]
@@ -13,16 +16,16 @@ pub struct Model {
     pub transaction_id: i64,
     /// The invoice.
     pub invoice_id: i64,
-    /// Allocated amount, exact decimal text (positive).
-    pub amount: String,
-    /// Score between 0 and 1, decimal text.
-    pub confidence: String,
-    /// `auto` or `manual`.
-    pub method: String,
+    /// Allocated amount (positive).
+    pub amount: Money,
+    /// Score between 0 and 1.
+    pub confidence: Confidence,
+    /// Auto or manual.
+    pub method: MatchMethod,
     /// JSON array of the matcher's reasons.
     pub reasons: String,
-    /// `suggested`, `confirmed`, `rejected` or `undone`.
-    pub status: String,
+    /// Suggested, confirmed, rejected or undone.
+    pub status: MatchStatus,
     /// Who or what decided (`auto`, a user name).
     pub decided_by: Option<String>,
     /// Created.

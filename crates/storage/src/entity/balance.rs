@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::money::Money;
+
 /// A stored balance.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "balances")]
@@ -13,8 +15,8 @@ pub struct Model {
     pub account_id: i64,
     /// ING's `balanceType` (`closingBooked`, `expected`, `interimBooked`, …).
     pub balance_type: String,
-    /// Exact decimal text.
-    pub amount: String,
+    /// The amount.
+    pub amount: Money,
     /// ISO 4217.
     pub currency: String,
     /// The bank's reference date.

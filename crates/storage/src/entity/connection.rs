@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::state::ConnectionStatus;
+
 /// A stored bank connection.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "connections")]
@@ -15,8 +17,8 @@ pub struct Model {
     pub environment: String,
     /// The ING client id the consent was given to.
     pub client_id: String,
-    /// See [`crate::ConnectionStatus`].
-    pub status: String,
+    /// Where it stands.
+    pub status: ConnectionStatus,
     /// Why the status is what it is, when it is not active (shown to users).
     pub status_reason: Option<String>,
     /// Granted scopes, space separated.

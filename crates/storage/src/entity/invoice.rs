@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::money::Money;
+use crate::state::{InvoiceKind, InvoiceStatus};
+
 /// A stored invoice or credit note.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "invoices")]
@@ -11,16 +14,16 @@ pub struct Model {
     pub id: i64,
     /// The invoice number, unique.
     pub number: String,
-    /// `invoice` or `credit_note`.
-    pub kind: String,
+    /// Invoice or credit note.
+    pub kind: InvoiceKind,
     /// Customer name.
     pub customer_name: String,
     /// JSON array of the customer's known IBANs.
     pub customer_ibans: String,
-    /// Exact decimal text.
-    pub total: String,
-    /// What is still open, exact decimal text; reduced by confirmed matches.
-    pub open_amount: String,
+    /// Gross total, positive.
+    pub total: Money,
+    /// What is still open; reduced by confirmed matches.
+    pub open_amount: Money,
     /// ISO 4217.
     pub currency: String,
     /// Issue date.
@@ -29,8 +32,8 @@ pub struct Model {
     pub due_date: Option<TimeDate>,
     /// ISO 11649 creditor reference (`RF…`).
     pub creditor_reference: Option<String>,
-    /// `open`, `partially_paid`, `paid` or `cancelled`.
-    pub status: String,
+    /// Follows the open amount (or cancelled).
+    pub status: InvoiceStatus,
     /// Created.
     pub created_at: TimeDateTimeWithTimeZone,
     /// Last change.

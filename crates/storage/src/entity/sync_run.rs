@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::state::{SyncOutcome, SyncTrigger};
+
 /// A stored sync run.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sync_runs")]
@@ -11,8 +13,8 @@ pub struct Model {
     pub id: i64,
     /// Account.
     pub account_id: i64,
-    /// `user` or `worker`.
-    pub trigger: String,
+    /// User or worker.
+    pub trigger: SyncTrigger,
     /// First day asked for.
     pub window_from: Option<TimeDate>,
     /// Last day asked for.
@@ -31,8 +33,8 @@ pub struct Model {
     pub updated: i64,
     /// Calls made to ING.
     pub ing_calls: i64,
-    /// `running`, `succeeded`, `failed`, `rate_limited`, `consent_expired`.
-    pub outcome: String,
+    /// Running until it ends, then how it ended.
+    pub outcome: SyncOutcome,
     /// What went wrong, for people (no secrets).
     pub error: Option<String>,
 }

@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::money::Money;
+use crate::state::{BookingStatus, ReconciliationState};
+
 /// A stored transaction.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "transactions")]
@@ -23,8 +26,8 @@ pub struct Model {
     pub booking_date: Option<TimeDate>,
     /// Value date.
     pub value_date: Option<TimeDate>,
-    /// Signed amount as exact decimal text (incoming > 0).
-    pub amount: String,
+    /// Signed amount (incoming > 0).
+    pub amount: Money,
     /// ISO 4217.
     pub currency: String,
     /// Debtor of incoming, creditor of outgoing money.
@@ -37,15 +40,15 @@ pub struct Model {
     pub remittance_structured: Option<String>,
     /// Bank transaction code.
     pub bank_transaction_code: Option<String>,
-    /// `booked`, `pending`, `superseded` (a pending entry replaced by its booking) or `expired`
-    /// (a pending entry the bank stopped listing, see `Database::expire_unseen_pending`).
-    pub status: String,
+    /// Booked or pending as the bank lists it; superseded (a pending entry replaced by its
+    /// booking) or expired (a pending entry the bank stopped listing) as the store marks it.
+    pub status: BookingStatus,
     /// The booked row that replaced this pending one.
     pub superseded_by: Option<i64>,
     /// The bank's JSON as received.
     pub raw_json: String,
-    /// `unmatched`, `suggested`, `matched`, `confirmed`, `ignored`.
-    pub reconciliation_state: String,
+    /// Unmatched, suggested or matched.
+    pub reconciliation_state: ReconciliationState,
     /// When it was stored.
     pub imported_at: TimeDateTimeWithTimeZone,
 }

@@ -7,7 +7,7 @@
 //! is also reachable as [`crate::Database::merge_duplicate_accounts`] for tests and operators.
 //!
 //! Statements are sea-query builders or plain SQL whose only literals are integer ids read from
-//! the database and fixed status words, so the same text runs on SQLite and PostgreSQL.
+//! the database and stored status words, so the same text runs on SQLite and PostgreSQL.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,14 +19,31 @@ use sea_orm::{
 use sea_orm_migration::prelude::*;
 use time::{Date, OffsetDateTime};
 
-use crate::accounts::{AccountMerge, normalize_iban};
 use crate::connections::mark_replaced;
 use crate::entity::{account, account_sync, invoice};
-use crate::invoices::status_for;
-use crate::transactions::parse_amount;
+use crate::iban::normalize_iban;
+use crate::money::Money;
+use crate::state::{InvoiceStatus, MatchStatus};
 
 #[derive(Debug, DeriveMigrationName)]
 pub(crate) struct Migration;
+
+/// What merging the account copies changed: [`Database::merge_duplicate_accounts`] returns it.
+///
+/// [`Database::merge_duplicate_accounts`]: crate::Database::merge_duplicate_accounts
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountMerge {
+    /// Account rows folded into an earlier row of the same bank account, and deleted.
+    pub accounts_merged: u64,
+    /// Copies of transactions the earlier row already had, dropped.
+    pub transactions_dropped: u64,
+    /// Transactions only a later row had, moved to the earlier row.
+    pub transactions_moved: u64,
+    /// Active allocations of dropped copies undone (their invoices' open amounts restored).
+    pub allocations_undone: u64,
+    /// Connections left without accounts, now `replaced`.
+    pub connections_replaced: u64,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -83,7 +100,7 @@ fn find(parent: &mut [usize], i: usize) -> usize {
 /// connection's resource id, IBAN, name and product). For every later row, in id order:
 ///
 /// - its transactions whose `dedupe_key` the earliest row already has are dropped — first their
-///   active allocations (`auto`/`confirmed`) are undone, the invoices' open amounts restored
+///   confirmed allocations are undone, the invoices' open amounts restored
 ///   exactly, and all their matches (suggestions included) removed; the earliest row's own
 ///   matches stay;
 /// - pending rows that a dropped booking had superseded point at the kept copy instead;
@@ -215,16 +232,16 @@ async fn merge_into<C: ConnectionTrait>(
     );
     let active = db
         .query_all_raw(sql(format!(
-            "SELECT invoice_id, amount FROM matches WHERE status IN ('auto', 'confirmed') \
-             AND transaction_id IN ({copies})"
+            "SELECT id, invoice_id, amount FROM matches WHERE status = '{}' \
+             AND transaction_id IN ({copies})",
+            MatchStatus::Confirmed
         )))
         .await?;
     let mut restore: BTreeMap<i64, Decimal> = BTreeMap::new();
     for m in &active {
         let invoice_id: i64 = m.try_get("", "invoice_id")?;
-        let amount: String = m.try_get("", "amount")?;
-        let amount = parse_amount(&amount).map_err(corrupt)?;
-        *restore.entry(invoice_id).or_default() += amount;
+        let amount: Money = m.try_get("", "amount")?;
+        *restore.entry(invoice_id).or_default() += amount.decimal();
     }
     let now = OffsetDateTime::now_utc();
     for (invoice_id, amount) in restore {
@@ -233,21 +250,20 @@ async fn merge_into<C: ConnectionTrait>(
             .column(invoice::Column::OpenAmount)
             .column(invoice::Column::Total)
             .column(invoice::Column::Status)
-            .into_tuple::<(String, String, String)>()
+            .into_tuple::<(Money, Money, InvoiceStatus)>()
             .one(db)
             .await?
         else {
             continue;
         };
-        let open = parse_amount(&open).map_err(corrupt)? + amount;
-        let total = parse_amount(&total).map_err(corrupt)?;
-        let status = if status == "cancelled" {
+        let open = open.decimal() + amount;
+        let status = if status == InvoiceStatus::Cancelled {
             status
         } else {
-            status_for(open, total).to_owned()
+            InvoiceStatus::for_amounts(open, total.decimal())
         };
         invoice::Entity::update_many()
-            .col_expr(invoice::Column::OpenAmount, open.to_string().into())
+            .col_expr(invoice::Column::OpenAmount, Money::from(open).into())
             .col_expr(invoice::Column::Status, status.into())
             .col_expr(invoice::Column::UpdatedAt, now.into())
             .filter(invoice::Column::Id.eq(invoice_id))

@@ -6,6 +6,7 @@ mod m20261125_000001_connections_accounts_transactions;
 mod m20261125_000002_states_balances_invoices_matches_sync;
 mod m20261202_000002_merge_duplicate_accounts;
 
+pub use m20261202_000002_merge_duplicate_accounts::AccountMerge;
 pub(crate) use m20261202_000002_merge_duplicate_accounts::merge_duplicate_accounts;
 
 /// Every migration, in order.

@@ -13,7 +13,7 @@
 //!
 //! - A booked row may replace a pending one (the supersede step, shared with SQLite): any page
 //!   with a booked row while the page or the account's stored rows hold a pending one. Since a
-//!   booking may differ from its hold in amount, date and id (see `transactions`), nothing
+//!   booking may differ from its hold in amount, date and id (see `supersede.rs`), nothing
 //!   cheaper can rule a pairing out.
 //! - A known row whose amount the bank changed may have confirmed allocations to re-open
 //!   (`matches::reopen_changed_amounts`): any page that changes a stored amount. The re-opening
@@ -32,12 +32,13 @@ use sea_orm::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::page::{ImportCounts, NewTransaction};
+use super::supersede::{PendingRow, pick_superseded};
 use crate::db::Database;
 use crate::error::Error;
 use crate::matches::{AmountChange, reopen_changed_amounts};
-use crate::transactions::{
-    BookingStatus, ImportCounts, NewTransaction, PendingRow, parse_amount, pick_superseded,
-};
+use crate::money::Money;
+use crate::state::BookingStatus;
 
 /// One row as `json_to_recordset` reads it; `n` keeps page order for the ids.
 #[derive(Serialize)]
@@ -87,7 +88,7 @@ g AS (
 
 /// Inserts new rows, updates rows whose content the bank changed, leaves the rest; `{filter}`
 /// is where the guard plugs in. The `WHERE` of `DO UPDATE` lists the same fields as
-/// `transactions::changed`, and the status follows `transactions::next_status`.
+/// `sqlite::changed`, and the status follows `BookingStatus::relisted_as`.
 const UPSERT: &str = r#"
 up AS (
     INSERT INTO transactions AS t (
@@ -177,132 +178,129 @@ static FULL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-impl Database {
-    /// [`Database::import_page`] on PostgreSQL; `keys` are the page's dedupe keys, in order.
-    pub(crate) async fn import_page_postgres(
-        &self,
-        account_id: i64,
-        page: &[NewTransaction],
-        keys: &[String],
-    ) -> Result<ImportCounts, Error> {
-        let mut counts = ImportCounts::default();
-        // `DO UPDATE` may not touch a row twice in one statement: a key repeated within the
-        // page (the bank listing an id twice) is written once and counted as skipped.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(page.len());
-        let mut kept = Vec::with_capacity(page.len());
-        let mut rows = Vec::with_capacity(page.len());
-        for (n, (t, key)) in page.iter().zip(keys).enumerate() {
-            if !seen.insert(key.as_str()) {
-                counts.skipped += 1;
-                continue;
-            }
-            kept.push((t, key));
-            rows.push(Row {
-                n,
-                dedupe_key: key,
-                bank_transaction_id: t.bank_transaction_id.as_deref(),
-                entry_reference: t.entry_reference.as_deref(),
-                end_to_end_id: t.end_to_end_id.as_deref(),
-                booking_date: t.booking_date.map(|d| d.to_string()),
-                value_date: t.value_date.map(|d| d.to_string()),
-                amount: t.amount.to_string(),
-                currency: &t.currency,
-                counterparty_name: t.counterparty_name.as_deref(),
-                counterparty_iban: t.counterparty_iban.as_deref(),
-                remittance_unstructured: t.remittance_unstructured.as_deref(),
-                remittance_structured: t.remittance_structured.as_deref(),
-                bank_transaction_code: t.bank_transaction_code.as_deref(),
-                status: t.status.as_str(),
-                raw_json: t.raw_json.to_string(),
-            });
+/// [`Database::import_page`] on PostgreSQL; `keys` are the page's dedupe keys, in order.
+pub(super) async fn import_page(
+    db: &Database,
+    account_id: i64,
+    page: &[NewTransaction],
+    keys: &[String],
+) -> Result<ImportCounts, Error> {
+    let mut counts = ImportCounts::default();
+    // `DO UPDATE` may not touch a row twice in one statement: a key repeated within the
+    // page (the bank listing an id twice) is written once and counted as skipped.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(page.len());
+    let mut kept = Vec::with_capacity(page.len());
+    let mut rows = Vec::with_capacity(page.len());
+    for (n, (t, key)) in page.iter().zip(keys).enumerate() {
+        if !seen.insert(key.as_str()) {
+            counts.skipped += 1;
+            continue;
         }
-        let json = serde_json::to_string(&rows)
-            .map_err(|e| Error::Invalid(format!("page cannot be encoded as JSON: {e}")))?;
-        let written = rows.len() as u64;
-        drop(rows);
-        let values = [
-            Value::BigInt(Some(account_id)),
-            Value::String(Some(json)),
-            OffsetDateTime::now_utc().into(),
-        ];
-        let stmt = |sql: &str| {
-            Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values.clone())
-        };
-        let returned = self.conn.query_all_raw(stmt(&FAST)).await?;
-        if written_rows(&returned, &mut counts)? {
-            counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
-            return Ok(counts);
-        }
-        // Write, supersede and re-open in one transaction.
-        let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
-        let returned = txn.query_all_raw(stmt(&FULL)).await?;
-        let full = full_rows(&returned, &mut counts)?;
-        counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
-        // Stored pending rows the page updated are taken as they are now, from the page.
-        let mut pending: Vec<PendingRow> = full
-            .stored_pending
-            .into_iter()
-            .filter(|p| !full.updated.contains_key(&p.id))
-            .collect();
-        let mut booked = Vec::new();
-        let mut amount_changes = Vec::new();
-        for (t, key) in kept {
-            let page_pending = |id| PendingRow {
-                id,
-                amount: Some(t.amount),
-                currency: t.currency.clone(),
-                counterparty_iban: t.counterparty_iban.clone(),
-                counterparty_name: t.counterparty_name.clone(),
-                date: t.value_date.or(t.booking_date),
-                entry_reference: t.entry_reference.clone(),
-                end_to_end_id: t.end_to_end_id.clone(),
-            };
-            if let Some(&id) = full.inserted.get(key.as_str()) {
-                match t.status {
-                    BookingStatus::Booked => booked.push((t, id)),
-                    BookingStatus::Pending => pending.push(page_pending(id)),
-                    // Refused by `import_page` before it gets here.
-                    BookingStatus::Expired => {}
-                }
-            } else if let Some(&id) = full.updated_ids.get(key.as_str())
-                && let Some(u) = full.updated.get(&id)
-            {
-                if u.status == BookingStatus::Pending.as_str() {
-                    pending.push(page_pending(id));
-                }
-                if let Some(before) = u.before
-                    && before != u.after
-                {
-                    amount_changes.push(AmountChange {
-                        transaction_id: id,
-                        before,
-                        after: u.after,
-                    });
-                }
-            }
-        }
-        let pairs = pick_superseded(&booked, &pending);
-        if !pairs.is_empty() {
-            // Ids are integers, written into the text: one unprepared statement, planned
-            // afresh, whatever the transaction's plan cache mode.
-            let cases: String = pairs
-                .iter()
-                .map(|(p, b)| format!(" WHEN {p} THEN {b}"))
-                .collect();
-            let ids: Vec<String> = pairs.iter().map(|(p, _)| p.to_string()).collect();
-            txn.execute_unprepared(&format!(
-                "UPDATE transactions SET status = 'superseded', superseded_by = CASE id{cases} END \
-                 WHERE id IN ({})",
-                ids.join(", ")
-            ))
-            .await?;
-        }
-        counts.superseded = pairs.len() as u64;
-        counts.reopened = reopen_changed_amounts(&txn, true, &amount_changes, now).await?;
-        txn.commit().await?;
-        Ok(counts)
+        kept.push((t, key));
+        rows.push(Row {
+            n,
+            dedupe_key: key,
+            bank_transaction_id: t.bank_transaction_id.as_deref(),
+            entry_reference: t.entry_reference.as_deref(),
+            end_to_end_id: t.end_to_end_id.as_deref(),
+            booking_date: t.booking_date.map(|d| d.to_string()),
+            value_date: t.value_date.map(|d| d.to_string()),
+            amount: t.amount.to_string(),
+            currency: &t.currency,
+            counterparty_name: t.counterparty_name.as_deref(),
+            counterparty_iban: t.counterparty_iban.as_deref(),
+            remittance_unstructured: t.remittance_unstructured.as_deref(),
+            remittance_structured: t.remittance_structured.as_deref(),
+            bank_transaction_code: t.bank_transaction_code.as_deref(),
+            status: t.status.as_str(),
+            raw_json: t.raw_json.to_string(),
+        });
     }
+    let json = serde_json::to_string(&rows)
+        .map_err(|e| Error::Invalid(format!("page cannot be encoded as JSON: {e}")))?;
+    let written = rows.len() as u64;
+    drop(rows);
+    let values = [
+        Value::BigInt(Some(account_id)),
+        Value::String(Some(json)),
+        OffsetDateTime::now_utc().into(),
+    ];
+    let stmt =
+        |sql: &str| Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values.clone());
+    let returned = db.conn.query_all_raw(stmt(&FAST)).await?;
+    if written_rows(&returned, &mut counts)? {
+        counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
+        return Ok(counts);
+    }
+    // Write, supersede and re-open in one transaction.
+    let now = OffsetDateTime::now_utc();
+    let txn = db.conn.begin().await?;
+    let returned = txn.query_all_raw(stmt(&FULL)).await?;
+    let full = full_rows(&returned, &mut counts)?;
+    counts.skipped += written.saturating_sub(counts.inserted + counts.updated);
+    // Stored pending rows the page updated are taken as they are now, from the page.
+    let mut pending: Vec<PendingRow> = full
+        .stored_pending
+        .into_iter()
+        .filter(|p| !full.updated.contains_key(&p.id))
+        .collect();
+    let mut booked = Vec::new();
+    let mut amount_changes = Vec::new();
+    for (t, key) in kept {
+        let page_pending = |id| PendingRow {
+            id,
+            amount: t.amount,
+            currency: t.currency.clone(),
+            counterparty_iban: t.counterparty_iban.clone(),
+            counterparty_name: t.counterparty_name.clone(),
+            date: t.value_date.or(t.booking_date),
+            entry_reference: t.entry_reference.clone(),
+            end_to_end_id: t.end_to_end_id.clone(),
+        };
+        if let Some(&id) = full.inserted.get(key.as_str()) {
+            match t.status {
+                BookingStatus::Booked => booked.push((t, id)),
+                BookingStatus::Pending => pending.push(page_pending(id)),
+                // Refused by `import_page` before it gets here.
+                BookingStatus::Superseded | BookingStatus::Expired => {}
+            }
+        } else if let Some(&id) = full.updated_ids.get(key.as_str())
+            && let Some(u) = full.updated.get(&id)
+        {
+            if u.status == BookingStatus::Pending {
+                pending.push(page_pending(id));
+            }
+            if let Some(before) = u.before
+                && before != u.after
+            {
+                amount_changes.push(AmountChange {
+                    transaction_id: id,
+                    before,
+                    after: u.after,
+                });
+            }
+        }
+    }
+    let pairs = pick_superseded(&booked, &pending);
+    if !pairs.is_empty() {
+        // Ids are integers, written into the text: one unprepared statement, planned
+        // afresh, whatever the transaction's plan cache mode.
+        let cases: String = pairs
+            .iter()
+            .map(|(p, b)| format!(" WHEN {p} THEN {b}"))
+            .collect();
+        let ids: Vec<String> = pairs.iter().map(|(p, _)| p.to_string()).collect();
+        txn.execute_unprepared(&format!(
+            "UPDATE transactions SET status = 'superseded', superseded_by = CASE id{cases} END \
+             WHERE id IN ({})",
+            ids.join(", ")
+        ))
+        .await?;
+    }
+    counts.superseded = pairs.len() as u64;
+    counts.reopened = reopen_changed_amounts(&txn, true, &amount_changes, now).await?;
+    txn.commit().await?;
+    Ok(counts)
 }
 
 /// Counts the fast statement's rows; `false` when the guard refused the page (nothing written).
@@ -330,8 +328,9 @@ fn written_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<bool,
 /// A row the full statement updated.
 struct Updated {
     /// Its status after the update.
-    status: String,
-    /// Its amount before the update; `None` when the stored text was not a decimal.
+    status: BookingStatus,
+    /// Its amount before the update (`None` if the row was not there before, which an update
+    /// rules out).
     before: Option<Decimal>,
     /// Its amount now.
     after: Decimal,
@@ -360,10 +359,9 @@ fn full_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<FullRows
     for r in rows {
         let id: i64 = r.try_get("", "id")?;
         if r.try_get::<bool>("", "stored_pending")? {
-            let amount: String = r.try_get("", "amount")?;
             out.stored_pending.push(PendingRow {
                 id,
-                amount: parse_amount(&amount).ok(),
+                amount: r.try_get::<Money>("", "amount")?.decimal(),
                 currency: r.try_get("", "currency")?,
                 counterparty_iban: r.try_get("", "counterparty_iban")?,
                 counterparty_name: r.try_get("", "counterparty_name")?,
@@ -376,15 +374,15 @@ fn full_rows(rows: &[QueryResult], counts: &mut ImportCounts) -> Result<FullRows
             out.inserted.insert(r.try_get("", "dedupe_key")?, id);
         } else {
             counts.updated += 1;
-            let before: Option<String> = r.try_get("", "amount")?;
-            let after: String = r.try_get("", "new_amount")?;
+            let before: Option<Money> = r.try_get("", "amount")?;
+            let after: Money = r.try_get("", "new_amount")?;
             out.updated_ids.insert(r.try_get("", "dedupe_key")?, id);
             out.updated.insert(
                 id,
                 Updated {
                     status: r.try_get("", "status")?,
-                    before: before.as_deref().and_then(|b| parse_amount(b).ok()),
-                    after: parse_amount(&after)?,
+                    before: before.map(Money::decimal),
+                    after: after.decimal(),
                 },
             );
         }
