@@ -10,13 +10,14 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait as _, EntityTrait as _, Iterable, QueryResult, Statement,
+    ActiveValue::Set, ActiveValue::Unchanged, ConnectionTrait as _, EntityTrait as _, Iterable,
+    QueryResult, Statement,
 };
 use storage::entity::{allocation, connection, invoice, sync_run, transaction};
 use storage::{
     BookingStatus, ConnectionStatus, Database, Error, InvoiceKind, InvoiceStatus, MatchMethod,
-    MatchStatus, Money, NewAccount, NewBalance, NewTransaction, ReconciliationState, SyncOutcome,
-    SyncTrigger,
+    MatchStatus, Money, NewAccount, NewBalance, NewInvoice, NewTransaction, ReconciliationState,
+    SyncOutcome, SyncTrigger,
 };
 use time::OffsetDateTime;
 use time::macros::date;
@@ -72,12 +73,13 @@ async fn overwrite(
         .unwrap();
 }
 
-async fn account(db: &Database) -> i64 {
+/// A fresh account on a fresh connection; `n` tells the accounts of one test apart.
+async fn account(db: &Database, n: u8) -> i64 {
     let connection_id = common::connection(db).await;
     db.upsert_account(&NewAccount {
         connection_id,
-        resource_id: "res-types".into(),
-        iban: Some("NL69INGB0123456789".into()),
+        resource_id: format!("res-types-{n}"),
+        iban: Some(format!("NL69INGB012345678{n}")),
         name: "Muster B.V.".into(),
         bank_name: "ING".into(),
         currency: "EUR".into(),
@@ -108,32 +110,37 @@ fn booked(id: &str, amount: &str) -> NewTransaction {
     }
 }
 
+/// An invoice of 100.00 stored through the API, then given `kind` and `status` by the entity.
 async fn insert_invoice(
     db: &Database,
     number: &str,
     kind: InvoiceKind,
     status: InvoiceStatus,
 ) -> i64 {
-    invoice::Entity::insert(invoice::ActiveModel {
-        number: Set(number.into()),
+    db.upsert_invoices(&[NewInvoice {
+        number: number.into(),
+        kind: InvoiceKind::Invoice,
+        customer_name: "Meyer".into(),
+        customer_ibans: Vec::new(),
+        total: Decimal::new(10_000, 2),
+        currency: "EUR".into(),
+        issue_date: date!(2026 - 11 - 01),
+        due_date: None,
+        creditor_reference: None,
+    }])
+    .await
+    .unwrap();
+    let id = db.invoice_by_number(number).await.unwrap().unwrap().id;
+    invoice::Entity::update(invoice::ActiveModel {
+        id: Unchanged(id),
         kind: Set(kind),
-        customer_name: Set("Meyer".into()),
-        customer_ibans: Set("[]".into()),
-        total: Set("100.00".parse().unwrap()),
-        open_amount: Set("100.00".parse().unwrap()),
-        currency: Set("EUR".into()),
-        issue_date: Set(date!(2026 - 11 - 01)),
-        due_date: Set(None),
-        creditor_reference: Set(None),
         status: Set(status),
-        created_at: Set(OffsetDateTime::now_utc()),
-        updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     })
     .exec(db.connection())
     .await
-    .unwrap()
-    .last_insert_id
+    .unwrap();
+    id
 }
 
 /// Variant `i` of `E`, cycling: lets one loop cover two enums of different lengths.
@@ -150,7 +157,7 @@ fn count<E: Iterable>() -> usize {
 async fn every_state_is_stored_as_the_same_word_and_read_back_from_it() {
     for t in common::backends().await {
         let db = &t.db;
-        let acc = account(db).await;
+        let acc = account(db, 1).await;
 
         // transactions.status and .reconciliation_state
         let page: Vec<NewTransaction> = (0..4).map(|i| booked(&format!("T{i}"), "1.00")).collect();
@@ -284,7 +291,7 @@ async fn every_state_is_stored_as_the_same_word_and_read_back_from_it() {
                 t.name
             );
             sync_run::Entity::update(sync_run::ActiveModel {
-                id: sea_orm::ActiveValue::Unchanged(id),
+                id: Unchanged(id),
                 outcome: Set(outcome),
                 ..Default::default()
             })
@@ -378,7 +385,7 @@ fn the_words_are_the_ones_stored_before_the_states_were_typed() {
 async fn amounts_round_trip_byte_for_byte() {
     for t in common::backends().await {
         let db = &t.db;
-        let acc = account(db).await;
+        let acc = account(db, 1).await;
 
         // Transactions, through the import (both engines' paths).
         let page: Vec<NewTransaction> = AMOUNTS
@@ -465,7 +472,7 @@ async fn amounts_round_trip_byte_for_byte() {
 async fn a_stored_amount_that_is_not_a_decimal_is_corrupt_naming_column_and_row() {
     for t in common::backends().await {
         let db = &t.db;
-        let acc = account(db).await;
+        let acc = account(db, 1).await;
         db.import_page(acc, &[booked("C1", "12.50")]).await.unwrap();
         let id = db.transactions(acc).await.unwrap()[0].id;
         for bad in ["twelve", "12,50", "", "+12.50"] {
@@ -485,7 +492,7 @@ async fn a_stored_amount_that_is_not_a_decimal_is_corrupt_naming_column_and_row(
 
         // A stored pending entry with such an amount stops an import that must compare against
         // it, instead of being skipped.
-        let acc2 = account_two(db).await;
+        let acc2 = account(db, 2).await;
         let mut hold = booked("P1", "-4.50");
         hold.status = BookingStatus::Pending;
         db.import_page(acc2, &[hold]).await.unwrap();
@@ -516,21 +523,4 @@ async fn a_stored_amount_that_is_not_a_decimal_is_corrupt_naming_column_and_row(
         );
         t.cleanup().await;
     }
-}
-
-async fn account_two(db: &Database) -> i64 {
-    let connection_id = common::connection(db).await;
-    db.upsert_account(&NewAccount {
-        connection_id,
-        resource_id: "res-types-2".into(),
-        iban: Some("NL20INGB0001234567".into()),
-        name: "Second".into(),
-        bank_name: "ING".into(),
-        currency: "EUR".into(),
-        product: None,
-    })
-    .await
-    .unwrap()
-    .0
-    .id
 }
