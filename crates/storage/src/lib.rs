@@ -26,6 +26,7 @@ mod invoices;
 mod matches;
 mod migration;
 mod oauth_states;
+mod reasons;
 mod reconciliation_pass;
 mod secrets;
 mod sync;
@@ -42,6 +43,7 @@ pub use invoices::{InvoiceCounts, InvoiceKind, NewInvoice};
 pub use matches::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion};
 pub use migration::Migrator;
 pub use oauth_states::{ConsumedState, StateRejection};
+pub use reasons::{MatchReasons, ReasonLine};
 pub use reconciliation_pass::{PassCommit, PassDecision};
 pub use sync::{RUNNING, SyncFinish, SyncOutcome, SyncTrigger};
 pub use transactions::{
