@@ -115,7 +115,7 @@ impl From<bank_sync::SyncError> for ApiError {
     fn from(e: bank_sync::SyncError) -> Self {
         use bank_sync::SyncError as S;
         match e {
-            S::BadRequest(m) => ApiError::BadRequest(m),
+            S::BadRequest(m) | S::CodeRefused(m) => ApiError::BadRequest(m),
             S::State(r) => ApiError::BadRequest(format!(
                 "{r}: send the state that consent/initiate returned, once, within its lifetime, \
                  with the same redirect_uri"

@@ -9,6 +9,10 @@ pub mod banking;
 pub mod config;
 pub mod error;
 pub mod health;
+#[cfg(feature = "local-sandbox")]
+pub mod local;
+#[cfg(not(feature = "local-sandbox"))]
+#[path = "local_absent.rs"]
 pub mod local;
 pub mod metrics;
 pub mod openapi;

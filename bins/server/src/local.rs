@@ -6,6 +6,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use bank_sync::settings::Settings;
 use ing_sandbox::{DataConfig, DevCertificates, Sandbox, SandboxConfig, SandboxHandle};
 
+/// The sandbox this build can start in-process.
+pub type LocalSandbox = SandboxHandle;
+
 /// Starts the sandbox on the configured port, creating certificates in `cert_path` if none
 /// exist there (never overwriting real ones).
 pub async fn start_sandbox(settings: &Settings) -> anyhow::Result<SandboxHandle> {
@@ -41,7 +44,7 @@ pub async fn start_sandbox(settings: &Settings) -> anyhow::Result<SandboxHandle>
 /// auto-reconciliation at work. A database that already holds invoices is left alone.
 pub async fn seed_demo_invoices(
     sync: &bank_sync::BankSync,
-    sandbox: &SandboxHandle,
+    sandbox: &LocalSandbox,
 ) -> anyhow::Result<()> {
     let db = sync.db();
     if !db.invoices(None).await?.is_empty() {
@@ -63,7 +66,7 @@ pub async fn seed_demo_invoices(
             creditor_reference: Some(i.rf_reference.clone()),
         })
         .collect();
-    let counts = db.upsert_invoices(&invoices).await?;
+    let counts = sync.upsert_invoices(&invoices).await?;
     tracing::info!(
         created = counts.created,
         "local mode: loaded the sandbox's open invoices as demo data"

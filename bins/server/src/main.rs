@@ -31,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let shutdown = started.shutdown.clone();
     tokio::select! {
-        () = psd2_server::serve::termination_signal() => {}
+        () = bank_sync::shutdown::termination_signal() => {}
         () = shutdown.cancelled() => {}
     }
     started.stop().await

@@ -23,7 +23,7 @@ pub struct Started {
     /// The API token (generated in local mode when none was configured).
     pub api_token: String,
     /// The in-process sandbox of local mode.
-    pub sandbox: Option<ing_sandbox::SandboxHandle>,
+    pub sandbox: Option<crate::local::LocalSandbox>,
     /// The use cases (tests read the database through it).
     pub sync: BankSync,
     /// Cancel to shut down.

@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
     {
         let stop = stop.clone();
         tokio::spawn(async move {
-            termination_signal().await;
+            bank_sync::shutdown::termination_signal().await;
             tracing::info!("shutting down: finishing the page in flight");
             stop.cancel();
         });
@@ -219,19 +219,4 @@ fn print_summary(r: &PassReport) {
             r.expiring.len()
         );
     }
-}
-
-async fn termination_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -132,3 +132,45 @@ impl BankSync {
         Ok(balances.len())
     }
 }
+
+/// Which of a connection's accounts a caller means: by our id, by ING's resource id, or both
+/// (then both must name the same account).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountSelector<'a> {
+    /// Our account id (from an accounts sync).
+    pub account_id: Option<i64>,
+    /// ING's resource id of the account.
+    pub resource_id: Option<&'a str>,
+}
+
+impl BankSync {
+    /// The connection's account the selector names. Only the connection's own accounts can be
+    /// named, so a token for one connection never reaches another's account.
+    pub async fn select_account(
+        &self,
+        connection: &storage::entity::connection::Model,
+        selector: AccountSelector<'_>,
+    ) -> Result<storage::entity::account::Model, SyncError> {
+        let resource = selector.resource_id.filter(|r| !r.is_empty());
+        if selector.account_id.is_none() && resource.is_none() {
+            return Err(SyncError::BadRequest(
+                "give account_id (from accounts/sync) or psd2_account_id".into(),
+            ));
+        }
+        self.db
+            .accounts_of(&connection.id)
+            .await?
+            .into_iter()
+            .find(|a| {
+                selector.account_id.is_none_or(|id| a.id == id)
+                    && resource.is_none_or(|r| a.resource_id == r)
+            })
+            .ok_or_else(|| {
+                SyncError::NotFound(
+                    "no account of this connection has that account_id / psd2_account_id; \
+                     run accounts/sync first"
+                        .into(),
+                )
+            })
+    }
+}

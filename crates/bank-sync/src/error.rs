@@ -18,6 +18,9 @@ pub enum SyncError {
     /// The connection token is unknown.
     #[error("unknown connection token: start a new consent")]
     UnknownConnection,
+    /// ING refused the authorization code (single-use and short-lived): start the consent again.
+    #[error("{0}")]
+    CodeRefused(String),
     /// The named thing does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -90,7 +93,7 @@ impl From<ing_psd2::Error> for SyncError {
             E::ConsentExpired(m) => SyncError::ConsentExpired(format!(
                 "the consent expired or was revoked ({m}); reconnect the bank"
             )),
-            E::InvalidGrant(m) => SyncError::BadRequest(format!(
+            E::InvalidGrant(m) => SyncError::CodeRefused(format!(
                 "ING refused the authorization code ({m}): it is single-use and short-lived, \
                  start the consent again"
             )),

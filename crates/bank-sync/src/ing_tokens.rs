@@ -59,7 +59,7 @@ impl BankSync {
             let mut map = self
                 .refreshing
                 .lock()
-                .map_err(|_| SyncError::Bank("refresh lock poisoned".into()))?;
+                .map_err(|_| SyncError::Internal("the token refresh lock is poisoned".into()))?;
             Arc::clone(map.entry(connection_id.to_owned()).or_default())
         };
         let _turn = lock.lock().await;

@@ -5,18 +5,21 @@
 mod accounts;
 pub mod clock;
 mod consent;
+mod decisions;
 mod error;
 mod ing_tokens;
 mod reconciliation;
 mod service;
 pub mod settings;
 mod setup;
+pub mod shutdown;
 mod token;
 mod transactions;
 mod worker;
 
-pub use accounts::SyncedAccount;
+pub use accounts::{AccountSelector, SyncedAccount};
 pub use consent::{ConsentGrant, ConsentStart};
+pub use decisions::HandAllocation;
 pub use error::SyncError;
 pub use ing_psd2::mask::mask_iban;
 pub use reconciliation::ReconcileSummary;

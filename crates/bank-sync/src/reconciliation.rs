@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive as _;
-use storage::{MatchDecision, MatchMethod, NewAllocation, NewSuggestion, PassDecision};
+use storage::{
+    MatchDecision, MatchMethod, MatchReasons, NewAllocation, NewSuggestion, PassDecision,
+    ReasonLine,
+};
 
 use crate::error::SyncError;
 use crate::service::BankSync;
@@ -76,19 +79,16 @@ fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoi
 
 /// The matcher's reasons as stored: each with its points, the sentence people read, and the
 /// typed signal for programs.
-fn reasons_json(reasons: &[reconcile::ScoredReason]) -> serde_json::Value {
-    serde_json::Value::Array(
-        reasons
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "points": r.points,
-                    "text": r.reason.to_string(),
-                    "signal": serde_json::to_value(&r.reason).unwrap_or_default(),
-                })
-            })
-            .collect(),
-    )
+fn reason_lines(reasons: &[reconcile::ScoredReason]) -> Vec<ReasonLine> {
+    reasons
+        .iter()
+        .map(|r| ReasonLine {
+            points: i64::from(r.points),
+            text: r.reason.to_string(),
+            signal: serde_json::to_value(&r.reason).ok(),
+            ..ReasonLine::default()
+        })
+        .collect()
 }
 
 fn id(text: &str) -> Result<i64, SyncError> {
@@ -129,7 +129,7 @@ impl BankSync {
         let matcher = self.matcher.clone();
         let outcomes = tokio::task::spawn_blocking(move || matcher.reconcile(&txs, &invoices))
             .await
-            .map_err(|e| SyncError::Bank(format!("matcher task failed: {e}")))?;
+            .map_err(|e| SyncError::Internal(format!("the matcher task failed: {e}")))?;
         let mut decisions = Vec::with_capacity(outcomes.len());
         for o in outcomes {
             let tx_id = id(&o.transaction_id)?;
@@ -153,7 +153,10 @@ impl BankSync {
                             .collect::<Result<_, SyncError>>()?,
                         confidence: confidence(*c),
                         method: MatchMethod::Auto,
-                        reasons: reasons_json(reasons),
+                        reasons: MatchReasons {
+                            reasons: reason_lines(reasons),
+                            ..MatchReasons::default()
+                        },
                         decided_by: who.to_owned(),
                     }));
                 }
@@ -163,11 +166,12 @@ impl BankSync {
                 } => {
                     let mut queued = Vec::new();
                     for c in candidates {
-                        let reasons = serde_json::json!({
-                            "reasons": reasons_json(&c.reasons),
-                            "held_back": held_back.to_string(),
-                            "allocations": c.allocations,
-                        });
+                        let reasons = MatchReasons {
+                            reasons: reason_lines(&c.reasons),
+                            held_back: Some(held_back.to_string()),
+                            allocations: serde_json::to_value(&c.allocations).ok(),
+                            before: None,
+                        };
                         for a in &c.allocations {
                             queued.push(NewSuggestion {
                                 invoice_id: id(&a.invoice_id)?,

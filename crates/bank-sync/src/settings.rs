@@ -1,11 +1,13 @@
 //! Settings both binaries share: which ING, which certificates, which database, which data key.
 //! One definition, flattened into the server's and the worker's flags, so the two cannot read the
-//! same environment variable differently.
+//! same environment variable differently. The flags exist with the `cli` feature (the binaries turn
+//! it on); a service embedding `bank-sync` fills the struct itself and does not link clap.
 
 use std::path::PathBuf;
 
 /// Which ING to talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Environment {
     /// The bundled ING sandbox (no account, no real certificates).
     Local,
@@ -16,80 +18,111 @@ pub enum Environment {
 }
 
 /// Bank, certificate and database settings (flags or the environment variables named).
-#[derive(Clone, clap::Args)]
+#[derive(Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Settings {
     /// Database: a SQLite file (`sqlite://path?mode=rwc`) or PostgreSQL (`postgres://…`).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/psd2.db?mode=rwc"
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/psd2.db?mode=rwc"
+        )
     )]
     pub database_url: String,
 
     /// `local` (bundled sandbox), `sandbox` or `production`.
-    #[arg(long, env = "PSD2_ENVIRONMENT", value_enum, default_value = "local")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_ENVIRONMENT", value_enum, default_value = "local")
+    )]
     pub environment: Environment,
 
     /// ING client id; learned from the application-token answer when not set.
-    #[arg(long, env = "PSD2_CLIENT_ID")]
+    #[cfg_attr(feature = "cli", arg(long, env = "PSD2_CLIENT_ID"))]
     pub client_id: Option<String>,
 
     /// Folder holding example_client_tls.cer/.key and example_client_signing.cer/.key.
-    #[arg(long, env = "PSD2_CERT_PATH", default_value = "certificates/psd2")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_CERT_PATH", default_value = "certificates/psd2")
+    )]
     pub cert_path: PathBuf,
 
     /// Override ING's API base URL (private gateways, a separately run local sandbox).
-    #[arg(long, env = "PSD2_API_BASE_URL")]
+    #[cfg_attr(feature = "cli", arg(long, env = "PSD2_API_BASE_URL"))]
     pub api_base_url: Option<String>,
 
     /// An extra trusted root certificate (PEM) for the bank's TLS server.
-    #[arg(long, env = "PSD2_CA_CERT")]
+    #[cfg_attr(feature = "cli", arg(long, env = "PSD2_CA_CERT"))]
     pub ca_cert: Option<PathBuf>,
 
     /// Base64 of 32 random bytes: the key that encrypts ING's tokens at rest. Required outside
     /// `local` mode; in `local` mode kept in `data/local-data.key` (created on first start).
-    #[arg(long, env = "PSD2_DATA_KEY", hide_env_values = true)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_DATA_KEY", hide_env_values = true)
+    )]
     pub data_key: Option<String>,
 
     /// Earlier data keys still able to decrypt (comma separated), for key rotation.
-    #[arg(
-        long,
-        env = "PSD2_RETIRED_DATA_KEYS",
-        value_delimiter = ',',
-        hide_env_values = true
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            env = "PSD2_RETIRED_DATA_KEYS",
+            value_delimiter = ',',
+            hide_env_values = true
+        )
     )]
     pub retired_data_keys: Vec<String>,
 
     /// In `local` mode: the port of the bundled sandbox's API (mTLS); the consent page listens
     /// on the next port. The server starts it; the worker connects to it.
-    #[arg(long, env = "PSD2_SANDBOX_PORT", default_value_t = 8443)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_SANDBOX_PORT", default_value_t = 8443)
+    )]
     pub sandbox_port: u16,
 
     /// Shapes of your invoice numbers (`#` digit, `@` letter), comma separated.
-    #[arg(
-        long,
-        env = "PSD2_INVOICE_PATTERNS",
-        value_delimiter = ',',
-        default_value = "RE-####-####,GS-####-####,INV-#######"
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            env = "PSD2_INVOICE_PATTERNS",
+            value_delimiter = ',',
+            default_value = "RE-####-####,GS-####-####,INV-#######"
+        )
     )]
     pub invoice_patterns: Vec<String>,
 
     /// Database pool size (PostgreSQL).
-    #[arg(long, env = "PSD2_DB_POOL", default_value_t = 10)]
+    #[cfg_attr(feature = "cli", arg(long, env = "PSD2_DB_POOL", default_value_t = 10))]
     pub db_pool: u32,
 
     /// Unattended ING calls per account per 24 hours (PSD2 allows 4).
-    #[arg(long, env = "PSD2_DAILY_BUDGET", default_value_t = 4)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_DAILY_BUDGET", default_value_t = 4)
+    )]
     pub daily_budget: u32,
 
     /// Seconds between two syncs of one account that people start (the banking page, the API);
     /// one such sync per account runs at a time.
-    #[arg(long, env = "PSD2_USER_SYNC_MIN_SECONDS", default_value_t = 60)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_USER_SYNC_MIN_SECONDS", default_value_t = 60)
+    )]
     pub user_sync_min_seconds: u32,
 
     /// Days of history fetched for a person who is present and syncs an account for the first
     /// time (right after the consent); ING serves at most about two years.
-    #[arg(long, env = "PSD2_HISTORY_DAYS", default_value_t = 730)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_HISTORY_DAYS", default_value_t = 730)
+    )]
     pub history_days: u32,
 }
 

@@ -12,7 +12,7 @@ pub fn random_token(prefix: &str) -> Result<String, SyncError> {
     let mut bytes = [0u8; 32];
     SystemRandom::new()
         .fill(&mut bytes)
-        .map_err(|_| SyncError::Bank("the system's random source failed".into()))?;
+        .map_err(|_| SyncError::Internal("the system's random source failed".into()))?;
     Ok(format!(
         "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -83,7 +83,7 @@ pub fn to_new_transaction(
     let currency = t.currency().unwrap_or("EUR").to_owned();
     let party = t.counterparty();
     let raw_json = serde_json::to_value(t)
-        .map_err(|e| SyncError::Bank(format!("cannot keep the raw transaction: {e}")))?;
+        .map_err(|e| SyncError::Internal(format!("cannot keep the raw transaction: {e}")))?;
     Ok(NewTransaction {
         bank_transaction_id: t.transaction_id.clone(),
         entry_reference: t.entry_reference.clone(),

@@ -31,6 +31,7 @@ mod matches;
 mod migration;
 mod money;
 mod oauth_states;
+mod reasons;
 mod reconciliation_pass;
 mod secrets;
 mod state;
@@ -52,6 +53,7 @@ pub use matches::{MatchDecision, NewAllocation, NewSuggestion};
 pub use migration::{AccountMerge, Migrator};
 pub use money::{Confidence, Money};
 pub use oauth_states::{ConsumedState, StateRejection};
+pub use reasons::{MatchReasons, ReasonLine};
 pub use reconciliation_pass::{PassCommit, PassDecision};
 pub use state::{
     BookingStatus, ConnectionStatus, InvoiceKind, InvoiceStatus, MatchMethod, MatchStatus,

@@ -17,6 +17,7 @@ use crate::db::Database;
 use crate::entity::allocation::{self, Column, Entity};
 use crate::entity::{invoice, transaction};
 use crate::error::Error;
+use crate::reasons::MatchReasons;
 use crate::state::{InvoiceStatus, MatchMethod, MatchStatus, ReconciliationState};
 
 /// Part of a payment allocated to one invoice.
@@ -39,8 +40,8 @@ pub struct MatchDecision {
     pub confidence: Decimal,
     /// Auto or manual.
     pub method: MatchMethod,
-    /// The matcher's reasons (JSON), shown to people.
-    pub reasons: serde_json::Value,
+    /// Why: the matcher's reasons, or [`MatchReasons::by_hand`].
+    pub reasons: MatchReasons,
     /// `auto` or the user.
     pub decided_by: String,
 }
@@ -54,8 +55,8 @@ pub struct NewSuggestion {
     pub amount: Decimal,
     /// Score between 0 and 1.
     pub confidence: Decimal,
-    /// Reasons (JSON).
-    pub reasons: serde_json::Value,
+    /// Why it is suggested, and why it was held back.
+    pub reasons: MatchReasons,
 }
 
 async fn lock_invoice(
@@ -176,7 +177,7 @@ pub(crate) async fn apply_match_in(
         .filter(Column::Status.eq(MatchStatus::Suggested))
         .exec(txn)
         .await?;
-    let reasons = d.reasons.to_string();
+    let reasons = d.reasons.to_stored();
     let mut stored = Vec::with_capacity(d.allocations.len());
     for a in &d.allocations {
         let row = allocation::ActiveModel {
@@ -224,7 +225,7 @@ pub(crate) async fn record_suggestions_in(
             amount: Set(s.amount.into()),
             confidence: Set(s.confidence.into()),
             method: Set(MatchMethod::Auto),
-            reasons: Set(s.reasons.to_string()),
+            reasons: Set(s.reasons.to_stored()),
             status: Set(MatchStatus::Suggested),
             decided_by: Set(None),
             created_at: Set(now),
@@ -267,34 +268,6 @@ pub(crate) struct AmountChange {
     pub(crate) transaction_id: i64,
     pub(crate) before: Decimal,
     pub(crate) after: Decimal,
-}
-
-/// `reasons` with an entry saying why the allocation is back in review. The stored shapes are
-/// kept: a list of reasons gets one more; `{"reasons": [...], ...}` gets one more in its list;
-/// anything else becomes `{"reasons": [entry], "before": <what it was>}`. The entry carries
-/// `text` and `points` like the matcher's reasons, so the review page shows it, and who had
-/// confirmed the match and when (`was_confirmed`), which the allocation's own columns no longer say.
-fn with_reopened_reason(reasons: &str, why: &str, decided: serde_json::Value) -> String {
-    let entry = serde_json::json!({
-        "reopened": why, "text": why, "points": 0, "was_confirmed": decided,
-    });
-    let value = match serde_json::from_str::<serde_json::Value>(reasons) {
-        Ok(serde_json::Value::Array(mut list)) => {
-            list.push(entry);
-            serde_json::Value::Array(list)
-        }
-        Ok(serde_json::Value::Object(mut map))
-            if map.get("reasons").is_some_and(serde_json::Value::is_array) =>
-        {
-            if let Some(serde_json::Value::Array(list)) = map.get_mut("reasons") {
-                list.push(entry);
-            }
-            serde_json::Value::Object(map)
-        }
-        Ok(other) => serde_json::json!({ "reasons": [entry], "before": other }),
-        Err(_) => serde_json::json!({ "reasons": [entry], "before": reasons }),
-    };
-    value.to_string()
 }
 
 /// Re-opens for review the confirmed allocations of transactions whose amount the bank changed,
@@ -360,7 +333,10 @@ pub(crate) async fn reopen_changed_amounts(
             .col_expr(Column::Status, MatchStatus::Suggested.into())
             .col_expr(
                 Column::Reasons,
-                with_reopened_reason(&a.reasons, &why, decided).into(),
+                MatchReasons::from_stored(&a.reasons)
+                    .reopened(&why, decided)
+                    .to_stored()
+                    .into(),
             )
             .col_expr(Column::DecidedBy, Option::<String>::None.into())
             .col_expr(Column::DecidedAt, Option::<OffsetDateTime>::None.into())
@@ -432,7 +408,7 @@ impl Database {
             }],
             confidence: m.confidence.decimal(),
             method: MatchMethod::Manual,
-            reasons: serde_json::from_str(&m.reasons).unwrap_or(serde_json::Value::Null),
+            reasons: MatchReasons::from_stored(&m.reasons),
             decided_by: who.to_owned(),
         })
         .await

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use storage::{
     BookingStatus, Database, Error, InvoiceKind, InvoiceStatus, MatchDecision, MatchMethod,
-    MatchStatus, NewAccount, NewAllocation, NewInvoice, NewSuggestion, NewTransaction,
-    ReconciliationState,
+    MatchReasons, MatchStatus, NewAccount, NewAllocation, NewInvoice, NewSuggestion,
+    NewTransaction, ReasonLine, ReconciliationState,
 };
 use time::macros::date;
 
@@ -93,7 +93,10 @@ fn decision(tx: i64, allocations: &[(i64, &str)]) -> MatchDecision {
             .collect(),
         confidence: dec("0.98"),
         method: MatchMethod::Auto,
-        reasons: serde_json::json!(["invoice number in text"]),
+        reasons: MatchReasons {
+            reasons: vec![ReasonLine::text("invoice number in text")],
+            ..MatchReasons::default()
+        },
         decided_by: "auto".into(),
     }
 }
@@ -287,7 +290,10 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
             invoice_id: id,
             amount: dec("50.00"),
             confidence: dec(c),
-            reasons: serde_json::json!(["same amount"]),
+            reasons: MatchReasons {
+                reasons: vec![ReasonLine::text("same amount")],
+                ..MatchReasons::default()
+            },
         };
         db.record_suggestions(txs[0], &[sug(s1, "0.6"), sug(s2, "0.55")])
             .await
@@ -344,7 +350,7 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
             invoice_id,
             amount: dec("10.00"),
             confidence: dec("0.5"),
-            reasons: serde_json::json!([]),
+            reasons: MatchReasons::default(),
         };
         // The pass fails at its last decision (an invoice that does not exist): nothing of it
         // may stay, neither the first match nor the suggestion.
@@ -461,8 +467,12 @@ async fn a_matched_amount_the_bank_changes_is_reopened_for_review() {
         assert_eq!(history[0].id, matched[0].id);
         assert_eq!(history[0].status, MatchStatus::Suggested, "{}", t.name);
         let reasons: serde_json::Value = serde_json::from_str(&history[0].reasons).unwrap();
-        let list = reasons.as_array().unwrap();
-        assert_eq!(list[0], "invoice number in text", "{}: kept", t.name);
+        let list = reasons["reasons"].as_array().unwrap();
+        assert_eq!(
+            list[0]["text"], "invoice number in text",
+            "{}: kept",
+            t.name
+        );
         let why = list[1]["reopened"].as_str().unwrap();
         assert!(
             why.starts_with("the bank changed the amount from 100.00 to 90.00 on "),

@@ -193,7 +193,7 @@ pub async fn upload(
     match parsed {
         Err(errors) => render(&state, &headers, errors).await,
         Ok(batch) => {
-            match state.app.sync.db().upsert_invoices(&batch).await {
+            match state.app.sync.upsert_invoices(&batch).await {
                 Ok(c) => state.sessions.flash(
                     &current.id,
                     true,

@@ -107,7 +107,7 @@ fn explain(lang: Lang, e: &bank_sync::SyncError) -> String {
         }
         S::ConsentExpired(_) | S::UnknownConnection => lang.t(Key::ConsentGone).to_owned(),
         S::State(_) => lang.t(Key::ConsentStale).to_owned(),
-        S::BadRequest(m) if m.contains("authorization code") => lang.t(Key::ConsentCode).to_owned(),
+        S::CodeRefused(_) => lang.t(Key::ConsentCode).to_owned(),
         S::Bank(_) => lang.t(Key::BankError).to_owned(),
         other => other.to_string(),
     }

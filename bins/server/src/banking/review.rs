@@ -12,41 +12,22 @@ use super::layout::{money, page as shell};
 use super::login::CsrfForm;
 use super::{BankingState, back, posted, signed_in};
 
-/// The sentences of a stored reasons value (either a list, or `{reasons, held_back}`).
-fn reason_lines(raw: &str) -> (Vec<String>, Option<String>) {
-    let v: serde_json::Value = serde_json::from_str(raw).unwrap_or_default();
-    let (list, held) = match &v {
-        serde_json::Value::Array(_) => (v.clone(), None),
-        _ => (
-            v.get("reasons").cloned().unwrap_or_default(),
-            v.get("held_back")
-                .and_then(|h| h.as_str())
-                .map(str::to_owned),
-        ),
-    };
-    let lines = list
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| {
-                    let text = r.get("text").and_then(|t| t.as_str())?;
-                    let points = r
-                        .get("points")
-                        .and_then(serde_json::Value::as_i64)
-                        .unwrap_or(0);
-                    Some(format!("{points:+} {text}"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    (lines, held)
+/// The sentences of a stored match's reasons, and why it was held back.
+fn reason_lines(m: &storage::entity::allocation::Model) -> (Vec<String>, Option<String>) {
+    let reasons = m.match_reasons();
+    let lines = reasons
+        .reasons
+        .iter()
+        .map(|r| format!("{:+} {}", r.points, r.text))
+        .collect();
+    (lines, reasons.held_back)
 }
 
 async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::Model) -> Markup {
     let db = state.app.sync.db();
     let tx = db.transaction(m.transaction_id).await.ok().flatten();
     let inv = db.invoice(m.invoice_id).await.ok().flatten();
-    let (lines, held) = reason_lines(&m.reasons);
+    let (lines, held) = reason_lines(m);
     html! {
         td {
             @if let Some(t) = &tx {
@@ -173,12 +154,12 @@ pub async fn decide(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let db = state.app.sync.db();
+    let sync = &state.app.sync;
     let who = current.user.as_str();
     let result = match action.as_str() {
-        "confirm" => db.confirm_suggestion(id, who).await.map(|_| Key::Confirmed),
-        "reject" => db.reject_suggestion(id, who).await.map(|()| Key::Rejected),
-        "undo" => db.undo_match(id, who).await.map(|_| Key::Undone),
+        "confirm" => sync.confirm_match(id, who).await.map(|_| Key::Confirmed),
+        "reject" => sync.reject_match(id, who).await.map(|()| Key::Rejected),
+        "undo" => sync.undo_match(id, who).await.map(|_| Key::Undone),
         _ => return (StatusCode::NOT_FOUND, "unknown action").into_response(),
     };
     match result {
@@ -207,36 +188,20 @@ pub async fn assign(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let db = state.app.sync.db();
-    let result = async {
-        let Some(inv) = db.invoice_by_number(&f.number).await? else {
-            return Ok(Err(lang.t(Key::NoSuchInvoice).to_owned()));
-        };
-        let Some(tx) = db.transaction(id).await? else {
-            return Ok(Err(format!("transaction {id}")));
-        };
-        let paid = storage::parse_amount(&tx.amount)?.abs();
-        let amount = paid.min(inv.open_amount_value()?);
-        db.apply_match(&storage::MatchDecision {
-            transaction_id: id,
-            allocations: vec![storage::NewAllocation {
-                invoice_id: inv.id,
-                amount,
-            }],
-            confidence: rust_decimal::Decimal::ONE,
-            method: storage::MatchMethod::Manual,
-            reasons: serde_json::json!([{ "points": 0, "text": "chosen by a person on the banking page" }]),
-            decided_by: current.user.clone(),
-        })
-        .await?;
-        Ok::<_, storage::Error>(Ok(()))
-    }
-    .await;
+    let result = state
+        .app
+        .sync
+        .match_to_invoice_number(id, &f.number, &current.user)
+        .await;
     match result {
-        Ok(Ok(())) => state
+        Ok(_) => state
             .sessions
             .flash(&current.id, true, lang.t(Key::Assigned)),
-        Ok(Err(msg)) => state.sessions.flash(&current.id, false, msg),
+        Err(bank_sync::SyncError::NotFound(_)) => {
+            state
+                .sessions
+                .flash(&current.id, false, lang.t(Key::NoSuchInvoice));
+        }
         Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
     }
     back("/banking/review")

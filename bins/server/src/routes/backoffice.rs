@@ -291,31 +291,16 @@ pub async fn transactions_sync(
         Some(d) if !d.is_empty() => parse_date("date_to", d)?,
         _ => state.sync.now().date(),
     };
-    let accounts = state
+    let account = state
         .sync
-        .db()
-        .accounts_of(&connection.id)
-        .await
-        .map_err(bank_sync::SyncError::from)?;
-    let wanted_id = req.account_id.as_ref().map(AccountId::value).transpose()?;
-    let resource = req.psd2_account_id.as_deref().filter(|r| !r.is_empty());
-    if wanted_id.is_none() && resource.is_none() {
-        return Err(ApiError::BadRequest(
-            "give account_id (from accounts/sync) or psd2_account_id".into(),
-        ));
-    }
-    let account = accounts
-        .iter()
-        .find(|a| {
-            wanted_id.is_none_or(|id| a.id == id) && resource.is_none_or(|r| a.resource_id == r)
-        })
-        .ok_or_else(|| {
-            ApiError::NotFound(
-                "no account of this connection has that account_id / psd2_account_id; \
-                 run accounts/sync first"
-                    .into(),
-            )
-        })?;
+        .select_account(
+            &connection,
+            bank_sync::AccountSelector {
+                account_id: req.account_id.as_ref().map(AccountId::value).transpose()?,
+                resource_id: req.psd2_account_id.as_deref(),
+            },
+        )
+        .await?;
     let result = state
         .sync
         .sync_transactions(&TransactionSync {

@@ -120,12 +120,7 @@ pub async fn upsert(
         .into_iter()
         .map(to_new)
         .collect::<Result<Vec<_>, _>>()?;
-    let c = state
-        .sync
-        .db()
-        .upsert_invoices(&new)
-        .await
-        .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
+    let c = state.sync.upsert_invoices(&new).await?;
     Ok(ApiJson(InvoiceBatchResult {
         created: c.created,
         updated: c.updated,

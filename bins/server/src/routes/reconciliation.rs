@@ -73,16 +73,6 @@ pub struct Decision {
     pub user: String,
 }
 
-fn who(d: &Decision) -> Result<&str, ApiError> {
-    let user = d.user.trim();
-    if user.is_empty() {
-        return Err(ApiError::BadRequest(
-            "user is empty: say who decides".into(),
-        ));
-    }
-    Ok(user)
-}
-
 /// Confirms a suggestion.
 #[utoipa::path(post, path = "/api/reconciliation/matches/{id}/confirm", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
@@ -93,12 +83,7 @@ pub async fn confirm(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
-    let rows = state
-        .sync
-        .db()
-        .confirm_suggestion(id, who(&d)?)
-        .await
-        .map_err(storage_err)?;
+    let rows = state.sync.confirm_match(id, &d.user).await?;
     Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
 }
 
@@ -112,11 +97,10 @@ pub async fn reject(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
-    let db = state.sync.db();
-    db.reject_suggestion(id, who(&d)?)
-        .await
-        .map_err(storage_err)?;
-    let m = db
+    state.sync.reject_match(id, &d.user).await?;
+    let m = state
+        .sync
+        .db()
         .open_suggestions()
         .await
         .map_err(storage_err)?
@@ -136,12 +120,7 @@ pub async fn undo(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<ApiJson<UndoResult>, ApiError> {
-    let undone = state
-        .sync
-        .db()
-        .undo_match(id, who(&d)?)
-        .await
-        .map_err(storage_err)?;
+    let undone = state.sync.undo_match(id, &d.user).await?;
     Ok(ApiJson(UndoResult { undone }))
 }
 
@@ -182,10 +161,6 @@ pub async fn manual_match(
     Path(id): Path<i64>,
     ApiJson(m): ApiJson<ManualMatch>,
 ) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
-    let user = who(&Decision {
-        user: m.user.clone(),
-    })?
-    .to_owned();
     let allocations = m
         .allocations
         .iter()
@@ -193,7 +168,7 @@ pub async fn manual_match(
             a.amount
                 .trim()
                 .parse::<Decimal>()
-                .map(|amount| storage::NewAllocation {
+                .map(|amount| bank_sync::HandAllocation {
                     invoice_id: a.invoice_id,
                     amount,
                 })
@@ -202,18 +177,6 @@ pub async fn manual_match(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let rows = state
-        .sync
-        .db()
-        .apply_match(&storage::MatchDecision {
-            transaction_id: id,
-            allocations,
-            confidence: Decimal::ONE,
-            method: storage::MatchMethod::Manual,
-            reasons: serde_json::json!([{ "reason": "matched by hand", "by": user }]),
-            decided_by: user,
-        })
-        .await
-        .map_err(storage_err)?;
+    let rows = state.sync.match_by_hand(id, &allocations, &m.user).await?;
     Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
 }

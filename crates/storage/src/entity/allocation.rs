@@ -39,3 +39,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The reasons, read from whichever shape the row was written in.
+    pub fn match_reasons(&self) -> crate::MatchReasons {
+        crate::MatchReasons::from_stored(&self.reasons)
+    }
+}

@@ -1,0 +1,297 @@
+//! The decisions people take, through `bank-sync` as both front ends take them: matches by hand,
+//! undo, the account a request names. The bundled ING sandbox over real mTLS, a real SQLite file,
+//! and PostgreSQL when `DATABASE_URL` points at one (a fresh database per run, dropped after).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use bank_sync::settings::{Environment, Settings};
+use bank_sync::{AccountSelector, BankSync, HandAllocation, SyncError};
+use ing_sandbox::{DevCertificates, Sandbox, SandboxConfig, SandboxHandle};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait as _, Database as Sea};
+use storage::MatchReasons;
+
+const REDIRECT: &str = "http://127.0.0.1:8000/banking/callback";
+
+struct World {
+    sandbox: SandboxHandle,
+    sync: BankSync,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl World {
+    async fn cleanup(self) {
+        self.sandbox.shutdown().await;
+        if let Some((admin, name)) = self.pg {
+            drop(self.sync);
+            let admin = Sea::connect(admin).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+    }
+
+    /// A consent for `profile_id` through initiate, the sandbox's "Allow" and the callback, and
+    /// the accounts stored; returns the connection.
+    async fn connect(&self, profile_id: &str) -> storage::entity::connection::Model {
+        let client_id = self.sandbox.client_id().to_owned();
+        let start = self
+            .sync
+            .initiate_consent(&client_id, REDIRECT, "")
+            .await
+            .unwrap();
+        let redirect = self
+            .sandbox
+            .grant_consent(&start.authorization_url, profile_id)
+            .await
+            .unwrap();
+        let code = url::Url::parse(&redirect)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .into_owned();
+        let grant = self
+            .sync
+            .complete_consent(&client_id, &code, REDIRECT, &start.state)
+            .await
+            .unwrap();
+        self.sync
+            .sync_accounts(&grant.connection, true, Some(present()))
+            .await
+            .unwrap();
+        grant.connection
+    }
+}
+
+fn present() -> std::net::IpAddr {
+    "127.0.0.1".parse().unwrap()
+}
+
+/// SQLite always; PostgreSQL too when `DATABASE_URL` names one.
+async fn backends() -> Vec<(String, Option<(String, String)>)> {
+    let mut out = vec![(String::new(), None)];
+    if let Ok(admin) = std::env::var("DATABASE_URL")
+        && admin.starts_with("postgres")
+    {
+        let name = format!("bank_sync_test_{}", uuid::Uuid::new_v4().simple());
+        Sea::connect(admin.clone())
+            .await
+            .unwrap()
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').unwrap().0.to_owned();
+        out.push((format!("{base}/{name}"), Some((admin, name))));
+    }
+    out
+}
+
+async fn world(database_url: String, pg: Option<(String, String)>) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = DevCertificates::generate().unwrap();
+    certs.write_to(dir.path()).unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::new(certs)).await.unwrap();
+    let database_url = if database_url.is_empty() {
+        format!("sqlite://{}?mode=rwc", dir.path().join("sync.db").display())
+    } else {
+        database_url
+    };
+    let settings = Settings {
+        database_url,
+        environment: Environment::Local,
+        client_id: None,
+        cert_path: dir.path().to_path_buf(),
+        api_base_url: Some(sandbox.api_url()),
+        ca_cert: Some(dir.path().join("ca.cer")),
+        data_key: Some(storage::DataKey::generate_base64().unwrap()),
+        retired_data_keys: Vec::new(),
+        sandbox_port: 0,
+        invoice_patterns: vec!["RE-####-####".into()],
+        db_pool: 5,
+        daily_budget: 4,
+        user_sync_min_seconds: 0,
+        history_days: 730,
+    };
+    let sync = settings.build(vec![REDIRECT.into()]).await.unwrap();
+    World {
+        sandbox,
+        sync,
+        _dir: dir,
+        pg,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matches_by_hand_are_validated_and_stored_one_way() {
+    for (url, pg) in backends().await {
+        let w = world(url, pg).await;
+        let truth = w.sandbox.ground_truth().clone();
+        let connection = w.connect(&truth.profiles[0].id).await;
+        let account = w.sync.db().accounts_of(&connection.id).await.unwrap()[0].clone();
+        w.sync
+            .sync_for_person(account.id, present(), false)
+            .await
+            .unwrap();
+        let invoices: Vec<storage::NewInvoice> = truth
+            .invoices
+            .iter()
+            .map(|i| storage::NewInvoice {
+                number: i.number.clone(),
+                kind: storage::InvoiceKind::Invoice,
+                customer_name: i.customer_name.clone(),
+                customer_ibans: vec![i.customer_iban.clone()],
+                total: i.amount,
+                currency: i.currency.clone(),
+                issue_date: i.issue_date,
+                due_date: Some(i.due_date),
+                creditor_reference: Some(i.rf_reference.clone()),
+            })
+            .collect();
+        let counts = w.sync.upsert_invoices(&invoices).await.unwrap();
+        assert_eq!(counts.created as usize, invoices.len());
+        let open = w.sync.db().open_invoices().await.unwrap();
+        let incoming: Vec<_> = w
+            .sync
+            .db()
+            .transactions(account.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| !t.amount.starts_with('-'))
+            .collect();
+        assert!(incoming.len() >= 2 && open.len() >= 2);
+
+        // Nobody named: refused before anything is stored.
+        let err = w
+            .sync
+            .match_by_hand(
+                incoming[0].id,
+                &[HandAllocation {
+                    invoice_id: open[0].id,
+                    amount: Decimal::ONE,
+                }],
+                "   ",
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SyncError::BadRequest(_)), "{err:?}");
+        let err = w.sync.confirm_match(1, "").await.unwrap_err();
+        assert!(matches!(err, SyncError::BadRequest(_)), "{err:?}");
+        assert!(
+            w.sync
+                .db()
+                .matches_for_transaction(incoming[0].id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Amounts given: stored with the person and the one reason shape.
+        let made = w
+            .sync
+            .match_by_hand(
+                incoming[0].id,
+                &[HandAllocation {
+                    invoice_id: open[0].id,
+                    amount: Decimal::ONE,
+                }],
+                "  Anna ",
+            )
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 1);
+        assert_eq!(made[0].decided_by.as_deref(), Some("Anna"));
+        assert_eq!(made[0].match_reasons(), MatchReasons::by_hand());
+
+        // By invoice number: settles what the payment covers, same reasons.
+        let paid: Decimal = incoming[1].amount.parse().unwrap();
+        let open_before: Decimal = open[1].open_amount.parse().unwrap();
+        let made = w
+            .sync
+            .match_to_invoice_number(incoming[1].id, &format!(" {} ", open[1].number), "Anna")
+            .await
+            .unwrap();
+        assert_eq!(
+            made[0].amount.parse::<Decimal>().unwrap(),
+            paid.min(open_before)
+        );
+        assert_eq!(made[0].match_reasons(), MatchReasons::by_hand());
+        let err = w
+            .sync
+            .match_to_invoice_number(incoming[1].id, "NO-SUCH-1", "Anna")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SyncError::NotFound(_)), "{err:?}");
+
+        // Undo gives the amount back to the invoice, in the name of whoever undid it.
+        assert_eq!(w.sync.undo_match(made[0].id, "Ben").await.unwrap(), 1);
+        let after = w.sync.db().invoice(open[1].id).await.unwrap().unwrap();
+        assert_eq!(after.open_amount.parse::<Decimal>().unwrap(), open_before);
+        w.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_can_name_only_its_own_connections_accounts() {
+    for (url, pg) in backends().await {
+        let w = world(url, pg).await;
+        let truth = w.sandbox.ground_truth().clone();
+        let mine = w.connect(&truth.profiles[0].id).await;
+        let theirs = w.connect(&truth.profiles[1].id).await;
+        let my_account = w.sync.db().accounts_of(&mine.id).await.unwrap()[0].clone();
+        let their_account = w.sync.db().accounts_of(&theirs.id).await.unwrap()[0].clone();
+
+        let by_id = AccountSelector {
+            account_id: Some(my_account.id),
+            resource_id: None,
+        };
+        assert_eq!(
+            w.sync.select_account(&mine, by_id).await.unwrap().id,
+            my_account.id
+        );
+        let by_resource = AccountSelector {
+            account_id: None,
+            resource_id: Some(&my_account.resource_id),
+        };
+        assert_eq!(
+            w.sync.select_account(&mine, by_resource).await.unwrap().id,
+            my_account.id
+        );
+        for selector in [
+            AccountSelector {
+                account_id: Some(their_account.id),
+                resource_id: None,
+            },
+            AccountSelector {
+                account_id: None,
+                resource_id: Some(&their_account.resource_id),
+            },
+            AccountSelector {
+                account_id: Some(my_account.id),
+                resource_id: Some(&their_account.resource_id),
+            },
+        ] {
+            let err = w.sync.select_account(&mine, selector).await.unwrap_err();
+            assert!(
+                matches!(err, SyncError::NotFound(_)),
+                "{selector:?}: {err:?}"
+            );
+        }
+        let err = w
+            .sync
+            .select_account(
+                &mine,
+                AccountSelector {
+                    account_id: None,
+                    resource_id: Some(""),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SyncError::BadRequest(_)), "{err:?}");
+        w.cleanup().await;
+    }
+}
