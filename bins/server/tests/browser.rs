@@ -14,6 +14,7 @@ use std::time::Duration;
 use clap::Parser as _;
 use fantoccini::{Client, ClientBuilder, Locator};
 use psd2_server::config::Config;
+use storage::{MatchMethod, MatchStatus};
 
 const TOKEN: &str = "browser-api-token-0123456789";
 const TAB: &str = "\u{E004}";
@@ -237,7 +238,10 @@ async fn the_banking_page_in_a_real_browser() {
             .unwrap();
         for _ in 0..100 {
             let runs = db.sync_runs(a.id, 1).await.unwrap();
-            if runs.first().is_some_and(|r| r.outcome == "succeeded") {
+            if runs
+                .first()
+                .is_some_and(|r| r.outcome == storage::SyncOutcome::Succeeded)
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -358,7 +362,7 @@ async fn the_banking_page_in_a_real_browser() {
         .iter()
         .find(|i| i.number == "RE-2026-9001")
         .unwrap();
-    assert_eq!(new.total, "1190.00");
+    assert_eq!(new.total.to_string(), "1190.00");
     assert_eq!(new.ibans().unwrap(), ["DE89370400440532013000"]);
     assert!(!invoices.iter().any(|i| i.number == "RE-2026-9002"));
     let mut manual = 0;
@@ -371,10 +375,10 @@ async fn the_banking_page_in_a_real_browser() {
     for t in db.list_transactions(&all).await.unwrap().0 {
         for m in db.matches_for_transaction(t.id).await.unwrap() {
             if m.decided_by.as_deref() == Some("Anna Schmidt") {
-                match (m.status.as_str(), m.method.as_str()) {
-                    ("confirmed", "manual") => manual += 1,
-                    ("rejected", _) => rejected += 1,
-                    ("undone", _) => undone += 1,
+                match (m.status, m.method) {
+                    (MatchStatus::Confirmed, MatchMethod::Manual) => manual += 1,
+                    (MatchStatus::Rejected, _) => rejected += 1,
+                    (MatchStatus::Undone, _) => undone += 1,
                     _ => {}
                 }
             }

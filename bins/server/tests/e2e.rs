@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use clap::Parser as _;
 use psd2_server::config::Config;
 use psd2_server::run::{Started, start};
-use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait as _, Database as Sea};
 use serde_json::{Value, json};
 
@@ -317,7 +316,7 @@ async fn full_flow(database_url: &str) {
                 continue;
             };
             let row = by_id[tid.as_str()];
-            assert_eq!(row.amount.parse::<Decimal>().unwrap(), t.amount, "{tid}");
+            assert_eq!(row.amount.decimal(), t.amount, "{tid}");
             assert_eq!(
                 row.counterparty_name.as_deref(),
                 Some(t.counterparty_name.as_str()),

@@ -88,7 +88,7 @@ async fn a_first_sync_larger_than_a_days_allowance_finishes_over_the_following_d
         .await
         .unwrap()
         .into_iter()
-        .filter(|t| t.status == "booked")
+        .filter(|t| t.status == storage::BookingStatus::Booked)
         .filter(|t| {
             t.booking_date
                 .is_some_and(|d| d >= start - Duration::days(90))

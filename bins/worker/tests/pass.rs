@@ -99,14 +99,14 @@ async fn a_429_keeps_the_watermark_and_the_next_pass_completes() {
         let state = db.sync_state(a.id).await.unwrap().unwrap();
         assert_eq!(&state.watermark, wm, "a 429 moved the watermark");
         let run = &db.sync_runs(a.id, 1).await.unwrap()[0];
-        assert_eq!(run.outcome, "rate_limited");
+        assert_eq!(run.outcome, storage::SyncOutcome::RateLimited);
         assert_eq!(
             db.find_connection(&a.connection_id)
                 .await
                 .unwrap()
                 .unwrap()
                 .status,
-            "active",
+            storage::ConnectionStatus::Active,
             "a 429 must not deactivate the connection"
         );
     }
@@ -164,7 +164,7 @@ async fn an_expired_consent_stops_calls_and_is_reported() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "expired");
+    assert_eq!(row.status, storage::ConnectionStatus::Expired);
     assert!(row.status_reason.unwrap().contains("consent"));
     let requests = w.sandbox.stats().requests;
     let report = w.sync.run_pass(&opts(), |_, _, _| {}).await.unwrap();
@@ -227,7 +227,7 @@ async fn tokens_are_refreshed_before_expiry_and_a_failing_refresh_loses_nothing(
             .unwrap()
             .unwrap()
             .status,
-        "active"
+        storage::ConnectionStatus::Active
     );
     // The next pass refreshes and syncs.
     let report = w.sync.run_pass(&opts(), |_, _, _| {}).await.unwrap();
@@ -285,7 +285,8 @@ async fn two_processes_refreshing_one_connection_do_not_lose_it() {
         assert!(a.is_ok() && b.is_ok(), "round {round}: {a:?} / {b:?}");
         let row = db.find_connection(&connection).await.unwrap().unwrap();
         assert_eq!(
-            row.status, "active",
+            row.status,
+            storage::ConnectionStatus::Active,
             "round {round}: {:?}",
             row.status_reason
         );

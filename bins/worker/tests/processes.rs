@@ -85,7 +85,8 @@ async fn killed_at_random_moments_the_worker_still_stores_everything_once() {
     for a in db.all_accounts().await.unwrap() {
         let runs = db.sync_runs(a.id, 100).await.unwrap();
         assert!(
-            runs.iter().any(|r| r.outcome == "succeeded"),
+            runs.iter()
+                .any(|r| r.outcome == storage::SyncOutcome::Succeeded),
             "account {}",
             a.id
         );
@@ -145,7 +146,10 @@ async fn three_workers_share_one_postgres_and_take_over_a_dead_workers_accounts(
     assert_matches_ground_truth(&w).await;
     for a in db.all_accounts().await.unwrap() {
         let runs = db.sync_runs(a.id, 100).await.unwrap();
-        let succeeded = runs.iter().filter(|r| r.outcome == "succeeded").count();
+        let succeeded = runs
+            .iter()
+            .filter(|r| r.outcome == storage::SyncOutcome::Succeeded)
+            .count();
         assert_eq!(
             succeeded, 1,
             "account {} synced {succeeded} times in one cycle",

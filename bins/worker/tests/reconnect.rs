@@ -109,7 +109,7 @@ async fn reconnecting_keeps_the_accounts_their_history_and_their_budget() {
     );
     assert!(after_connect.iter().all(|a| a.connection_id == second));
     let old = db.find_connection(&first).await.unwrap().unwrap();
-    assert_eq!(old.status, "replaced");
+    assert_eq!(old.status, storage::ConnectionStatus::Replaced);
 
     // The sync after reconnecting, by the user and then by the worker, adds nothing.
     user_sync(&w).await;

@@ -155,10 +155,7 @@ impl Sim {
         let db = self.sync.db();
         let mut live = BTreeSet::new();
         for c in db.connections().await.unwrap() {
-            if storage::ConnectionStatus::parse(&c.status)
-                .unwrap()
-                .may_sync()
-            {
+            if c.status.may_sync() {
                 for a in db.accounts_of(&c.id).await.unwrap() {
                     live.insert(a.resource_id);
                 }
@@ -262,7 +259,10 @@ async fn assert_store_equals_ledger(sim: &Sim, figures: &mut Figures) {
         let ledger = sim.sandbox.ledger(&a.resource_id).unwrap();
         let rows = db.transactions(a.id).await.unwrap();
         let mut booked: HashMap<String, &storage::entity::transaction::Model> = HashMap::new();
-        for r in rows.iter().filter(|r| r.status == "booked") {
+        for r in rows
+            .iter()
+            .filter(|r| r.status == storage::BookingStatus::Booked)
+        {
             let id = r.bank_transaction_id.clone().expect("booked without id");
             assert!(booked.insert(id.clone(), r).is_none(), "{id} stored twice");
         }
@@ -272,11 +272,7 @@ async fn assert_store_equals_ledger(sim: &Sim, figures: &mut Figures) {
             match booked.remove(id) {
                 None => missing.push(id.to_owned()),
                 Some(r) => {
-                    assert_eq!(
-                        r.amount.parse::<rust_decimal::Decimal>().unwrap(),
-                        t.amount,
-                        "{id}"
-                    );
+                    assert_eq!(r.amount.decimal(), t.amount, "{id}");
                     assert_eq!(r.booking_date, t.booking_date, "{id}");
                     // ING separates lines with `<br>`; the product stores line breaks.
                     assert_eq!(
@@ -303,8 +299,8 @@ async fn assert_store_equals_ledger(sim: &Sim, figures: &mut Figures) {
         );
         let sum_store: rust_decimal::Decimal = rows
             .iter()
-            .filter(|r| r.status == "booked")
-            .map(|r| r.amount.parse::<rust_decimal::Decimal>().unwrap())
+            .filter(|r| r.status == storage::BookingStatus::Booked)
+            .map(|r| r.amount.decimal())
             .sum();
         let sum_ledger: rust_decimal::Decimal = ledger.booked.iter().map(|t| t.amount).sum();
         assert_eq!(sum_store, sum_ledger, "account {}: sums", a.id);
@@ -318,11 +314,11 @@ async fn assert_store_equals_ledger(sim: &Sim, figures: &mut Figures) {
             };
         let mut store_pending: Vec<_> = rows
             .iter()
-            .filter(|r| r.status == "pending")
+            .filter(|r| r.status == storage::BookingStatus::Pending)
             .map(|r| {
                 pending_key(
                     r.value_date,
-                    r.amount.parse().unwrap(),
+                    r.amount.decimal(),
                     r.counterparty_name.as_deref(),
                 )
             })
@@ -349,7 +345,8 @@ async fn assert_store_equals_ledger(sim: &Sim, figures: &mut Figures) {
         figures.pending += ledger.pending.len();
         let runs = db.sync_runs(a.id, 100_000).await.unwrap();
         assert!(
-            runs.iter().all(|r| r.outcome != storage::RUNNING),
+            runs.iter()
+                .all(|r| r.outcome != storage::SyncOutcome::Running),
             "account {}: a run was left running",
             a.id
         );
@@ -376,10 +373,10 @@ async fn matches(sim: &Sim) -> BTreeMap<String, Vec<(String, String)>> {
     for a in db.all_accounts().await.unwrap() {
         for t in db.transactions(a.id).await.unwrap() {
             for m in db.matches_for_transaction(t.id).await.unwrap() {
-                if m.status == "confirmed" {
+                if m.status == storage::MatchStatus::Confirmed {
                     out.entry(t.bank_transaction_id.clone().unwrap_or_default())
                         .or_default()
-                        .push((numbers[&m.invoice_id].clone(), m.amount.clone()));
+                        .push((numbers[&m.invoice_id].clone(), m.amount.to_string()));
                 }
             }
         }

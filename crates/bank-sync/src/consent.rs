@@ -194,8 +194,7 @@ impl BankSync {
             .connection_by_token(token)
             .await?
             .ok_or(SyncError::UnknownConnection)?;
-        let status = storage::ConnectionStatus::parse(&conn.status)?;
-        if status == storage::ConnectionStatus::Replaced {
+        if conn.status == storage::ConnectionStatus::Replaced {
             // Nothing expired: a newer consent took its accounts, and that one's token is valid.
             return Err(SyncError::ConsentExpired(
                 "this connection was replaced by a newer consent for the same accounts; \
@@ -203,7 +202,7 @@ impl BankSync {
                     .into(),
             ));
         }
-        if !status.may_sync() {
+        if !conn.status.may_sync() {
             return Err(SyncError::ConsentExpired(format!(
                 "the connection is {}{}; reconnect the bank",
                 conn.status,

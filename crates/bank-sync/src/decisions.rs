@@ -106,8 +106,8 @@ impl BankSync {
             .transaction(transaction_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("no transaction {transaction_id}")))?;
-        let paid = storage::parse_amount(&payment.amount)?.abs();
-        let amount = paid.min(invoice.open_amount_value()?);
+        let paid = payment.amount.decimal().abs();
+        let amount = paid.min(invoice.open_amount.decimal());
         if amount <= Decimal::ZERO {
             return Err(SyncError::Conflict(format!(
                 "invoice {} has nothing open to settle",

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive as _;
 use storage::{
-    MatchDecision, MatchMethod, MatchReasons, NewAllocation, NewSuggestion, PassDecision,
-    ReasonLine,
+    InvoiceKind, MatchDecision, MatchMethod, MatchReasons, NewAllocation, NewSuggestion,
+    PassDecision, ReasonLine, ReconciliationState,
 };
 
 use crate::error::SyncError;
@@ -42,7 +42,7 @@ fn to_input(
     };
     Ok(Some(reconcile::Transaction {
         id: t.id.to_string(),
-        amount: storage::parse_amount(&t.amount)?,
+        amount: t.amount.decimal(),
         currency: t.currency.clone(),
         booking_date,
         value_date: t.value_date,
@@ -58,17 +58,16 @@ fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoi
     Ok(reconcile::Invoice {
         id: i.id.to_string(),
         number: i.number.clone(),
-        kind: if i.kind == "credit_note" {
-            reconcile::InvoiceKind::CreditNote
-        } else {
-            reconcile::InvoiceKind::Invoice
+        kind: match i.kind {
+            InvoiceKind::Invoice => reconcile::InvoiceKind::Invoice,
+            InvoiceKind::CreditNote => reconcile::InvoiceKind::CreditNote,
         },
         // Invoices are grouped by customer for the several-invoices search; our invoices know
         // the customer by name.
         customer_id: i.customer_name.trim().to_lowercase(),
         customer_name: i.customer_name.clone(),
         customer_ibans: i.ibans()?,
-        open_amount: i.open_amount_value()?,
+        open_amount: i.open_amount.decimal(),
         currency: i.currency.clone(),
         issue_date: i.issue_date,
         due_date: i.due_date.unwrap_or(i.issue_date),
@@ -105,9 +104,9 @@ impl BankSync {
         who: &str,
     ) -> Result<ReconcileSummary, SyncError> {
         let rows = self.db.unmatched_transactions(account_id).await?;
-        let states: HashMap<i64, String> = rows
+        let states: HashMap<i64, ReconciliationState> = rows
             .iter()
-            .map(|t| (t.id, t.reconciliation_state.clone()))
+            .map(|t| (t.id, t.reconciliation_state))
             .collect();
         let txs = rows
             .iter()
@@ -187,7 +186,7 @@ impl BankSync {
                     });
                 }
                 reconcile::Decision::NoMatch { .. } => {
-                    if states.get(&tx_id).is_some_and(|s| s == "suggested") {
+                    if states.get(&tx_id) == Some(&ReconciliationState::Suggested) {
                         decisions.push(PassDecision::Clear {
                             transaction_id: tx_id,
                         });

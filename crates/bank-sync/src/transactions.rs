@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use futures::StreamExt as _;
 use ing_psd2::{RequestCounter, RequestOptions, TransactionQuery};
-use storage::{BookingStatus, NewTransaction, SyncFinish, SyncOutcome, SyncTrigger};
+use storage::{BookingStatus, MatchMethod, NewTransaction, SyncFinish, SyncOutcome, SyncTrigger};
 use time::{Date, Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 
@@ -179,7 +179,7 @@ impl BankSync {
             .find_connection(&account.connection_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("connection of account {}", account.id)))?;
-        if !storage::ConnectionStatus::parse(&connection.status)?.may_sync() {
+        if !connection.status.may_sync() {
             return Err(SyncError::ConsentExpired(format!(
                 "the connection is {}; reconnect the bank",
                 connection.status
@@ -203,7 +203,9 @@ impl BankSync {
             }
         };
         if req.auto_reconcile {
-            let r = self.reconcile(Some(account.id), "auto").await?;
+            let r = self
+                .reconcile(Some(account.id), MatchMethod::Auto.as_str())
+                .await?;
             report.auto_reconciled = r.auto_matched;
             report.suggested = r.suggested;
         }
@@ -270,7 +272,7 @@ impl BankSync {
         let mut days = self.policy.backfill_window_days.max(1);
         let mut shrunk = false;
         if let Some(last) = self.db.sync_runs(account_id, 1).await?.first()
-            && last.outcome == SyncOutcome::RateLimited.as_str()
+            && last.outcome == SyncOutcome::RateLimited
             && last.window_from == Some(req.date_from)
             && last.ing_calls > 0
             && let (Some(a), Some(b)) = (last.window_from, last.window_to)

@@ -130,7 +130,7 @@ impl BankSync {
         };
         let mut work = Vec::new();
         for c in self.db.connections().await? {
-            let status = storage::ConnectionStatus::parse(&c.status)?;
+            let status = c.status;
             if status == storage::ConnectionStatus::Expiring {
                 tracing::warn!(
                     connection = %c.id,
@@ -153,11 +153,7 @@ impl BankSync {
             }
             // An earlier account of this connection may have found the consent gone.
             let current = self.db.find_connection(&connection.id).await?;
-            if !current
-                .as_ref()
-                .and_then(|c| storage::ConnectionStatus::parse(&c.status).ok())
-                .is_some_and(storage::ConnectionStatus::may_sync)
-            {
+            if !current.as_ref().is_some_and(|c| c.status.may_sync()) {
                 continue;
             }
             progress(i, total, &account);
@@ -278,7 +274,10 @@ impl BankSync {
         }) {
             // A worker killed between its sync and the matcher left the new payments
             // unmatched: match them now, on the same data, instead of a day later.
-            if let Err(e) = self.reconcile(Some(account.id), "auto").await {
+            if let Err(e) = self
+                .reconcile(Some(account.id), storage::MatchMethod::Auto.as_str())
+                .await
+            {
                 return AccountResult::Failed(e.to_string());
             }
             return AccountResult::Fresh;

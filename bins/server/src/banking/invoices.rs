@@ -66,8 +66,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewInvoice>, Vec<(usize, String)>> {
                 .parse()
                 .map_err(|_| format!("total {:?} is not an amount like 1190.00", row.total))?;
             Ok::<_, String>(NewInvoice {
-                kind: InvoiceKind::parse(blank(row.kind.clone()).as_deref().unwrap_or("invoice"))
-                    .map_err(|e| e.to_string())?,
+                kind: blank(row.kind.clone())
+                    .map_or(Ok(InvoiceKind::Invoice), |k| k.parse())
+                    .map_err(|e: storage::Error| e.to_string())?,
                 customer_name: row.customer_name.clone(),
                 customer_ibans: blank(row.customer_iban.clone())
                     .map(|i| vec![i.replace(' ', "")])
@@ -141,8 +142,8 @@ async fn render(
                 tbody { @for i in invoices.iter().take(500) { tr {
                     td { (i.number) } td { (i.customer_name) }
                     td { (i.due_date.map(|d| d.to_string()).unwrap_or_default()) }
-                    td.num { (money(lang, &i.total, &i.currency)) }
-                    td.num { (money(lang, &i.open_amount, &i.currency)) }
+                    td.num { (money(lang, i.total, &i.currency)) }
+                    td.num { (money(lang, i.open_amount, &i.currency)) }
                     td { (i.status) }
                 } } }
             } }

@@ -1,6 +1,7 @@
 //! The page shell (navigation, message, styles) and how money and dates are shown.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use storage::Money;
 
 use super::i18n::{Key, Lang};
 use super::session::Flash;
@@ -71,10 +72,11 @@ pub fn page(
 }
 
 /// A signed amount in the currency's usual form: `-1.234,56 €` (de) or `-€1,234.56` (en).
-pub fn money(lang: Lang, amount: &str, currency: &str) -> String {
-    let (neg, digits) = match amount.strip_prefix('-') {
+pub fn money(lang: Lang, amount: Money, currency: &str) -> String {
+    let text = amount.to_string();
+    let (neg, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, amount.strip_prefix('+').unwrap_or(amount)),
+        None => (false, text.as_str()),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let frac = format!("{frac:0<2}");
@@ -110,9 +112,10 @@ mod tests {
 
     #[test]
     fn money_in_both_languages() {
-        assert_eq!(money(Lang::De, "-1234.5", "EUR"), "-1.234,50 €");
-        assert_eq!(money(Lang::En, "1234567.89", "EUR"), "€1,234,567.89");
-        assert_eq!(money(Lang::En, "-0.10", "CHF"), "-CHF 0.10");
-        assert_eq!(money(Lang::De, "100", "EUR"), "100,00 €");
+        let m = |text: &str| -> Money { text.parse().unwrap() };
+        assert_eq!(money(Lang::De, m("-1234.5"), "EUR"), "-1.234,50 €");
+        assert_eq!(money(Lang::En, m("1234567.89"), "EUR"), "€1,234,567.89");
+        assert_eq!(money(Lang::En, m("-0.10"), "CHF"), "-CHF 0.10");
+        assert_eq!(money(Lang::De, m("100"), "EUR"), "100,00 €");
     }
 }

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use storage::ConnectionStatus;
 use time::OffsetDateTime;
 
 use super::i18n::{Key, Lang};
@@ -16,14 +17,14 @@ use super::layout::{money, page as shell};
 use super::login::CsrfForm;
 use super::{BankingState, back, explain, posted, signed_in};
 
-fn status_text(lang: Lang, status: &str) -> &'static str {
+fn status_text(lang: Lang, status: ConnectionStatus) -> &'static str {
     match status {
-        "active" => lang.t(Key::Active),
-        "expiring" => lang.t(Key::Expiring),
-        "expired" => lang.t(Key::Expired),
-        "revoked" => lang.t(Key::Revoked),
-        "replaced" => lang.t(Key::Replaced),
-        _ => lang.t(Key::ErrorStatus),
+        ConnectionStatus::Active => lang.t(Key::Active),
+        ConnectionStatus::Expiring => lang.t(Key::Expiring),
+        ConnectionStatus::Expired => lang.t(Key::Expired),
+        ConnectionStatus::Revoked => lang.t(Key::Revoked),
+        ConnectionStatus::Replaced => lang.t(Key::Replaced),
+        ConnectionStatus::Error => lang.t(Key::ErrorStatus),
     }
 }
 
@@ -65,7 +66,7 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
             section.card aria-label=(lang.t(Key::Connection)) {
                 h2 {
                     (lang.t(Key::Connection)) " "
-                    span class={"badge b-" (c.status)} { (status_text(lang, &c.status)) }
+                    span class={"badge b-" (c.status)} { (status_text(lang, c.status)) }
                 }
                 @if let Some(until) = c.consent_valid_until {
                     p {
@@ -74,7 +75,7 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                     }
                 }
                 @if let Some(reason) = &c.status_reason { p.muted { (reason) } }
-                @if c.status != "active" {
+                @if c.status != ConnectionStatus::Active {
                     form method="post" action="/banking/connect" {
                         input type="hidden" name="csrf" value=(csrf);
                         button type="submit" { (lang.t(Key::Reconnect)) }
@@ -93,7 +94,7 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                                 td { (a.name) br; span.muted { (a.iban.as_deref().unwrap_or("")) } }
                                 td.num {
                                     @for b in balances {
-                                        span class=[b.amount.starts_with('-').then_some("neg")] { (money(lang, &b.amount, &b.currency)) }
+                                        span class=[b.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, b.amount, &b.currency)) }
                                         " " span.muted { (b.balance_type) } br;
                                     }
                                 }
@@ -108,7 +109,7 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                                     }
                                 }
                                 td {
-                                    @if c.status == "active" || c.status == "expiring" {
+                                    @if c.status.may_sync() {
                                         form method="post" action={"/banking/accounts/" (a.id) "/sync"} data-busy=(lang.t(Key::Syncing)) {
                                             input type="hidden" name="csrf" value=(csrf);
                                             button type="submit" id={"sync-" (a.id)} { (lang.t(Key::SyncNow)) }

@@ -36,11 +36,11 @@ async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::
                 span.muted { (t.remittance_unstructured.as_deref().unwrap_or("")) }
             }
         }
-        td.num { @if let Some(t) = &tx { (money(lang, &t.amount, &t.currency)) } }
+        td.num { @if let Some(t) = &tx { (money(lang, t.amount, &t.currency)) } }
         td {
             @if let Some(i) = &inv {
                 (i.number) br; span.muted { (i.customer_name) } br;
-                span.muted { (lang.t(Key::Open)) ": " (money(lang, &i.open_amount, &i.currency)) }
+                span.muted { (lang.t(Key::Open)) ": " (money(lang, i.open_amount, &i.currency)) }
             }
         }
         td.num { (m.confidence) }

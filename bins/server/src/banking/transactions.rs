@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
-use storage::TransactionFilter;
+use storage::{BookingStatus, MatchStatus, ReconciliationState, TransactionFilter};
 
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
@@ -28,11 +28,11 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn state_text(lang: Lang, s: &str) -> &'static str {
+fn state_text(lang: Lang, s: ReconciliationState) -> &'static str {
     match s {
-        "matched" => lang.t(Key::Matched),
-        "suggested" => lang.t(Key::Suggested),
-        _ => lang.t(Key::Unmatched),
+        ReconciliationState::Matched => lang.t(Key::Matched),
+        ReconciliationState::Suggested => lang.t(Key::Suggested),
+        ReconciliationState::Unmatched => lang.t(Key::Unmatched),
     }
 }
 
@@ -57,11 +57,9 @@ pub async fn page(
         from: date(nonempty(&f.from)),
         to: date(nonempty(&f.to)),
         status: nonempty(&f.status)
-            .filter(|s| ["booked", "pending"].contains(s))
-            .map(str::to_owned),
-        reconciliation_state: nonempty(&f.reconciliation)
-            .filter(|s| ["unmatched", "suggested", "matched"].contains(s))
-            .map(str::to_owned),
+            .and_then(|s| s.parse::<BookingStatus>().ok())
+            .filter(|s| s.from_bank()),
+        reconciliation_state: nonempty(&f.reconciliation).and_then(|s| s.parse().ok()),
         limit: PAGE,
         offset: page_no * PAGE,
     };
@@ -77,10 +75,13 @@ pub async fn page(
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
     let mut matches = std::collections::HashMap::new();
-    for t in rows.iter().filter(|t| t.reconciliation_state == "matched") {
+    for t in rows
+        .iter()
+        .filter(|t| t.reconciliation_state == ReconciliationState::Matched)
+    {
         if let Ok(ms) = db.matches_for_transaction(t.id).await {
             let mut numbers = Vec::new();
-            for m in ms.iter().filter(|m| m.status == "confirmed") {
+            for m in ms.iter().filter(|m| m.status == MatchStatus::Confirmed) {
                 if let Ok(Some(inv)) = db.invoice(m.invoice_id).await {
                     numbers.push(inv.number);
                 }
@@ -120,16 +121,17 @@ pub async fn page(
             label { (lang.t(Key::Status)) " "
                 select name="status" {
                     option value="" { (lang.t(Key::All)) }
-                    option value="booked" selected[sel(&f.status, "booked")] { (lang.t(Key::Booked)) }
-                    option value="pending" selected[sel(&f.status, "pending")] { (lang.t(Key::Pending)) }
+                    @for (s, key) in [(BookingStatus::Booked, Key::Booked), (BookingStatus::Pending, Key::Pending)] {
+                        option value=(s.as_str()) selected[filter.status == Some(s)] { (lang.t(key)) }
+                    }
                 }
             }
             label { (lang.t(Key::Match)) " "
                 select name="reconciliation" {
                     option value="" { (lang.t(Key::All)) }
-                    option value="matched" selected[sel(&f.reconciliation, "matched")] { (lang.t(Key::Matched)) }
-                    option value="suggested" selected[sel(&f.reconciliation, "suggested")] { (lang.t(Key::Suggested)) }
-                    option value="unmatched" selected[sel(&f.reconciliation, "unmatched")] { (lang.t(Key::Unmatched)) }
+                    @for s in [ReconciliationState::Matched, ReconciliationState::Suggested, ReconciliationState::Unmatched] {
+                        option value=(s.as_str()) selected[filter.reconciliation_state == Some(s)] { (state_text(lang, s)) }
+                    }
                 }
             }
             button type="submit" { (lang.t(Key::Filter)) }
@@ -151,11 +153,11 @@ pub async fn page(
                         @for t in &rows {
                             tr {
                                 td { (t.booking_date.or(t.value_date).map(|d| d.to_string()).unwrap_or_default())
-                                    @if t.status == "pending" { br; span.muted { (lang.t(Key::Pending)) } } }
+                                    @if t.status == BookingStatus::Pending { br; span.muted { (lang.t(Key::Pending)) } } }
                                 td { (t.counterparty_name.as_deref().unwrap_or("")) }
                                 td { (t.remittance_unstructured.as_deref().unwrap_or("")) }
-                                td.num class=[t.amount.starts_with('-').then_some("neg")] { (money(lang, &t.amount, &t.currency)) }
-                                td { (state_text(lang, &t.reconciliation_state))
+                                td.num class=[t.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, t.amount, &t.currency)) }
+                                td { (state_text(lang, t.reconciliation_state))
                                     @if let Some(n) = matches.get(&t.id) { br; span.muted { (n) } } }
                             }
                         }

@@ -103,7 +103,7 @@ async fn account_view(
         .into_iter()
         .map(|b| BalanceDto {
             balance_type: b.balance_type,
-            amount: b.amount,
+            amount: b.amount.to_string(),
             currency: b.currency,
             reference_date: b.reference_date.map(|d| d.to_string()),
         })
@@ -116,8 +116,8 @@ async fn account_view(
         .next()
         .map(|r| SyncRunDto {
             id: r.id,
-            trigger: r.trigger,
-            outcome: r.outcome,
+            trigger: r.trigger.to_string(),
+            outcome: r.outcome.to_string(),
             started_at: rfc3339(r.started_at),
             finished_at: r.finished_at.map(rfc3339),
             fetched: r.fetched,
@@ -153,7 +153,7 @@ pub async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<Connectio
             days_left: c.consent_valid_until.map(|u| (u - now).whole_days()),
             consent_valid_until: c.consent_valid_until.map(rfc3339),
             id: c.id,
-            status: c.status,
+            status: c.status.to_string(),
             status_reason: c.status_reason,
             environment: c.environment,
             scopes: c.scopes,

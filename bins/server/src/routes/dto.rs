@@ -85,14 +85,14 @@ impl From<storage::entity::transaction::Model> for TransactionDto {
             end_to_end_id: t.end_to_end_id,
             booking_date: t.booking_date.map(|d| d.to_string()),
             value_date: t.value_date.map(|d| d.to_string()),
-            amount: t.amount,
+            amount: t.amount.to_string(),
             currency: t.currency,
             counterparty_name: t.counterparty_name,
             counterparty_iban: t.counterparty_iban,
             remittance_information: t.remittance_unstructured,
             remittance_structured: t.remittance_structured,
-            status: t.status,
-            reconciliation_state: t.reconciliation_state,
+            status: t.status.to_string(),
+            reconciliation_state: t.reconciliation_state.to_string(),
         }
     }
 }
@@ -127,11 +127,11 @@ impl From<storage::entity::allocation::Model> for MatchDto {
             id: m.id,
             transaction_id: m.transaction_id,
             invoice_id: m.invoice_id,
-            amount: m.amount,
-            confidence: m.confidence,
-            method: m.method,
+            amount: m.amount.to_string(),
+            confidence: m.confidence.to_string(),
+            method: m.method.to_string(),
             reasons: serde_json::from_str(&m.reasons).unwrap_or(serde_json::Value::Null),
-            status: m.status,
+            status: m.status.to_string(),
             decided_by: m.decided_by,
         }
     }

@@ -3,7 +3,7 @@
 use axum::extract::{Query, State};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use storage::{InvoiceKind, NewInvoice};
+use storage::{InvoiceKind, InvoiceStatus, NewInvoice};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -90,8 +90,11 @@ fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
         ))
     })?;
     Ok(NewInvoice {
-        kind: InvoiceKind::parse(i.kind.as_deref().unwrap_or("invoice"))
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?,
+        kind: i
+            .kind
+            .as_deref()
+            .map_or(Ok(InvoiceKind::Invoice), str::parse)
+            .map_err(|e: storage::Error| ApiError::BadRequest(e.to_string()))?,
         customer_name: i.customer_name,
         customer_ibans: i.customer_ibans,
         total,
@@ -141,10 +144,16 @@ pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<InvoiceQuery>,
 ) -> Result<ApiJson<Vec<InvoiceDto>>, ApiError> {
+    let status = match q.status.as_deref().map(str::parse::<InvoiceStatus>) {
+        None => None,
+        Some(Ok(status)) => Some(status),
+        // No invoice has a status that is not one: the list is empty, as it always was.
+        Some(Err(_)) => return Ok(ApiJson(Vec::new())),
+    };
     let rows = state
         .sync
         .db()
-        .invoices(q.status.as_deref())
+        .invoices(status)
         .await
         .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
     Ok(ApiJson(
@@ -152,14 +161,14 @@ pub async fn list(
             .map(|i| InvoiceDto {
                 id: i.id,
                 number: i.number,
-                kind: i.kind,
+                kind: i.kind.to_string(),
                 customer_name: i.customer_name,
-                total: i.total,
-                open_amount: i.open_amount,
+                total: i.total.to_string(),
+                open_amount: i.open_amount.to_string(),
                 currency: i.currency,
                 issue_date: i.issue_date.to_string(),
                 due_date: i.due_date.map(|d| d.to_string()),
-                status: i.status,
+                status: i.status.to_string(),
             })
             .collect(),
     ))

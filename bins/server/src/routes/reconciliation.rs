@@ -41,7 +41,10 @@ pub async fn run(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RunRequest>,
 ) -> Result<ApiJson<RunResult>, ApiError> {
-    let r = state.sync.reconcile(req.account_id, "auto").await?;
+    let r = state
+        .sync
+        .reconcile(req.account_id, storage::MatchMethod::Auto.as_str())
+        .await?;
     state.metrics.auto_reconciled.inc_by(r.auto_matched);
     Ok(ApiJson(RunResult {
         auto_matched: r.auto_matched,

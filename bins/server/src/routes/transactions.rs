@@ -2,7 +2,7 @@
 
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
-use storage::TransactionFilter;
+use storage::{BookingStatus, ReconciliationState, TransactionFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -45,20 +45,27 @@ pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<ApiJson<TransactionPage>, ApiError> {
-    if let Some(s) = &q.status
-        && !["booked", "pending"].contains(&s.as_str())
-    {
-        return Err(ApiError::BadRequest(format!(
-            "status {s:?}: use booked or pending"
-        )));
-    }
-    if let Some(s) = &q.reconciliation
-        && !["unmatched", "suggested", "matched"].contains(&s.as_str())
-    {
-        return Err(ApiError::BadRequest(format!(
-            "reconciliation {s:?}: use unmatched, suggested or matched"
-        )));
-    }
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| match s.parse::<BookingStatus>() {
+            Ok(status) if status.from_bank() => Ok(status),
+            _ => Err(ApiError::BadRequest(format!(
+                "status {s:?}: use booked or pending"
+            ))),
+        })
+        .transpose()?;
+    let reconciliation_state = q
+        .reconciliation
+        .as_deref()
+        .map(|s| {
+            s.parse::<ReconciliationState>().map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "reconciliation {s:?}: use unmatched, suggested or matched"
+                ))
+            })
+        })
+        .transpose()?;
     let filter = TransactionFilter {
         account_id: q.account_id,
         from: q
@@ -67,8 +74,8 @@ pub async fn list(
             .map(|d| parse_date("from", d))
             .transpose()?,
         to: q.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
-        status: q.status,
-        reconciliation_state: q.reconciliation,
+        status,
+        reconciliation_state,
         limit: q.limit.unwrap_or(50),
         offset: q.offset.unwrap_or(0),
     };

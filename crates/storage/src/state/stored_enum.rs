@@ -34,7 +34,7 @@ macro_rules! stored_enum {
 
         impl $name {
             /// The stored word.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $( Self::$variant => $word, )+
                 }
