@@ -18,10 +18,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use time::{Date, Duration, Month};
 
-use crate::amount::discounted;
-use crate::config::Config;
-use crate::model::{Invoice, InvoiceKind, Transaction};
-use crate::rf::{make_iban, make_rf};
+use reconcile::rf::{make_iban, make_rf};
+use reconcile::{Config, Invoice, InvoiceKind, Transaction};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -532,6 +530,13 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, s: &'a [T]) -> &'a T {
 
 fn money(cents: i64) -> Decimal {
     Decimal::new(cents, 2)
+}
+
+/// What a payer who takes the cash discount transfers: the open amount less the configured
+/// percentage, rounded to the cent, as the invoice states it (the matcher recognises exactly
+/// this amount as a discount).
+fn discounted(open: Decimal, cfg: &Config) -> Decimal {
+    (open * (Decimal::ONE_HUNDRED - cfg.cash_discount_percent) / Decimal::ONE_HUNDRED).round_dp(2)
 }
 
 impl Gen {
