@@ -3,8 +3,8 @@
 //! It plays a German/Dutch business with three numbering schemes (`RE-2024-0815` invoices,
 //! `INV-0012345` web-shop invoices, `GS-2024-0012` credit notes), customers that are companies
 //! and people with one or two known IBANs, and a bank that prints their payments with the noise
-//! seen in practice (docs/reconciliation.md): mangled and mistyped references, references only in the
-//! end-to-end id or as RF, no reference at all, payer names that differ from the customer's,
+//! seen in practice (docs/reconciliation.md): mangled and mistyped references, references only in
+//! the end-to-end id or as RF, no reference at all, payer names that differ from the customer's,
 //! payment services paying on behalf of shops, fees, cash discounts, several invoices in one
 //! transfer, instalments, overpayments, refunds of credit notes, netting, duplicates, foreign
 //! currency, payments unrelated to any invoice, and decoy open items with equal amounts.
