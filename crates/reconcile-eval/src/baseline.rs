@@ -163,16 +163,7 @@ fn decide(
         }
     };
     let decision = match order.first() {
-        Some(&k) if scored[k].0 >= 90 => {
-            let c = to_candidate(k);
-            Decision::Auto {
-                allocations: c.allocations,
-                unallocated: c.unallocated,
-                score: c.score,
-                confidence: c.confidence,
-                reasons: c.reasons,
-            }
-        }
+        Some(&k) if scored[k].0 >= 90 => Decision::book(to_candidate(k)),
         Some(&k) if scored[k].0 >= 50 => Decision::Suggest {
             candidates: order
                 .iter()

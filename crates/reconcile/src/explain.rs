@@ -39,16 +39,7 @@ pub(crate) fn outcome(
         )
     });
     let decision = match (batch.auto, eval.settlements.first()) {
-        (true, Some(best)) => {
-            let c = candidate(index, cfg, tx, eval, best);
-            Decision::Auto {
-                allocations: c.allocations,
-                unallocated: c.unallocated,
-                score: c.score,
-                confidence: c.confidence,
-                reasons: c.reasons,
-            }
-        }
+        (true, Some(best)) => Decision::book(candidate(index, cfg, tx, eval, best)),
         _ => {
             let candidates: Vec<Candidate> = eval
                 .settlements

@@ -9,32 +9,33 @@ use crate::generator::scenario::Scenario;
 impl BatchBuilder {
     /// The number as printed, exact amount.
     pub(super) fn clean(&mut self, s: Scenario) {
-        let c = self.customer();
-        let i = self.invoice(c);
-        let n = self.invoices[i].number.clone();
-        let known = self.chance(0.85);
-        let paid = self.invoices[i].open_amount;
-        self.pay_with_ref(i, n, known, paid, s);
+        self.pay_new_invoice_by_number(s, |_, number| number.to_string(), 0.85);
     }
 
     /// The number with spaces, slashes, lower case, missing prefix or zeros, O for 0.
     pub(super) fn mangled(&mut self, s: Scenario) {
-        let c = self.customer();
-        let i = self.invoice(c);
-        let n = self.invoices[i].number.clone();
-        let shown = self.fmt_mangled(&n);
-        let known = self.chance(0.7);
-        let paid = self.invoices[i].open_amount;
-        self.pay_with_ref(i, shown, known, paid, s);
+        self.pay_new_invoice_by_number(s, Self::fmt_mangled, 0.7);
     }
 
     /// The number with one typo.
     pub(super) fn typo(&mut self, s: Scenario) {
+        self.pay_new_invoice_by_number(s, Self::fmt_typo, 0.7);
+    }
+
+    /// A new invoice of some customer, paid in full with its number written by `show`, from
+    /// the customer's known IBAN with probability `known_iban`. The draws come in this order:
+    /// customer, invoice, the writing, the IBAN's chance, then the payment.
+    fn pay_new_invoice_by_number(
+        &mut self,
+        s: Scenario,
+        show: fn(&mut Self, &str) -> String,
+        known_iban: f64,
+    ) {
         let c = self.customer();
         let i = self.invoice(c);
         let n = self.invoices[i].number.clone();
-        let shown = self.fmt_typo(&n);
-        let known = self.chance(0.7);
+        let shown = show(self, &n);
+        let known = self.chance(known_iban);
         let paid = self.invoices[i].open_amount;
         self.pay_with_ref(i, shown, known, paid, s);
     }

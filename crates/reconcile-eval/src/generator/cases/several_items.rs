@@ -4,7 +4,7 @@
 use rand::RngExt;
 use reconcile::InvoiceKind;
 use rust_decimal::Decimal;
-use time::Duration;
+use time::{Date, Duration};
 
 use crate::generator::batch_builder::{BatchBuilder, money};
 use crate::generator::customer::Lang;
@@ -36,13 +36,7 @@ impl BatchBuilder {
         let name = self.payer_name(c);
         let known = self.chance(0.7);
         let iban = self.payer_iban(c, known);
-        let date = items
-            .iter()
-            .map(|&i| self.invoices[i].issue_date)
-            .max()
-            .unwrap_or(self.today)
-            + Duration::days(self.rng.random_range(1..20));
-        let date = date.min(self.today);
+        let date = self.paid_after_all(&items);
         self.push(paid, date, Some(name), iban, text, None, e2e, items, s);
     }
 
@@ -57,13 +51,7 @@ impl BatchBuilder {
         let sum: Decimal = items.iter().map(|&i| self.invoices[i].open_amount).sum();
         let name = self.payer_name(c);
         let iban = self.payer_iban(c, true);
-        let date = items
-            .iter()
-            .map(|&i| self.invoices[i].issue_date)
-            .max()
-            .unwrap_or(self.today)
-            + Duration::days(self.rng.random_range(1..20));
-        let date = date.min(self.today);
+        let date = self.paid_after_all(&items);
         let text = self.plain_text(c);
         self.push(sum, date, Some(name), iban, text, None, None, items, s);
     }
@@ -103,5 +91,17 @@ impl BatchBuilder {
             vec![i, cn],
             s,
         );
+    }
+
+    /// A payment date for several items: one to nineteen days after the last of them was
+    /// issued, and not after today.
+    fn paid_after_all(&mut self, items: &[usize]) -> Date {
+        let date = items
+            .iter()
+            .map(|&i| self.invoices[i].issue_date)
+            .max()
+            .unwrap_or(self.today)
+            + Duration::days(self.rng.random_range(1..20));
+        date.min(self.today)
     }
 }
