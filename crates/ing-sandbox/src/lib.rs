@@ -31,6 +31,7 @@ mod evolve;
 pub mod faults;
 mod ledger;
 mod oauth;
+mod record;
 pub mod respond;
 mod server;
 pub mod signature;
