@@ -20,6 +20,7 @@
     reason = "handlers return the refusal answer itself as the error; it is built once per refused request"
 )]
 
+mod account_index;
 mod ais;
 pub mod certs;
 mod clock;
@@ -35,6 +36,7 @@ mod record;
 pub mod respond;
 mod server;
 pub mod signature;
+mod signed;
 mod state;
 mod verify;
 
