@@ -11,9 +11,10 @@ use http::Method;
 use http::header::{HeaderName, HeaderValue};
 use time::Date;
 
-use crate::client::{Auth, Call, Client};
+use crate::client::Client;
 use crate::error::{Error, excerpt};
 use crate::secret::AccessToken;
+use crate::transport::{Auth, Call};
 
 /// Options of one AIS request.
 #[derive(Debug, Clone, Default)]

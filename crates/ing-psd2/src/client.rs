@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt as _, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
@@ -16,11 +15,12 @@ use tracing::Instrument as _;
 
 use ais_model::TppMessages;
 
+use crate::app_token::AppTokenCache;
 use crate::config::Config;
 use crate::credentials::SigningIdentity;
 use crate::error::{Error, excerpt};
-use crate::oauth::AppTokenCache;
 use crate::signing::sign_request;
+use crate::transport::{Answer, Auth, Call};
 
 type Https = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -36,38 +36,6 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     http: Https,
     pub(crate) app: AppTokenCache,
-}
-
-/// How a request authenticates.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Auth<'a> {
-    /// The application-token request: `Authorization: Signature keyId="SN=…"` plus
-    /// `TPP-Signature-Certificate`.
-    Certificate,
-    /// Every later request: `Authorization: Bearer <token>` plus `Signature: keyId="<client_id>"`.
-    Bearer { token: &'a str, client_id: &'a str },
-}
-
-/// A successful answer.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) body: Bytes,
-}
-
-/// One request to make.
-#[derive(Debug, Clone)]
-pub(crate) struct Call<'a> {
-    pub(crate) method: Method,
-    /// Path and query relative to the API base, starting with `/`.
-    pub(crate) path: &'a str,
-    pub(crate) body: Bytes,
-    pub(crate) form: bool,
-    pub(crate) auth: Auth<'a>,
-    pub(crate) extra: Vec<(HeaderName, HeaderValue)>,
-    /// Whether errors that may pass are retried (idempotent calls only).
-    pub(crate) retry: bool,
-    /// Counts (and may cap) every attempt sent.
-    pub(crate) counter: Option<&'a crate::RequestCounter>,
 }
 
 impl Client {
@@ -346,6 +314,7 @@ fn spends_allowance(err: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
 
     #[test]
     fn answers_map_to_errors_that_say_what_to_do() {

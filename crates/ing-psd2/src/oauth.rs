@@ -1,8 +1,7 @@
 //! ING's OAuth 2.0 flow (`ing-psd2-api.md` §1.2–1.3, §3.1–3.3): the application token
 //! (client credentials, signed with the QSealC), the authorization URL, the code exchange and the
-//! refresh. The application token is cached and renewed by one caller at a time.
-
-use std::time::{Duration, Instant};
+//! refresh. The application token is cached and renewed by one caller at a time
+//! ([`crate::app_token`]).
 
 use bytes::Bytes;
 use http::Method;
@@ -11,9 +10,11 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use url::Url;
 
-use crate::client::{Auth, Call, Client};
+use crate::app_token::Issued;
+use crate::client::Client;
 use crate::error::{Error, excerpt};
 use crate::secret::{AccessToken, ApplicationToken, AuthorizationCode, RefreshToken};
+use crate::transport::{Answer, Auth, Call};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded (space as `%20`, as
 /// ING's scripts send it).
@@ -22,32 +23,6 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Renew the application token this long before it expires.
-const EARLY: Duration = Duration::from_secs(60);
-
-#[derive(Debug, Clone)]
-struct CachedApp {
-    token: ApplicationToken,
-    client_id: String,
-    renew_at: Instant,
-}
-
-/// The cached application token; a tokio mutex so that concurrent callers wait for one renewal.
-#[derive(Debug)]
-pub(crate) struct AppTokenCache {
-    slot: tokio::sync::Mutex<Option<CachedApp>>,
-    configured_client_id: Option<String>,
-}
-
-impl AppTokenCache {
-    pub(crate) fn new(configured_client_id: Option<String>) -> Self {
-        Self {
-            slot: tokio::sync::Mutex::new(None),
-            configured_client_id,
-        }
-    }
-}
 
 #[derive(Deserialize)]
 struct TokenAnswer {
@@ -120,47 +95,29 @@ fn form(pairs: &[(&str, &str)]) -> Bytes {
 impl Client {
     /// The application token and the client id, renewed when it is about to expire.
     pub(crate) async fn app_token(&self) -> Result<(ApplicationToken, String), Error> {
-        let cache = &self.inner.app;
-        let mut slot = cache.slot.lock().await;
-        if let Some(c) = slot.as_ref()
-            && Instant::now() < c.renew_at
-        {
-            return Ok((c.token.clone(), c.client_id.clone()));
-        }
-        let answer = self
-            .call(Call {
-                method: Method::POST,
-                path: "/oauth2/token",
-                body: form(&[("grant_type", "client_credentials")]),
-                form: true,
-                auth: Auth::Certificate,
-                extra: Vec::new(),
-                retry: true,
-                counter: None,
+        self.inner
+            .app
+            .get_or_renew(|| async {
+                let answer = self
+                    .call(Call {
+                        method: Method::POST,
+                        path: "/oauth2/token",
+                        body: form(&[("grant_type", "client_credentials")]),
+                        form: true,
+                        auth: Auth::Certificate,
+                        extra: Vec::new(),
+                        retry: true,
+                        counter: None,
+                    })
+                    .await?;
+                let t = decode_token(&answer.body)?;
+                Ok(Issued {
+                    token: ApplicationToken::new(t.access_token),
+                    client_id: t.client_id,
+                    expires_in: t.expires_in,
+                })
             })
-            .await?;
-        let t = decode_token(&answer.body)?;
-        let client_id = cache
-            .configured_client_id
-            .clone()
-            .or(t.client_id)
-            .ok_or_else(|| {
-                Error::Config("ING's token answer has no client_id; set PSD2_CLIENT_ID".into())
-            })?;
-        let life = Duration::from_secs(t.expires_in.unwrap_or(900));
-        let cached = CachedApp {
-            token: ApplicationToken::new(t.access_token),
-            client_id,
-            renew_at: Instant::now() + life.saturating_sub(EARLY),
-        };
-        let out = (cached.token.clone(), cached.client_id.clone());
-        *slot = Some(cached);
-        Ok(out)
-    }
-
-    /// Forgets the cached application token (ING refused it: expired early, or clocks differ).
-    async fn drop_app_token(&self) {
-        *self.inner.app.slot.lock().await = None;
+            .await
     }
 
     /// Makes a call authenticated with the application token; when ING refuses that token, gets
@@ -171,7 +128,7 @@ impl Client {
         path: &str,
         body: Bytes,
         form: bool,
-    ) -> Result<crate::client::Answer, Error> {
+    ) -> Result<Answer, Error> {
         for first in [true, false] {
             let (app, client_id) = self.app_token().await?;
             let result = self
@@ -194,7 +151,7 @@ impl Client {
             match result {
                 Err(Error::Unauthorized { .. }) if first => {
                     tracing::info!("ING refused the application token; renewing it");
-                    self.drop_app_token().await;
+                    self.inner.app.forget().await;
                 }
                 other => return other,
             }
