@@ -13,6 +13,7 @@ use time::Date;
 
 use crate::client::Client;
 use crate::error::{Error, excerpt};
+use crate::retry::Outcome;
 use crate::secret::AccessToken;
 use crate::transport::{Auth, Call};
 
@@ -111,28 +112,27 @@ impl Client {
         options: RequestOptions,
     ) -> Result<T, Error> {
         // A truncated answer is retried like a broken connection: decode inside the retry.
-        let policy = &self.inner.config.retry;
-        let mut attempt = 1;
-        let mut waited = std::time::Duration::ZERO;
-        loop {
-            let body = self.ais_get(token, path, &options).await?;
-            match decode::<T>(what, &body) {
-                Ok(v) => return Ok(v),
-                Err(source) => {
-                    let err = Error::Decode {
-                        source,
-                        excerpt: excerpt(&body),
-                    };
-                    let Some(delay) = policy.delay(attempt, None, waited) else {
-                        return Err(err);
-                    };
-                    tracing::info!(attempt, error = %err, "retrying an unreadable ING answer");
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    attempt += 1;
+        let options = &options;
+        self.inner
+            .config
+            .retry
+            .run("an unreadable ING answer", |_| async move {
+                let body = match self.ais_get(token, path, options).await {
+                    Ok(body) => body,
+                    Err(e) => return Outcome::Fatal(e),
+                };
+                match decode::<T>(what, &body) {
+                    Ok(v) => Outcome::Done(v),
+                    Err(source) => Outcome::Transient {
+                        error: Error::Decode {
+                            source,
+                            excerpt: excerpt(&body),
+                        },
+                        retry_after: None,
+                    },
                 }
-            }
-        }
+            })
+            .await
     }
 
     /// `GET /v3/accounts`: the accounts the consent covers.
