@@ -84,6 +84,26 @@ fn decode_token(body: &[u8]) -> Result<TokenAnswer, Error> {
     })
 }
 
+/// The `location` of an authorization-URL answer.
+fn location(body: &[u8]) -> Result<Url, Error> {
+    #[derive(Deserialize)]
+    struct Location {
+        location: String,
+    }
+    let loc: Location = serde_json::from_slice(body).map_err(|e| Error::Decode {
+        source: ais_model::ModelError::Decode {
+            what: "authorization URL",
+            path: "location".into(),
+            message: e.to_string(),
+        },
+        excerpt: excerpt(body),
+    })?;
+    Url::parse(&loc.location).map_err(|e| Error::Protocol {
+        answer: "authorization URL",
+        problem: format!("its `location` is not a URL ({e})"),
+    })
+}
+
 fn form(pairs: &[(&str, &str)]) -> Bytes {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
@@ -183,23 +203,7 @@ impl Client {
         let answer = self
             .with_app_token(Method::GET, &path, Bytes::new(), false)
             .await?;
-        #[derive(Deserialize)]
-        struct Location {
-            location: String,
-        }
-        let loc: Location = serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
-            source: ais_model::ModelError::Decode {
-                what: "authorization URL",
-                path: "location".into(),
-                message: e.to_string(),
-            },
-            excerpt: excerpt(&answer.body),
-        })?;
-        let mut url = Url::parse(&loc.location).map_err(|e| Error::Http {
-            status: 200,
-            messages: Vec::new(),
-            summary: format!("location is not a URL: {e}"),
-        })?;
+        let mut url = location(&answer.body)?;
         url.query_pairs_mut()
             .append_pair("client_id", &client_id)
             .append_pair("scope", &scope)
@@ -269,5 +273,29 @@ fn customer_tokens(t: TokenAnswer, previous_refresh: Option<&RefreshToken>) -> C
         expires_at: now + secs(t.expires_in.unwrap_or(900)),
         refresh_expires_at: t.refresh_token_expires_in.map(|s| now + secs(s)),
         scope: t.scope.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_that_is_no_url_breaks_the_protocol_and_is_not_retried() {
+        let url =
+            location(br#"{"location":"https://myaccount.sandbox.ing.com/granting/dc53ca2d/NL"}"#)
+                .unwrap();
+        assert_eq!(url.path(), "/granting/dc53ca2d/NL");
+        let err = location(br#"{"location":"granting/dc53ca2d/NL"}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::Protocol { answer: "authorization URL", problem } if problem.contains("not a URL")),
+            "{err:?}"
+        );
+        assert!(!err.is_transient());
+        assert!(err.to_string().contains("report it to ING"), "{err}");
+        // A body that cannot be read at all stays a decode error (most often a broken transfer).
+        let err = location(br#"{"locat"#).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        assert!(err.is_transient());
     }
 }
