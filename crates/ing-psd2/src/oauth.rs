@@ -1,6 +1,6 @@
-//! ING's OAuth 2.0 flow (`ing-psd2-api.md` §1.2–1.3, §3.1–3.3): the application token
-//! (client credentials, signed with the QSealC), the authorization URL, the code exchange and the
-//! refresh. The application token is cached and renewed by one caller at a time
+//! ING's OAuth 2.0 flow (`docs/ing-protocol.md`, "OAuth 2.0: tokens and consent"): the
+//! application token (client credentials, signed with the QSealC), the authorization URL, the code
+//! exchange and the refresh. The application token is cached and renewed by one caller at a time
 //! ([`crate::app_token`]).
 
 use bytes::Bytes;
