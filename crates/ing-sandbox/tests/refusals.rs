@@ -21,6 +21,14 @@ fn text(a: &common::Answer) -> String {
     String::from_utf8_lossy(&a.body).into_owned()
 }
 
+/// A change to a signed request's headers.
+type Alter = fn(&mut HeaderMap);
+
+/// A form POST with an application (or any) token.
+async fn post(c: &common::Client, path: &str, bearer: &str, body: &str) -> common::Answer {
+    c.send("POST", path, Some(bearer), &[], body).await
+}
+
 /// `Date` one second later than the one signed: still within the skew, the signature no longer
 /// verifies.
 fn date_moved(h: &mut HeaderMap) {
@@ -33,47 +41,45 @@ fn date_moved(h: &mut HeaderMap) {
 async fn the_token_call_checks_date_digest_and_signature_before_the_grant() {
     let env = common::start(|_| {}).await;
     let c = &env.client;
-    let send = |body: &'static str, alter: fn(&mut HeaderMap)| {
+    let send = |body: &'static str, alter: Alter| {
         c.send_altered("POST", "/oauth2/token", None, &[], body, alter)
     };
     let form = "grant_type=client_credentials";
 
-    let a = send(form, |h| {
-        h.remove("date");
-    })
-    .await;
-    assert_eq!(
-        (a.status, message(&a)),
-        (400, "Date header is missing".into())
-    );
-    let a = send(form, |h| {
-        let old = SystemTime::now() - Duration::from_secs(3600);
-        h.insert(
-            "date",
-            HeaderValue::from_str(&httpdate::fmt_http_date(old)).unwrap(),
-        );
-    })
-    .await;
-    assert_eq!(
-        (a.status, message(&a)),
-        (400, "Date header is outside the allowed clock skew".into())
-    );
-    let a = send(form, |h| {
-        h.remove("digest");
-    })
-    .await;
-    assert_eq!(
-        (a.status, message(&a)),
-        (400, "Digest header is missing".into())
-    );
-    let a = send(form, |h| {
-        h.insert("digest", HeaderValue::from_static(EMPTY_DIGEST));
-    })
-    .await;
-    assert_eq!(
-        (a.status, message(&a)),
-        (400, "Digest header does not match the body".into())
-    );
+    let refused: [(Alter, &str); 4] = [
+        (
+            |h| {
+                h.remove("date");
+            },
+            "Date header is missing",
+        ),
+        (
+            |h| {
+                let old = SystemTime::now() - Duration::from_secs(3600);
+                h.insert(
+                    "date",
+                    HeaderValue::from_str(&httpdate::fmt_http_date(old)).unwrap(),
+                );
+            },
+            "Date header is outside the allowed clock skew",
+        ),
+        (
+            |h| {
+                h.remove("digest");
+            },
+            "Digest header is missing",
+        ),
+        (
+            |h| {
+                h.insert("digest", HeaderValue::from_static(EMPTY_DIGEST));
+            },
+            "Digest header does not match the body",
+        ),
+    ];
+    for (alter, expected) in refused {
+        let a = send(form, alter).await;
+        assert_eq!((a.status, message(&a)), (400, expected.into()));
+    }
 
     // A signature that does not verify is refused whatever the body asks for.
     let a = send(form, date_moved).await;
@@ -133,38 +139,14 @@ async fn calls_after_the_application_token_need_that_token_and_the_client_signat
     let a = c.send("GET", url, Some(&app), &[], "").await;
     assert_eq!(a.status, 200, "{}", text(&a));
 
-    let a = c
-        .send(
-            "POST",
-            "/oauth2/token",
-            Some(&app),
-            &[],
-            "grant_type=password",
-        )
-        .await;
+    let a = post(c, "/oauth2/token", &app, "grant_type=password").await;
     assert_eq!(
         (a.status, message(&a)),
         (400, "unsupported grant_type password".into())
     );
-    let a = c
-        .send(
-            "POST",
-            "/oauth2/token/revoke",
-            Some("unknown"),
-            &[],
-            "token=t",
-        )
-        .await;
+    let a = post(c, "/oauth2/token/revoke", "unknown", "token=t").await;
     assert_eq!(a.status, 401, "{}", text(&a));
-    let a = c
-        .send(
-            "POST",
-            "/oauth2/token/revoke",
-            Some(&app),
-            &[],
-            "token_type_hint=x",
-        )
-        .await;
+    let a = post(c, "/oauth2/token/revoke", &app, "token_type_hint=x").await;
     assert_eq!((a.status, message(&a)), (400, "token is required".into()));
 }
 
@@ -176,9 +158,7 @@ async fn ais_calls_are_refused_in_tpp_messages_in_ings_order() {
     let tokens = c.consent(&env.sandbox, &app, "profile-1").await;
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
-    let get = |alter: fn(&mut HeaderMap)| {
-        c.send_altered("GET", "/v3/accounts", Some(&access), &[], "", alter)
-    };
+    let get = |alter: Alter| c.send_altered("GET", "/v3/accounts", Some(&access), &[], "", alter);
 
     // `Date` before `X-Request-ID`, `X-Request-ID` before the token, the token before the
     // signature.
@@ -208,15 +188,7 @@ async fn ais_calls_are_refused_in_tpp_messages_in_ings_order() {
     assert_eq!(a.status, 200, "{}", text(&a));
 
     // A revoked consent is refused before the signature is looked at.
-    let a = c
-        .send(
-            "POST",
-            "/oauth2/token/revoke",
-            Some(&app),
-            &[],
-            &format!("token={refresh}"),
-        )
-        .await;
+    let a = post(c, "/oauth2/token/revoke", &app, &format!("token={refresh}")).await;
     assert_eq!(a.status, 200, "{}", text(&a));
     let a = get(date_moved).await;
     assert_eq!((a.status, a.code()), (401, "CONSENT_INVALID".into()));
