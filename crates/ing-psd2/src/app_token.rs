@@ -1,4 +1,4 @@
-//! The cached application token (client credentials) of a [`crate::Client`]: shared by its
+//! The cached application token (client credentials) of a `Client`: shared by its
 //! clones, renewed a minute before it expires, and renewed by one caller at a time — the others
 //! wait for that renewal instead of asking ING as well.
 
