@@ -11,7 +11,7 @@ say() { printf '%s\n' "$*" >&2; fail=1; }
 deny_deps() { # crate, cargo-tree flags, regex of forbidden crates, why
   local found
   found=$(cargo tree -p "$1" -e normal --prefix none $2 2>/dev/null | awk '{print $1}' | sort -u | grep -E "^($3)\$" || true)
-  [ -z "$found" ] || say "$1 ($2) depends on $(echo $found): $4"
+  [ -z "$found" ] || say "$1${2:+ ($2)} depends on $(echo $found): $4"
 }
 deny_deps reconcile "" "clap|rand|rand_chacha" "the matcher is pure; its evaluation lives in reconcile-eval"
 deny_deps bank-sync "" "clap" "clap belongs to the binaries (feature cli)"
@@ -35,7 +35,13 @@ while read -r lines file; do
   [ "$lines" -gt 800 ] && say "$file has $lines lines: split it along its seams"
 done < <(find crates bins examples -path '*/tests' -prune -o -path '*/migration' -prune -o -name '*.rs' -print0 | xargs -0 wc -l)
 
-# 5. The production server (no bundled sandbox) compiles.
+# 5. Self-contained: no code or doc points to a document outside the repository.
+outside='\.\./shared|shared/(tools|reference|seed)|reliability-scenarios|reconcile-anchors|anchors §|ing-psd2-api\.md|psd2-over-time|statement-formats\.md|rust-stack\.md|design\.md'
+if grep -rnE "$outside" crates bins docs examples README.md deny.toml Cargo.toml --include='*' 2>/dev/null; then
+  say "references to documents outside the repository (above): write the fact into docs/ with its public source"
+fi
+
+# 6. The production server (no bundled sandbox) compiles.
 cargo check -q -p psd2-server --no-default-features || say "psd2-server --no-default-features does not build"
 
 [ "$fail" = 0 ] && echo "architecture rules hold"

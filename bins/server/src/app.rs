@@ -5,13 +5,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
+use axum::response::IntoResponse as _;
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{ApiTokenDigest, require_api_token};
+use crate::error::ApiError;
 use crate::health::{self, ReadinessCheck};
 use crate::metrics::{self, Metrics};
 use crate::openapi;
@@ -43,6 +48,9 @@ pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
             require_api_token,
         ));
     let readiness = Arc::new(frame.readiness);
+    let set = SetResponseHeaderLayer::<HeaderValue>::if_not_present;
+    let csp = HeaderValue::from_str(&crate::banking::layout::content_security_policy())
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz).with_state(readiness))
@@ -61,5 +69,26 @@ pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
             frame.request_timeout,
         ))
         .layer(RequestBodyLimitLayer::new(frame.body_limit))
-        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            // A bug, not the caller's fault: answer (instead of dropping the connection) without
+            // the panic's text, which may hold data; the log has it.
+            tracing::error!("a request handler panicked");
+            ApiError::Internal("a handler panicked".into()).into_response()
+        }))
+        // Headers every answer carries unless its handler set them: no MIME sniffing, no
+        // framing by other sites, no referrer leaving the site (page URLs carry ids and
+        // filters), no caching of answers that hold account data or tokens (RFC 6749 §5.1 asks
+        // `no-store` for token answers), and the pages' Content-Security-Policy.
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(set(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(set(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(set(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(set(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(
+            // The span names the path, never the query: queries can hold the bank's `code` and
+            // `state` on the consent callback.
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
 }

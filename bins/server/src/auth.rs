@@ -81,19 +81,26 @@ pub async fn require_api_token(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(bearer_credentials);
     match presented {
         Some(token) if expected.matches(token) => Ok(next.run(request).await),
         _ => Err(ApiError::Unauthorized),
     }
 }
 
+/// The credentials of a `Bearer` authorization; the scheme name is case-insensitive
+/// (RFC 9110 §11.1), so `bearer` and `BEARER` are the same scheme.
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim())
+}
+
+/// The query's keys as the server's own query parser reads them: percent-decoded (`access%5Ftoken`
+/// is `access_token`), `+` as a space, lower-cased.
 fn url_query_keys(query: &str) -> impl Iterator<Item = String> + '_ {
-    query
-        .split('&')
-        .filter_map(|pair| pair.split('=').next())
-        .map(|k| k.to_ascii_lowercase())
+    url::form_urlencoded::parse(query.as_bytes()).map(|(k, _)| k.to_lowercase())
 }
 
 #[cfg(test)]
@@ -128,5 +135,21 @@ mod tests {
     fn query_keys_are_found_case_insensitively() {
         let keys: Vec<_> = url_query_keys("a=1&Access_Token=x&b").collect();
         assert_eq!(keys, ["a", "access_token", "b"]);
+    }
+
+    #[test]
+    fn query_keys_are_percent_decoded_as_the_query_parser_reads_them() {
+        let keys: Vec<_> =
+            url_query_keys("access%5Ftoken=x&%41PI_token=y&re%66resh_token=z").collect();
+        assert_eq!(keys, ["access_token", "api_token", "refresh_token"]);
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_credentials("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_credentials("bearer abc "), Some("abc"));
+        assert_eq!(bearer_credentials("BEARER abc"), Some("abc"));
+        assert_eq!(bearer_credentials("Basic abc"), None);
+        assert_eq!(bearer_credentials("Bearerabc"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! Money as ING sends it: `{"currency": "EUR", "amount": "-12.50"}`. Real traffic differs from
 //! the OpenAPI file: amounts arrive as strings, as JSON numbers, with a leading `+`
-//! (`ing-psd2-api.md` §3.6). All are read exactly into a `Decimal`, never through a float, and
-//! written back as a string.
+//! (`docs/ing-protocol.md`, "Account information"). All are read exactly into a `Decimal`, never
+//! through a float, and written back as a string.
 
 use std::fmt;
 use std::str::FromStr;

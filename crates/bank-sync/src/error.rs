@@ -98,7 +98,28 @@ impl From<ing_psd2::Error> for SyncError {
                  start the consent again"
             )),
             E::NotFound(m) => SyncError::NotFound(format!("ING does not know it: {m}")),
+            // ING answered, but against its own protocol: a fault on the bank's side, like a
+            // failed call (502 at the API); the message says what ING sent wrong.
+            e @ E::Protocol { .. } => SyncError::Bank(e.to_string()),
             other => SyncError::Bank(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_protocol_violation_of_ing_is_a_bank_fault_that_says_what_ing_sent() {
+        let err = SyncError::from(ing_psd2::Error::Protocol {
+            answer: "transaction page",
+            problem: "its `_links.next.href` /v3/x?next=… is not a link".into(),
+        });
+        assert!(matches!(&err, SyncError::Bank(_)), "{err:?}");
+        let text = err.to_string();
+        assert!(text.starts_with("ING: "), "{text}");
+        assert!(text.contains("transaction page"), "{text}");
+        assert!(text.contains("_links.next.href"), "{text}");
     }
 }

@@ -11,9 +11,12 @@ use http::Method;
 use http::header::{HeaderName, HeaderValue};
 use time::Date;
 
-use crate::client::{Auth, Call, Client};
+use crate::client::Client;
 use crate::error::{Error, excerpt};
+use crate::mask::mask_link;
+use crate::retry::Outcome;
 use crate::secret::AccessToken;
+use crate::transport::{Auth, Call};
 
 /// Options of one AIS request.
 #[derive(Debug, Clone, Default)]
@@ -110,28 +113,27 @@ impl Client {
         options: RequestOptions,
     ) -> Result<T, Error> {
         // A truncated answer is retried like a broken connection: decode inside the retry.
-        let policy = &self.inner.config.retry;
-        let mut attempt = 1;
-        let mut waited = std::time::Duration::ZERO;
-        loop {
-            let body = self.ais_get(token, path, &options).await?;
-            match decode::<T>(what, &body) {
-                Ok(v) => return Ok(v),
-                Err(source) => {
-                    let err = Error::Decode {
-                        source,
-                        excerpt: excerpt(&body),
-                    };
-                    let Some(delay) = policy.delay(attempt, None, waited) else {
-                        return Err(err);
-                    };
-                    tracing::info!(attempt, error = %err, "retrying an unreadable ING answer");
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    attempt += 1;
+        let options = &options;
+        self.inner
+            .config
+            .retry
+            .run("an unreadable ING answer", |_| async move {
+                let body = match self.ais_get(token, path, options).await {
+                    Ok(body) => body,
+                    Err(e) => return Outcome::Fatal(e),
+                };
+                match decode::<T>(what, &body) {
+                    Ok(v) => Outcome::Done(v),
+                    Err(source) => Outcome::Transient {
+                        error: Error::Decode {
+                            source,
+                            excerpt: excerpt(&body),
+                        },
+                        retry_after: None,
+                    },
                 }
-            }
-        }
+            })
+            .await
     }
 
     /// `GET /v3/accounts`: the accounts the consent covers.
@@ -212,16 +214,18 @@ impl Client {
                         return Ok(None);
                     };
                     if pages >= MAX_PAGES || previous.as_deref() == Some(path.as_str()) {
-                        return Err(Error::Http {
-                            status: 200,
-                            messages: Vec::new(),
-                            summary: format!("pagination does not end (page {pages}, link {path})"),
+                        return Err(Error::Protocol {
+                            answer: "transaction page",
+                            problem: format!(
+                                "its pagination does not end (page {pages}, `_links.next` {})",
+                                mask_link(&path)
+                            ),
                         });
                     }
                     let page = self.transaction_page(token, &path, options.clone()).await?;
                     let following = page
                         .next_page()
-                        .map(|href| self.relative(href))
+                        .map(|href| next_path(&self.inner.config.base_url, href))
                         .transpose()?;
                     Ok(Some((page, (Ok(following), pages + 1, Some(path)))))
                 }
@@ -248,36 +252,98 @@ impl Client {
         }
         Ok(set)
     }
+}
 
-    /// A `next` link as a path on the API host; links to another host are refused (the access
-    /// token must not leave for it).
-    fn relative(&self, href: &str) -> Result<String, Error> {
-        if href.starts_with('/') {
-            let prefix = self.inner.config.base_url.path().trim_end_matches('/');
-            return Ok(href
-                .strip_prefix(prefix)
-                .filter(|p| !prefix.is_empty() && p.starts_with('/'))
-                .unwrap_or(href)
-                .to_owned());
+/// A `next` link as a path on the API host (`base`); links to another host are refused (the
+/// access token must not leave for it).
+fn next_path(base: &url::Url, href: &str) -> Result<String, Error> {
+    if href.starts_with('/') {
+        let prefix = base.path().trim_end_matches('/');
+        return Ok(href
+            .strip_prefix(prefix)
+            .filter(|p| !prefix.is_empty() && p.starts_with('/'))
+            .unwrap_or(href)
+            .to_owned());
+    }
+    let url = url::Url::parse(href).map_err(|e| Error::Protocol {
+        answer: "transaction page",
+        problem: format!(
+            "its `_links.next.href` {} is not a link ({e})",
+            mask_link(href)
+        ),
+    })?;
+    if url.host_str() != base.host_str()
+        || url.port_or_known_default() != base.port_or_known_default()
+    {
+        return Err(Error::Protocol {
+            answer: "transaction page",
+            problem: format!(
+                "its `_links.next.href` {} leads to another host than the API's; the access \
+                 token is not sent there",
+                mask_link(href)
+            ),
+        });
+    }
+    Ok(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(url: &str) -> url::Url {
+        url::Url::parse(url).unwrap()
+    }
+
+    #[test]
+    fn next_links_become_paths_on_the_api_host() {
+        let api = base("https://api.sandbox.ing.com");
+        assert_eq!(
+            next_path(&api, "/v2/accounts/a1/transactions?next=CQR23TABC").unwrap(),
+            "/v2/accounts/a1/transactions?next=CQR23TABC"
+        );
+        assert_eq!(
+            next_path(
+                &api,
+                "https://api.sandbox.ing.com/v3/accounts/a1/transactions?next=X"
+            )
+            .unwrap(),
+            "/v3/accounts/a1/transactions?next=X"
+        );
+        // Behind a gateway's path prefix, a link that repeats the prefix loses it.
+        let gateway = base("https://gw.example/ing/");
+        assert_eq!(
+            next_path(&gateway, "/ing/v3/accounts/a1/transactions?next=X").unwrap(),
+            "/v3/accounts/a1/transactions?next=X"
+        );
+    }
+
+    #[test]
+    fn a_bad_or_foreign_next_link_breaks_the_protocol_without_showing_its_cursor() {
+        let api = base("https://api.sandbox.ing.com");
+        for href in [
+            "https://evil.example/v3/accounts/a1/transactions?next=SECRETCURSOR",
+            "https://api.sandbox.ing.com:8443/v3/accounts/a1/transactions?next=SECRETCURSOR",
+            "http//api.sandbox.ing.com/v3/accounts/a1/transactions?next=SECRETCURSOR",
+        ] {
+            let err = next_path(&api, href).unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::Protocol {
+                        answer: "transaction page",
+                        ..
+                    }
+                ),
+                "{href}: {err:?}"
+            );
+            assert!(!err.is_transient(), "{href}: the same link comes again");
+            let text = err.to_string();
+            assert!(!text.contains("SECRETCURSOR"), "{text}");
+            assert!(text.contains("next=…"), "{text}");
         }
-        let url = url::Url::parse(href).map_err(|e| Error::Http {
-            status: 200,
-            messages: Vec::new(),
-            summary: format!("next link {href:?}: {e}"),
-        })?;
-        let base = &self.inner.config.base_url;
-        if url.host_str() != base.host_str()
-            || url.port_or_known_default() != base.port_or_known_default()
-        {
-            return Err(Error::Http {
-                status: 200,
-                messages: Vec::new(),
-                summary: format!("next link points at another host: {href}"),
-            });
-        }
-        Ok(match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
-        })
     }
 }

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt as _, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
@@ -16,11 +15,13 @@ use tracing::Instrument as _;
 
 use ais_model::TppMessages;
 
+use crate::app_token::AppTokenCache;
 use crate::config::Config;
 use crate::credentials::SigningIdentity;
 use crate::error::{Error, excerpt};
-use crate::oauth::AppTokenCache;
+use crate::retry::Outcome;
 use crate::signing::sign_request;
+use crate::transport::{Answer, Auth, Call};
 
 type Https = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -36,38 +37,6 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     http: Https,
     pub(crate) app: AppTokenCache,
-}
-
-/// How a request authenticates.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Auth<'a> {
-    /// The application-token request: `Authorization: Signature keyId="SN=…"` plus
-    /// `TPP-Signature-Certificate`.
-    Certificate,
-    /// Every later request: `Authorization: Bearer <token>` plus `Signature: keyId="<client_id>"`.
-    Bearer { token: &'a str, client_id: &'a str },
-}
-
-/// A successful answer.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) body: Bytes,
-}
-
-/// One request to make.
-#[derive(Debug, Clone)]
-pub(crate) struct Call<'a> {
-    pub(crate) method: Method,
-    /// Path and query relative to the API base, starting with `/`.
-    pub(crate) path: &'a str,
-    pub(crate) body: Bytes,
-    pub(crate) form: bool,
-    pub(crate) auth: Auth<'a>,
-    pub(crate) extra: Vec<(HeaderName, HeaderValue)>,
-    /// Whether errors that may pass are retried (idempotent calls only).
-    pub(crate) retry: bool,
-    /// Counts (and may cap) every attempt sent.
-    pub(crate) counter: Option<&'a crate::RequestCounter>,
 }
 
 impl Client {
@@ -133,48 +102,43 @@ impl Client {
 
     /// Makes a call, retrying when allowed.
     pub(crate) async fn call(&self, call: Call<'_>) -> Result<Answer, Error> {
-        let policy = &self.inner.config.retry;
         let route = call.path.split('?').next().unwrap_or("").to_owned();
-        let mut attempt = 1u32;
-        let mut waited = Duration::ZERO;
-        let mut last_error = None;
-        loop {
-            if let Some(counter) = call.counter
-                && !counter.try_spend()
-            {
-                return Err(last_error.unwrap_or(Error::RequestLimit));
-            }
-            let span = tracing::info_span!("ing", method = %call.method, path = %route, attempt, status = tracing::field::Empty, ms = tracing::field::Empty);
-            let started = Instant::now();
-            let result = self.send_once(&call).instrument(span.clone()).await;
-            span.record("ms", started.elapsed().as_millis() as u64);
-            match &result {
-                Ok(_) => span.record("status", 200u16),
-                Err(e) => {
-                    span.in_scope(|| tracing::debug!(error = %e, "ING call failed"));
-                    span.record("status", 0u16)
+        let (call, route) = (&call, route.as_str());
+        self.inner
+            .config
+            .retry
+            .run("ING call", |attempt| async move {
+                if let Some(counter) = call.counter
+                    && !counter.try_spend()
+                {
+                    return Outcome::NotMade(Error::RequestLimit);
                 }
-            };
-            let err = match result {
-                Ok(a) => return Ok(a),
-                Err(e) => e,
-            };
-            if !call.retry || !err.is_transient() || spends_allowance(&err) {
-                return Err(err);
-            }
-            let retry_after = match &err {
-                Error::RateLimited { retry_after, .. } => *retry_after,
-                _ => None,
-            };
-            let Some(delay) = policy.delay(attempt, retry_after, waited) else {
-                return Err(err);
-            };
-            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %err, "retrying ING call");
-            tokio::time::sleep(delay).await;
-            waited += delay;
-            attempt += 1;
-            last_error = Some(err);
-        }
+                let span = tracing::info_span!("ing", method = %call.method, path = %route, attempt, status = tracing::field::Empty, ms = tracing::field::Empty);
+                let started = Instant::now();
+                let result = self.send_once(call).instrument(span.clone()).await;
+                span.record("ms", started.elapsed().as_millis() as u64);
+                match &result {
+                    Ok(_) => span.record("status", 200u16),
+                    Err(e) => {
+                        span.in_scope(|| tracing::debug!(error = %e, "ING call failed"));
+                        span.record("status", 0u16)
+                    }
+                };
+                match result {
+                    Ok(answer) => Outcome::Done(answer),
+                    Err(err) if !call.retry || !err.is_transient() || spends_allowance(&err) => {
+                        Outcome::Fatal(err)
+                    }
+                    Err(err) => Outcome::Transient {
+                        retry_after: match &err {
+                            Error::RateLimited { retry_after, .. } => *retry_after,
+                            _ => None,
+                        },
+                        error: err,
+                    },
+                }
+            })
+            .await
     }
 
     async fn send_once(&self, call: &Call<'_>) -> Result<Answer, Error> {
@@ -346,6 +310,7 @@ fn spends_allowance(err: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
 
     #[test]
     fn answers_map_to_errors_that_say_what_to_do() {

@@ -70,7 +70,7 @@ pub enum Error {
     /// or issued for another redirect URI).
     #[error("ING refused the grant: {0}")]
     InvalidGrant(String),
-    /// Any other error answer.
+    /// Any other error answer (a status that is not 2xx).
     #[error("ING answered {status}: {summary}")]
     Http {
         /// HTTP status.
@@ -86,13 +86,27 @@ pub enum Error {
         "the request was not sent: the allowance of requests for it is used up; try again when the daily allowance renews"
     )]
     RequestLimit,
-    /// A 2xx answer that is not what ING documents.
+    /// A 2xx answer whose body cannot be read as what ING documents (often a transfer broken
+    /// off: it is retried).
     #[error("unexpected answer from ING: {source}; body starts with {excerpt:?}")]
     Decode {
         /// What failed, naming the field.
         source: ModelError,
         /// The first bytes of the body.
         excerpt: String,
+    },
+    /// A 2xx answer that reads fine but breaks ING's protocol: an authorization `location` that
+    /// is not a URL, or a pagination link (`_links.next.href`) that is malformed, leads to another
+    /// host or never ends. Asking again gets the same answer, so it is not retried.
+    #[error(
+        "ING's {answer} answer breaks its protocol: {problem}; retrying will not help, report it \
+         to ING with the time of the call"
+    )]
+    Protocol {
+        /// Which answer, e.g. `"authorization URL"`, `"transaction page"`.
+        answer: &'static str,
+        /// What ING sent wrong, with links and IBANs masked ([`crate::mask`]).
+        problem: String,
     },
 }
 
@@ -104,6 +118,8 @@ impl Error {
             Error::Http { status, .. } => *status >= 500,
             // A truncated answer is a broken transfer more often than a broken bank.
             Error::Decode { .. } => true,
+            // The same answer comes again.
+            Error::Protocol { .. } => false,
             _ => false,
         }
     }

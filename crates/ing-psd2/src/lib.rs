@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 mod ais;
+mod app_token;
 mod client;
 mod config;
 mod counter;
@@ -30,6 +31,7 @@ mod oauth;
 mod retry;
 mod secret;
 pub mod signing;
+mod transport;
 
 pub use ais::{RequestOptions, TransactionQuery, TransactionSet};
 pub use client::Client;

@@ -93,6 +93,34 @@ pub(crate) fn mask_json_text(text: &str) -> String {
     mask_words(&out)
 }
 
+/// A link as an error message may show it: where it leads (host and path, IBAN-shaped words
+/// masked) and the names of its query parameters, not their values (a pagination cursor is
+/// opaque and may carry anything); at most 160 characters.
+pub(crate) fn mask_link(href: &str) -> String {
+    let (base, query) = match href.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (href, None),
+    };
+    let mut out = mask_words(base);
+    if let Some(query) = query {
+        let names: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) => format!("{}=…", mask_words(name)),
+                // A bare parameter is a value without a name.
+                None => "…".to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&names.join("&"));
+    }
+    if out.chars().count() > 160 {
+        out = out.chars().take(160).collect();
+        out.push('…');
+    }
+    out
+}
+
 /// Masks IBAN-shaped words anywhere (plain-text answers, keys).
 fn mask_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -132,6 +160,20 @@ mod tests {
         assert!(masked.contains("NL69…6789"), "{masked}");
         assert!(masked.contains("\"amount\":\"-45.10\""), "{masked}");
         assert!(masked.contains("\"currency\":\"EUR\""), "{masked}");
+    }
+
+    #[test]
+    fn a_link_shows_where_it_leads_but_no_values() {
+        assert_eq!(
+            mask_link("/v3/accounts/a217d676/transactions?next=eyJhIjoiYWJjIn0&limit=10"),
+            "/v3/accounts/a217d676/transactions?next=…&limit=…"
+        );
+        assert_eq!(
+            mask_link("https://evil.example/v3/NL69INGB0123456789?secret-token"),
+            "https://evil.example/v3/NL69…6789?…"
+        );
+        let long = format!("/v3/{}", "a".repeat(300));
+        assert_eq!(mask_link(&long).chars().count(), 161);
     }
 
     #[test]

@@ -1,8 +1,7 @@
-//! ING's OAuth 2.0 flow (`ing-psd2-api.md` §1.2–1.3, §3.1–3.3): the application token
-//! (client credentials, signed with the QSealC), the authorization URL, the code exchange and the
-//! refresh. The application token is cached and renewed by one caller at a time.
-
-use std::time::{Duration, Instant};
+//! ING's OAuth 2.0 flow (`docs/ing-protocol.md`, "OAuth 2.0: tokens and consent"): the
+//! application token (client credentials, signed with the QSealC), the authorization URL, the code
+//! exchange and the refresh. The application token is cached and renewed by one caller at a time
+//! ([`crate::app_token`]).
 
 use bytes::Bytes;
 use http::Method;
@@ -11,9 +10,11 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use url::Url;
 
-use crate::client::{Auth, Call, Client};
+use crate::app_token::Issued;
+use crate::client::Client;
 use crate::error::{Error, excerpt};
 use crate::secret::{AccessToken, ApplicationToken, AuthorizationCode, RefreshToken};
+use crate::transport::{Answer, Auth, Call};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded (space as `%20`, as
 /// ING's scripts send it).
@@ -22,32 +23,6 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Renew the application token this long before it expires.
-const EARLY: Duration = Duration::from_secs(60);
-
-#[derive(Debug, Clone)]
-struct CachedApp {
-    token: ApplicationToken,
-    client_id: String,
-    renew_at: Instant,
-}
-
-/// The cached application token; a tokio mutex so that concurrent callers wait for one renewal.
-#[derive(Debug)]
-pub(crate) struct AppTokenCache {
-    slot: tokio::sync::Mutex<Option<CachedApp>>,
-    configured_client_id: Option<String>,
-}
-
-impl AppTokenCache {
-    pub(crate) fn new(configured_client_id: Option<String>) -> Self {
-        Self {
-            slot: tokio::sync::Mutex::new(None),
-            configured_client_id,
-        }
-    }
-}
 
 #[derive(Deserialize)]
 struct TokenAnswer {
@@ -109,6 +84,26 @@ fn decode_token(body: &[u8]) -> Result<TokenAnswer, Error> {
     })
 }
 
+/// The `location` of an authorization-URL answer.
+fn location(body: &[u8]) -> Result<Url, Error> {
+    #[derive(Deserialize)]
+    struct Location {
+        location: String,
+    }
+    let loc: Location = serde_json::from_slice(body).map_err(|e| Error::Decode {
+        source: ais_model::ModelError::Decode {
+            what: "authorization URL",
+            path: "location".into(),
+            message: e.to_string(),
+        },
+        excerpt: excerpt(body),
+    })?;
+    Url::parse(&loc.location).map_err(|e| Error::Protocol {
+        answer: "authorization URL",
+        problem: format!("its `location` is not a URL ({e})"),
+    })
+}
+
 fn form(pairs: &[(&str, &str)]) -> Bytes {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
@@ -120,47 +115,29 @@ fn form(pairs: &[(&str, &str)]) -> Bytes {
 impl Client {
     /// The application token and the client id, renewed when it is about to expire.
     pub(crate) async fn app_token(&self) -> Result<(ApplicationToken, String), Error> {
-        let cache = &self.inner.app;
-        let mut slot = cache.slot.lock().await;
-        if let Some(c) = slot.as_ref()
-            && Instant::now() < c.renew_at
-        {
-            return Ok((c.token.clone(), c.client_id.clone()));
-        }
-        let answer = self
-            .call(Call {
-                method: Method::POST,
-                path: "/oauth2/token",
-                body: form(&[("grant_type", "client_credentials")]),
-                form: true,
-                auth: Auth::Certificate,
-                extra: Vec::new(),
-                retry: true,
-                counter: None,
+        self.inner
+            .app
+            .get_or_renew(|| async {
+                let answer = self
+                    .call(Call {
+                        method: Method::POST,
+                        path: "/oauth2/token",
+                        body: form(&[("grant_type", "client_credentials")]),
+                        form: true,
+                        auth: Auth::Certificate,
+                        extra: Vec::new(),
+                        retry: true,
+                        counter: None,
+                    })
+                    .await?;
+                let t = decode_token(&answer.body)?;
+                Ok(Issued {
+                    token: ApplicationToken::new(t.access_token),
+                    client_id: t.client_id,
+                    expires_in: t.expires_in,
+                })
             })
-            .await?;
-        let t = decode_token(&answer.body)?;
-        let client_id = cache
-            .configured_client_id
-            .clone()
-            .or(t.client_id)
-            .ok_or_else(|| {
-                Error::Config("ING's token answer has no client_id; set PSD2_CLIENT_ID".into())
-            })?;
-        let life = Duration::from_secs(t.expires_in.unwrap_or(900));
-        let cached = CachedApp {
-            token: ApplicationToken::new(t.access_token),
-            client_id,
-            renew_at: Instant::now() + life.saturating_sub(EARLY),
-        };
-        let out = (cached.token.clone(), cached.client_id.clone());
-        *slot = Some(cached);
-        Ok(out)
-    }
-
-    /// Forgets the cached application token (ING refused it: expired early, or clocks differ).
-    async fn drop_app_token(&self) {
-        *self.inner.app.slot.lock().await = None;
+            .await
     }
 
     /// Makes a call authenticated with the application token; when ING refuses that token, gets
@@ -171,7 +148,7 @@ impl Client {
         path: &str,
         body: Bytes,
         form: bool,
-    ) -> Result<crate::client::Answer, Error> {
+    ) -> Result<Answer, Error> {
         for first in [true, false] {
             let (app, client_id) = self.app_token().await?;
             let result = self
@@ -194,7 +171,7 @@ impl Client {
             match result {
                 Err(Error::Unauthorized { .. }) if first => {
                     tracing::info!("ING refused the application token; renewing it");
-                    self.drop_app_token().await;
+                    self.inner.app.forget().await;
                 }
                 other => return other,
             }
@@ -226,23 +203,7 @@ impl Client {
         let answer = self
             .with_app_token(Method::GET, &path, Bytes::new(), false)
             .await?;
-        #[derive(Deserialize)]
-        struct Location {
-            location: String,
-        }
-        let loc: Location = serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
-            source: ais_model::ModelError::Decode {
-                what: "authorization URL",
-                path: "location".into(),
-                message: e.to_string(),
-            },
-            excerpt: excerpt(&answer.body),
-        })?;
-        let mut url = Url::parse(&loc.location).map_err(|e| Error::Http {
-            status: 200,
-            messages: Vec::new(),
-            summary: format!("location is not a URL: {e}"),
-        })?;
+        let mut url = location(&answer.body)?;
         url.query_pairs_mut()
             .append_pair("client_id", &client_id)
             .append_pair("scope", &scope)
@@ -312,5 +273,29 @@ fn customer_tokens(t: TokenAnswer, previous_refresh: Option<&RefreshToken>) -> C
         expires_at: now + secs(t.expires_in.unwrap_or(900)),
         refresh_expires_at: t.refresh_token_expires_in.map(|s| now + secs(s)),
         scope: t.scope.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_that_is_no_url_breaks_the_protocol_and_is_not_retried() {
+        let url =
+            location(br#"{"location":"https://myaccount.sandbox.ing.com/granting/dc53ca2d/NL"}"#)
+                .unwrap();
+        assert_eq!(url.path(), "/granting/dc53ca2d/NL");
+        let err = location(br#"{"location":"granting/dc53ca2d/NL"}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::Protocol { answer: "authorization URL", problem } if problem.contains("not a URL")),
+            "{err:?}"
+        );
+        assert!(!err.is_transient());
+        assert!(err.to_string().contains("report it to ING"), "{err}");
+        // A body that cannot be read at all stays a decode error (most often a broken transfer).
+        let err = location(br#"{"locat"#).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        assert!(err.is_transient());
     }
 }

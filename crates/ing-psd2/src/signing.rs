@@ -1,4 +1,5 @@
-//! Request signing as ING checks it (`ing-psd2-api.md` §2; draft-cavage HTTP signatures):
+//! Request signing as ING checks it (`docs/ing-protocol.md`, "Signing requests"; draft-cavage
+//! HTTP signatures):
 //! - `Digest: SHA-256=<base64 of SHA-256 of the exact bytes sent>` (empty body included);
 //! - `Date`: RFC 7231 IMF-fixdate (`Tue, 31 Mar 2020 08:37:27 GMT`);
 //! - signing string: three lines joined by `\n`, no trailing newline:
@@ -85,7 +86,8 @@ mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
 
-    // ing-psd2-api.md §4.3 vector V0: Tue, 31 Mar 2020 08:37:27 GMT.
+    // The instant of vector V0 (`docs/ing-protocol.md`, "Test vectors"):
+    // Tue, 31 Mar 2020 08:37:27 GMT.
     const V0_INSTANT: u64 = 1_585_643_847;
 
     #[test]
@@ -134,7 +136,8 @@ mod tests {
             ),
             "(request-target): post /oauth2/token\ndate: Tue, 31 Mar 2020 08:37:27 GMT\ndigest: SHA-256=w0mymuL8aCrbJmmabs1pytZhon8lQucTuJMUtuKr+uw="
         );
-        // The query stays exactly as sent (CLI's authorization-server-url target, vector V4).
+        // The query stays exactly as sent (the authorization-URL target of ING's CLI script:
+        // "V4 target" in `docs/ing-protocol.md`, "Test vectors").
         let target = "/oauth2/authorization-server-url?scope=payment-accounts%3Abalances%3Aview%20payment-accounts%3Atransactions%3Aview&redirect_uri=https://www.example.com&country_code=NL";
         assert!(
             signing_string("GET", target, "d", "x")

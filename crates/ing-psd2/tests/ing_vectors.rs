@@ -1,7 +1,7 @@
-//! Our signing string and headers against ING's own published request (vector V0 of
-//! `ing-psd2-api.md` §4.3, accepted by ING's sandbox on 31 March 2020): built from the same
-//! inputs, our string must be the one ING's signature verifies over with ING's public 2020
-//! QSealC — so our construction is byte-for-byte what ING accepted.
+//! Our signing string and headers against vector V0 (`docs/ing-protocol.md`, "Test vectors"): an
+//! application-token request signed with the key of ING's published 2020 sandbox QSealC. Built
+//! from the same inputs, our string must be the one that signature verifies over with the
+//! certificate's public key — so our construction is byte for byte what ING's key signs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use base64::Engine as _;

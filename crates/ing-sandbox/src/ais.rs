@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,105 +18,9 @@ use time::macros::format_description;
 
 use crate::data::{Account, Status, Transaction};
 use crate::faults::Fault;
-use crate::oauth::{signed_by_client, target};
 use crate::respond::{dropped, request_id, tpp_error, with_ids};
+use crate::signed::{Customer, SignedRequest};
 use crate::state::{CustomerToken, SCOPE_BALANCES, SCOPE_TRANSACTIONS, Shared};
-use crate::verify::{self, Dialect, Incoming, bearer};
-
-/// Per-account positions of booked and pending entries, oldest first, built once at start so a
-/// page is a binary search and a slice, not a scan.
-#[derive(Debug, Default)]
-pub(crate) struct AccountIndex {
-    booked: Vec<usize>,
-    pending: Vec<usize>,
-}
-
-pub(crate) fn index(account: &Account) -> AccountIndex {
-    let mut idx = AccountIndex::default();
-    for (i, t) in account.transactions.iter().enumerate() {
-        match t.status {
-            Status::Booked => idx.booked.push(i),
-            Status::Pending => idx.pending.push(i),
-        }
-    }
-    idx
-}
-
-/// Checks shared by every AIS call; returns the customer token.
-fn authorize(
-    shared: &Shared,
-    req: &Incoming<'_>,
-    scope: Option<&str>,
-) -> Result<CustomerToken, Response> {
-    verify::date_and_digest(shared, req, Dialect::Ais)?;
-    let rid = request_id(req.headers);
-    // Required, but not checked for UUID syntax: ING's own psd2_05 script sends
-    // `00000000-0000-0000-0000-0000000000` (one digit group short) and ING's sandbox accepts it.
-    let present = rid
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| !v.trim().is_empty());
-    if !present {
-        return Err(tpp_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_HEADER",
-            "X-Request-ID header is missing",
-            rid,
-        ));
-    }
-    let params = verify::params(req, false)?;
-    let (token, key) = {
-        let tokens = shared.lock_tokens();
-        let Some(token) = bearer(req.headers)
-            .and_then(|t| tokens.customer.get(t))
-            .cloned()
-        else {
-            return Err(tpp_error(
-                StatusCode::UNAUTHORIZED,
-                "TOKEN_INVALID",
-                "access token is missing or unknown",
-                rid,
-            ));
-        };
-        if tokens.revoked.contains(&token.consent) {
-            return Err(tpp_error(
-                StatusCode::UNAUTHORIZED,
-                "CONSENT_INVALID",
-                "the consent was revoked",
-                rid,
-            ));
-        }
-        if tokens.consent_ended(&token.consent, shared.now()) {
-            return Err(tpp_error(
-                StatusCode::UNAUTHORIZED,
-                "CONSENT_EXPIRED",
-                "the consent has expired",
-                rid,
-            ));
-        }
-        let key = tokens.signing_keys.get(&token.client_id).cloned();
-        (token, key)
-    };
-    signed_by_client(shared, req, &params, &token.client_id, key)?;
-    if token.expires_at <= shared.now() {
-        return Err(tpp_error(
-            StatusCode::UNAUTHORIZED,
-            "TOKEN_EXPIRED",
-            "access token has expired",
-            rid,
-        ));
-    }
-    if let Some(needed) = scope
-        && !token.scopes.iter().any(|s| s == needed)
-    {
-        return Err(tpp_error(
-            StatusCode::FORBIDDEN,
-            "SERVICE_BLOCKED",
-            &format!("the consent does not cover {needed}"),
-            rid,
-        ));
-    }
-    Ok(token)
-}
 
 fn account_of<'a>(
     shared: &'a Shared,
@@ -221,21 +124,9 @@ async fn answer(shared: &Shared, headers: &HeaderMap, value: serde_json::Value) 
 /// `GET /v3/accounts`.
 pub(crate) async fn accounts(
     State(shared): State<Arc<Shared>>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<Customer>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
-    let token = match authorize(&shared, &req, None) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+    let (token, headers) = (request.signer.token, request.headers);
     let Some(profile) = shared.truth.profile(&token.profile_id) else {
         return tpp_error(
             StatusCode::NOT_FOUND,
@@ -279,21 +170,12 @@ fn money(amount: Decimal) -> String {
 pub(crate) async fn balances(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<Customer>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
-    let token = match authorize(&shared, &req, Some(SCOPE_BALANCES)) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+    if let Err(r) = request.signer.may(SCOPE_BALANCES, &request.headers) {
+        return r;
+    }
+    let (token, headers) = (request.signer.token, request.headers);
     let account = match account_of(&shared, &token, &id, request_id(&headers)) {
         Ok(a) => a,
         Err(r) => return r,
@@ -344,22 +226,13 @@ pub(crate) async fn transactions(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<Customer>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
+    if let Err(r) = request.signer.may(SCOPE_TRANSACTIONS, &request.headers) {
+        return r;
+    }
+    let (token, headers, uri) = (request.signer.token, request.headers, request.uri);
     let rid = request_id(&headers);
-    let token = match authorize(&shared, &req, Some(SCOPE_TRANSACTIONS)) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let account = match account_of(&shared, &token, &id, rid) {
         Ok(a) => a,
         Err(r) => return r,

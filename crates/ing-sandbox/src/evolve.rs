@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use time::{Date, Duration};
 
 use crate::data::{self, Status, Transaction};
-use crate::ledger::{AccountLedger, Record};
+use crate::record::{AccountHistory, Record};
 
 /// Card acceptors: (name, city).
 const DE_SHOPS: &[(&str, &str)] = &[
@@ -58,7 +58,7 @@ fn day_seed(seed: u64, account: u64, day: Date, salt: u64) -> u64 {
 }
 
 /// A `transactionId` no entry of the account has had.
-fn fresh_id(rng: &mut ChaCha8Rng, ledger: &mut AccountLedger) -> String {
+fn fresh_id(rng: &mut ChaCha8Rng, ledger: &mut AccountHistory) -> String {
     loop {
         let id = format!("{:016X}", rng.random::<u64>());
         if ledger.ids.insert(id.clone()) {
@@ -67,13 +67,13 @@ fn fresh_id(rng: &mut ChaCha8Rng, ledger: &mut AccountLedger) -> String {
     }
 }
 
-fn key(ledger: &AccountLedger, day: Date, n: usize) -> String {
+fn key(ledger: &AccountHistory, day: Date, n: usize) -> String {
     format!("ev-{:03}-{day}-{n:02}", ledger.no)
 }
 
 /// Books the generated history's pending entries 1–3 days after `start`.
 pub(crate) fn settle_initial(
-    ledger: &mut AccountLedger,
+    ledger: &mut AccountHistory,
     seed: u64,
     start: Date,
     pending: Vec<Transaction>,
@@ -94,7 +94,7 @@ pub(crate) fn settle_initial(
 }
 
 /// Adds what `day` brings to the account.
-pub(crate) fn day(ledger: &mut AccountLedger, seed: u64, day: Date) {
+pub(crate) fn day(ledger: &mut AccountHistory, seed: u64, day: Date) {
     let mut rng = ChaCha8Rng::seed_from_u64(day_seed(seed, ledger.no, day, 0));
     let mut n = 0;
     for _ in 0..rng.random_range(2..=6) {
@@ -110,7 +110,7 @@ pub(crate) fn day(ledger: &mut AccountLedger, seed: u64, day: Date) {
     }
 }
 
-fn direct_booking(ledger: &mut AccountLedger, rng: &mut ChaCha8Rng, day: Date, n: usize) {
+fn direct_booking(ledger: &mut AccountHistory, rng: &mut ChaCha8Rng, day: Date, n: usize) {
     let booking = if rng.random_ratio(1, 10) {
         day - Duration::days(rng.random_range(1..=5))
     } else {
@@ -135,7 +135,7 @@ fn direct_booking(ledger: &mut AccountLedger, rng: &mut ChaCha8Rng, day: Date, n
     ledger.records.push(record);
 }
 
-fn card_payment(ledger: &mut AccountLedger, rng: &mut ChaCha8Rng, day: Date, n: usize) {
+fn card_payment(ledger: &mut AccountHistory, rng: &mut ChaCha8Rng, day: Date, n: usize) {
     let shops = if ledger.dutch { NL_SHOPS } else { DE_SHOPS };
     let (shop, city) = shops.choose(rng).copied().unwrap_or(("Kasse", "Berlin"));
     let iban = if ledger.dutch {
@@ -218,7 +218,7 @@ fn changed_amount(rng: &mut ChaCha8Rng, amount: Decimal) -> Decimal {
     }
 }
 
-fn enrich(ledger: &mut AccountLedger, rng: &mut ChaCha8Rng, day: Date) {
+fn enrich(ledger: &mut AccountHistory, rng: &mut ChaCha8Rng, day: Date) {
     let oldest = day - Duration::days(10);
     let candidates: Vec<usize> = ledger
         .records

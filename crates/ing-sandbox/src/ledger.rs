@@ -15,51 +15,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::data::{GroundTruth, Invoice, Status, Transaction};
-
-/// One entry over its life.
-#[derive(Debug, Clone)]
-pub(crate) struct Record {
-    /// First day the entry is visible.
-    pub(crate) from: Date,
-    /// First day it is no longer visible (a pending entry that booked or vanished).
-    pub(crate) until: Option<Date>,
-    /// The entry as it first appeared, then its revisions, each with the day it becomes visible.
-    pub(crate) versions: Vec<(Date, Transaction)>,
-    /// The invoice an evolved incoming payment settles.
-    pub(crate) invoice: Option<Invoice>,
-}
-
-impl Record {
-    pub(crate) fn new(from: Date, tx: Transaction) -> Self {
-        Self {
-            from,
-            until: None,
-            versions: vec![(from, tx)],
-            invoice: None,
-        }
-    }
-
-    fn visible(&self, day: Date) -> bool {
-        self.from <= day && self.until.is_none_or(|u| day < u)
-    }
-
-    /// The entry as shown on `day`, if visible then.
-    fn as_of(&self, day: Date) -> Option<&Transaction> {
-        if !self.visible(day) {
-            return None;
-        }
-        self.versions
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= day)
-            .map(|(_, t)| t)
-    }
-
-    /// The latest version (what enrichment changes).
-    pub(crate) fn latest(&self) -> Option<&Transaction> {
-        self.versions.last().map(|(_, t)| t)
-    }
-}
+use crate::record::{AccountHistory, Record};
 
 /// One account as the bank shows it on one day: the truth an outside checker compares a
 /// client's copy with.
@@ -134,20 +90,12 @@ pub(crate) struct View {
 
 /// One account's records and how far its days are materialized.
 #[derive(Debug)]
-pub(crate) struct AccountLedger {
-    /// Position of the account in the generated data; part of every day's seed.
-    pub(crate) no: u64,
-    pub(crate) resource_id: String,
-    /// Whether the account's counterparties are Dutch (texts and IBANs).
-    pub(crate) dutch: bool,
+struct AccountLedger {
+    /// The records, and what the days' events need to add to them.
+    history: AccountHistory,
     opening_balance: Decimal,
-    pub(crate) records: Vec<Record>,
-    /// The last day whose events are in `records`.
+    /// The last day whose events are in `history`.
     through: Date,
-    /// Every `transactionId` handed out, so new ones are unique.
-    pub(crate) ids: HashSet<String>,
-    /// Invoice numbers of evolved payments count up from here.
-    pub(crate) invoice_seq: u32,
     cache: Option<(Date, Arc<View>)>,
 }
 
@@ -165,30 +113,33 @@ impl Ledger {
         let mut accounts = HashMap::new();
         for (no, account) in truth.profiles.iter().flat_map(|p| &p.accounts).enumerate() {
             let no = no as u64;
-            let mut ledger = AccountLedger {
+            let mut history = AccountHistory {
                 no,
                 resource_id: account.resource_id.clone(),
                 dutch: account.iban.starts_with("NL"),
-                opening_balance: account.opening_balance,
                 records: Vec::with_capacity(account.transactions.len()),
-                through: start,
                 ids: HashSet::new(),
                 // Far above the generator's global sequence, one block per account.
                 invoice_seq: 1_000_000 * (no as u32 % 4000 + 1),
-                cache: None,
             };
             let mut initial_pending = Vec::new();
             for t in &account.transactions {
                 if let Some(id) = &t.transaction_id {
-                    ledger.ids.insert(id.clone());
+                    history.ids.insert(id.clone());
                 }
                 match t.status {
                     // Generated history has always been there.
-                    Status::Booked => ledger.records.push(Record::new(Date::MIN, t.clone())),
+                    Status::Booked => history.records.push(Record::new(Date::MIN, t.clone())),
                     Status::Pending => initial_pending.push(t.clone()),
                 }
             }
-            crate::evolve::settle_initial(&mut ledger, seed, start, initial_pending);
+            crate::evolve::settle_initial(&mut history, seed, start, initial_pending);
+            let ledger = AccountLedger {
+                history,
+                opening_balance: account.opening_balance,
+                through: start,
+                cache: None,
+            };
             accounts.insert(account.resource_id.clone(), Mutex::new(ledger));
         }
         Self { seed, accounts }
@@ -206,7 +157,7 @@ impl Ledger {
             let Some(next) = account.through.next_day() else {
                 break;
             };
-            crate::evolve::day(&mut account, self.seed, next);
+            crate::evolve::day(&mut account.history, self.seed, next);
             account.through = next;
         }
         if let Some((cached, view)) = &account.cache
@@ -225,7 +176,7 @@ impl AccountLedger {
         let mut booked = Vec::new();
         let mut pending = Vec::new();
         let mut invoices = Vec::new();
-        for r in &self.records {
+        for r in &self.history.records {
             let Some(t) = r.as_of(day) else { continue };
             match t.status {
                 Status::Booked => booked.push(t.clone()),

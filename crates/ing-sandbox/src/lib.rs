@@ -20,6 +20,7 @@
     reason = "handlers return the refusal answer itself as the error; it is built once per refused request"
 )]
 
+mod account_index;
 mod ais;
 pub mod certs;
 mod clock;
@@ -31,9 +32,11 @@ mod evolve;
 pub mod faults;
 mod ledger;
 mod oauth;
+mod record;
 pub mod respond;
 mod server;
 pub mod signature;
+mod signed;
 mod state;
 mod verify;
 

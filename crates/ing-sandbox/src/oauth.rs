@@ -5,67 +5,47 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::respond::{json, oauth_error, signature_not_verified};
-use crate::signature::{certificate_from_header, issued_by, key_id_serial, parse_signing_cert};
+use crate::respond::{json, oauth_error};
+use crate::signed::{AppClient, SignedRequest, TokenCaller};
 use crate::state::{
     AppToken, CustomerToken, Grant, RefreshToken, SCOPE_BALANCES, SCOPE_TRANSACTIONS, Shared,
-    expiry, random_token,
+    Tokens, expiry, random_token,
 };
-use crate::verify::{self, Dialect, Incoming, bearer};
-
-pub(crate) fn target(uri: &axum::http::Uri) -> &str {
-    uri.path_and_query()
-        .map_or_else(|| uri.path(), |pq| pq.as_str())
-}
 
 /// `POST /oauth2/token`.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<TokenCaller>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
-    if let Err(r) = verify::date_and_digest(&shared, &req, Dialect::OAuth) {
-        return r;
-    }
-    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&body) else {
+    // Kept, though no body is refused here: pairs are decoded leniently (bad UTF-8 replaced).
+    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&request.body) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "body must be application/x-www-form-urlencoded",
         );
     };
     let grant = form.get("grant_type").map(String::as_str);
-    // The signature is checked before the body's meaning, as ING does: a tampered body is a
-    // signature failure, whatever it now says.
-    let signed_with_serial = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Signature "));
-    if signed_with_serial {
-        return match client_credentials(&shared, &req) {
-            Ok(response) if grant == Some("client_credentials") => response,
-            Ok(_) => oauth_error(
-                StatusCode::BAD_REQUEST,
-                "grant_type must be client_credentials for a certificate-signed request",
-            ),
-            Err(r) => r,
-        };
-    }
-    let client_id = match app_call(&shared, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
+    // The signature was checked (by the extractor) before the body's meaning, as ING does: a
+    // tampered body is a signature failure, whatever it now says.
+    let client_id = match request.signer {
+        TokenCaller::Certificate { public_key } => {
+            // The token is issued (and the key registered) before the grant type is looked at;
+            // a token refused for the wrong grant type stays unused until it expires.
+            let response = application_token(&shared, public_key);
+            return if grant == Some("client_credentials") {
+                response
+            } else {
+                oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "grant_type must be client_credentials for a certificate-signed request",
+                )
+            };
+        }
+        TokenCaller::App(AppClient { client_id }) => client_id,
     };
     match grant {
         Some("authorization_code") => authorization_code(&shared, &client_id, &form),
@@ -85,49 +65,15 @@ pub(crate) async fn token(
     }
 }
 
-/// Verifies a certificate-signed token request and, when it verifies, issues the application
-/// token (the caller refuses the answer if the grant type is not `client_credentials`; the token
-/// then stays unused until it expires).
-fn client_credentials(shared: &Shared, req: &Incoming<'_>) -> Result<Response, Response> {
-    let params = verify::params(req, true)?;
-    let Some(serial) = key_id_serial(&params.key_id) else {
-        return Err(signature_not_verified());
-    };
-    let Some(cert_der) = req
-        .headers
-        .get("tpp-signature-certificate")
-        .and_then(|v| v.to_str().ok())
-        .and_then(certificate_from_header)
-    else {
-        return Err(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "TPP-Signature-Certificate header is missing or not a certificate",
-        ));
-    };
-    let Some(cert) = parse_signing_cert(&cert_der) else {
-        return Err(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "TPP-Signature-Certificate is not a certificate",
-        ));
-    };
-    if !issued_by(&cert.der, &shared.ca_der) {
-        return Err(oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "the signing certificate is not issued by a trusted CA or has expired",
-        ));
-    }
-    if cert.serial != serial {
-        return Err(signature_not_verified());
-    }
-    verify::signature(&params, req, &cert.public_key)?;
+/// Issues the application token for a request the QSealC with `public_key` signed, and registers
+/// that key for the client's later calls.
+fn application_token(shared: &Shared, public_key: Vec<u8>) -> Response {
     let client_id = shared.config.client_id.clone();
     let token = random_token();
     let now = shared.now();
     {
         let mut tokens = shared.lock_tokens();
-        tokens
-            .signing_keys
-            .insert(client_id.clone(), cert.public_key);
+        tokens.signing_keys.insert(client_id.clone(), public_key);
         tokens.app.insert(
             token.clone(),
             AppToken {
@@ -136,7 +82,7 @@ fn client_credentials(shared: &Shared, req: &Incoming<'_>) -> Result<Response, R
             },
         );
     }
-    Ok(json(
+    json(
         StatusCode::OK,
         &serde_json::json!({
             "access_token": token,
@@ -147,58 +93,7 @@ fn client_credentials(shared: &Shared, req: &Incoming<'_>) -> Result<Response, R
             "client_id": client_id,
         }),
         None,
-    ))
-}
-
-/// A call after the application token: Bearer application token, `Signature` with
-/// `keyId="<client_id>"`, verified with the QSealC registered by the token call (or sent again in
-/// `TPP-Signature-Certificate`). Returns the client id.
-pub(crate) fn app_call(shared: &Shared, req: &Incoming<'_>) -> Result<String, Response> {
-    let params = verify::params(req, false)?;
-    let (client_id, key) = {
-        let tokens = shared.lock_tokens();
-        let Some(app) = bearer(req.headers).and_then(|t| tokens.app.get(t)) else {
-            return Err(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "application access token is missing or unknown",
-            ));
-        };
-        if app.expires_at <= shared.now() {
-            return Err(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "application access token has expired",
-            ));
-        }
-        (
-            app.client_id.clone(),
-            tokens.signing_keys.get(&app.client_id).cloned(),
-        )
-    };
-    signed_by_client(shared, req, &params, &client_id, key)?;
-    Ok(client_id)
-}
-
-/// Checks `keyId` is the client id and the signature verifies with the client's QSealC.
-pub(crate) fn signed_by_client(
-    shared: &Shared,
-    req: &Incoming<'_>,
-    params: &crate::signature::SignatureParams,
-    client_id: &str,
-    registered_key: Option<Vec<u8>>,
-) -> Result<(), Response> {
-    if params.key_id != client_id {
-        return Err(signature_not_verified());
-    }
-    let sent = req
-        .headers
-        .get("tpp-signature-certificate")
-        .and_then(|v| v.to_str().ok())
-        .and_then(certificate_from_header)
-        .and_then(|der| parse_signing_cert(&der))
-        .filter(|c| issued_by(&c.der, &shared.ca_der))
-        .map(|c| c.public_key);
-    let key = sent.or(registered_key).ok_or_else(signature_not_verified)?;
-    verify::signature(params, req, &key)
+    )
 }
 
 fn authorization_code(
@@ -299,7 +194,7 @@ fn refresh(shared: &Shared, client_id: &str, form: &HashMap<String, String>) -> 
 
 fn issue_customer_tokens(
     shared: &Shared,
-    tokens: &mut crate::state::Tokens,
+    tokens: &mut Tokens,
     client_id: &str,
     profile_id: &str,
     scopes: &[String],
@@ -360,24 +255,9 @@ fn issue_customer_tokens(
 /// `POST /oauth2/token/revoke`: the refresh token (and with it the consent) ends.
 pub(crate) async fn revoke(
     State(shared): State<Arc<Shared>>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<AppClient>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
-    if let Err(r) = verify::date_and_digest(&shared, &req, Dialect::OAuth) {
-        return r;
-    }
-    if let Err(r) = app_call(&shared, &req) {
-        return r;
-    }
-    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&body) else {
+    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&request.body) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "body must be application/x-www-form-urlencoded",
@@ -396,25 +276,10 @@ pub(crate) async fn revoke(
 /// `GET /oauth2/authorization-server-url?scope=…&redirect_uri=…&country_code=…`.
 pub(crate) async fn authorization_server_url(
     State(shared): State<Arc<Shared>>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest<AppClient>,
 ) -> Response {
-    let req = Incoming {
-        method: &method,
-        target: target(&uri),
-        headers: &headers,
-        body: &body,
-    };
-    if let Err(r) = verify::date_and_digest(&shared, &req, Dialect::OAuth) {
-        return r;
-    }
-    let client_id = match app_call(&shared, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let AppClient { client_id } = request.signer;
     let scopes: Vec<String> = query
         .get("scope")
         .map(|s| s.split_whitespace().map(str::to_owned).collect())

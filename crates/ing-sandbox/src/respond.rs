@@ -5,7 +5,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The exact text ING answers for a signature it cannot verify (`ing-psd2-api.md` §2.4).
+/// The exact text ING answers for a signature it cannot verify (`docs/ing-protocol.md`, "Signing
+/// requests").
 pub const SIGNATURE_NOT_VERIFIED: &str = "Signature could not be successfully verified";
 
 /// Anti-XSSI prefix of ING's `grantssupport` answers (ING's psd2_03 script strips 6 characters).

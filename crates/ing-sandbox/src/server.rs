@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::account_index::AccountIndex;
 use crate::clock::{Clock, ClockError};
 use crate::data::GroundTruth;
 use crate::error::Error;
@@ -71,7 +72,7 @@ impl Sandbox {
             .profiles
             .iter()
             .flat_map(|p| &p.accounts)
-            .map(|a| (a.resource_id.clone(), ais::index(a)))
+            .map(|a| (a.resource_id.clone(), AccountIndex::of(a)))
             .collect();
         let shared = Arc::new(Shared {
             faults: Faults::new(config.faults.clone()),

@@ -1,7 +1,7 @@
 //! The sandbox's verifier of draft-cavage HTTP signatures, as ING checks them.
 //!
 //! Written independently of the client's signer (`ing-psd2`), so that a misunderstanding of the
-//! protocol cannot hide by being made twice. Rules (see `ing-psd2-api.md` §2):
+//! protocol cannot hide by being made twice. Rules (see `docs/ing-protocol.md`, "Signing requests"):
 //! - parameters `keyId`, `algorithm`, `headers`, `signature`, quoted, comma separated; a quoted
 //!   value may itself hold commas (`SN=…,CA=CN=…`);
 //! - the signing string is one line per entry of `headers=`, in that order, `name: value`, joined

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
 use time::OffsetDateTime;
 
+use crate::account_index::AccountIndex;
 use crate::certs::DevCertificates;
 use crate::data::{DataConfig, GroundTruth};
 use crate::faults::{FaultConfig, Faults};
@@ -192,7 +193,7 @@ pub(crate) struct Shared {
     pub(crate) truth: GroundTruth,
     /// The living ledger when `config.evolve` is on.
     pub(crate) ledger: Option<crate::ledger::Ledger>,
-    pub(crate) index: HashMap<String, crate::ais::AccountIndex>,
+    pub(crate) index: HashMap<String, AccountIndex>,
     pub(crate) tokens: Mutex<Tokens>,
     pub(crate) faults: Faults,
     /// Unattended calls per account and simulated day.

@@ -1,7 +1,7 @@
-//! ING's own published request (vector V0 of `ing-psd2-api.md` §4.3: an application-token request
-//! ING's sandbox accepted on 31 March 2020) must pass our verifier with ING's public 2020 QSealC,
-//! and fail with any one character changed. The certificate has expired: only the signature is
-//! checked here, as ING's sandbox checked it then.
+//! Vector V0 (`docs/ing-protocol.md`, "Test vectors": an application-token request signed with the
+//! key of ING's published 2020 sandbox QSealC) must pass our verifier with that certificate, and
+//! fail with any one character changed. The certificate has expired: only the signature is
+//! checked here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use http::HeaderMap;

@@ -2,8 +2,9 @@
 //! a part, or too much.
 //!
 //! The relation is named, never just "close", so the explanation can say which rule applied
-//! (hard case 5 of docs/reconciliation.md), and so the decision rules can treat a fee (settle, remainder stays
-//! open for a person to write off) differently from a partial payment (leave open).
+//! (hard case 5 of docs/reconciliation.md), and so the decision rules can treat a fee (settle,
+//! remainder stays open for a person to write off) differently from a partial payment (leave
+//! open).
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -17,13 +17,13 @@ use time::Date;
 use crate::index::id_prefix;
 
 use crate::model::Transaction;
-use crate::score::{Scorer, TxEval, Verdict};
+use crate::score::{Evaluation, Scorer, Verdict};
 
 /// The result of the assignment, per transaction.
 #[derive(Debug)]
 pub(crate) struct Assignment {
     /// The last evaluation of each transaction.
-    pub(crate) evals: Vec<TxEval>,
+    pub(crate) evals: Vec<Evaluation>,
     /// Whether its best option was committed.
     pub(crate) auto: Vec<bool>,
     /// For a transaction that lost an item to another: (invoice, winning transaction).
@@ -38,7 +38,7 @@ fn evaluate_all(
     which: &[usize],
     remaining: &[Decimal],
     threads: usize,
-) -> Vec<TxEval> {
+) -> Vec<Evaluation> {
     crate::par::map(which, threads, |&t| scorer.evaluate(&txs[t], remaining))
 }
 
@@ -49,7 +49,7 @@ type CommitKey = (Reverse<i32>, Date, u128);
 /// Commits the automatic candidates among `which` in stable order.
 fn commit(
     txs: &[Transaction],
-    evals: &[TxEval],
+    evals: &[Evaluation],
     which: &[usize],
     remaining: &mut [Decimal],
     taken_by: &mut [Option<usize>],
@@ -64,7 +64,7 @@ fn commit(
         .copied()
         .filter(|&t| evals[t].verdict == Verdict::Auto)
         .map(|t| {
-            let score = evals[t].opts.first().map_or(0, |o| o.score);
+            let score = evals[t].settlements.first().map_or(0, |o| o.score);
             let tx = &txs[t];
             ((Reverse(score), tx.effective_date(), id_prefix(&tx.id)), t)
         })
@@ -79,10 +79,10 @@ fn commit(
     let order: Vec<usize> = keyed.into_iter().map(|(_, t)| t).collect();
     let mut touched = Vec::new();
     for t in order {
-        let Some(best) = evals[t].opts.first() else {
+        let Some(best) = evals[t].settlements.first() else {
             continue;
         };
-        let short = best.invs.iter().zip(&best.allocs).find(|&(&i, a)| {
+        let short = best.items.iter().zip(&best.allocations).find(|&(&i, a)| {
             remaining
                 .get(i as usize)
                 .is_none_or(|r| a.cmp(r) == Ordering::Greater)
@@ -95,7 +95,7 @@ fn commit(
                 .map(|winner| (i, winner));
             continue;
         }
-        for (&i, a) in best.invs.iter().zip(&best.allocs) {
+        for (&i, a) in best.items.iter().zip(&best.allocations) {
             if let Some(r) = remaining.get_mut(i as usize) {
                 *r -= *a;
             }
@@ -148,15 +148,17 @@ pub(crate) fn assign(
         .filter(|&t| !auto[t])
         .filter(|&t| {
             let e = &evals[t];
-            e.opts.iter().any(|o| o.invs.iter().any(|&i| hit(i)))
-                || e.refs.iter().any(|r| hit(r.inv))
+            e.settlements
+                .iter()
+                .any(|o| o.items.iter().any(|&i| hit(i)))
+                || e.references.iter().any(|r| hit(r.inv))
         })
         .collect();
     if redo.is_empty() {
         return Assignment { evals, auto, lost };
     }
     // Against what is left: the amount lists without the items settled in the first round.
-    let live = scorer.ix.amounts.live(&remaining);
+    let live = scorer.index.amounts.live(&remaining);
     let scorer = &Scorer {
         amounts: &live,
         untouched: false,

@@ -9,7 +9,10 @@ use crate::index::Index;
 use crate::model::Transaction;
 use crate::outcome::{Allocation, Candidate, Decision, HeldBack, NoMatchReason, Outcome};
 use crate::reason::{Reason, ScoredReason};
-use crate::score::{DateSig, Empty, Gate, Hold, Opt, RefHow, Sig, TxEval, Verdict};
+use crate::score::{
+    DateSignal, Evaluation, Gate, NotAutomatic, NothingProposed, ReferenceKind, Settlement, Signal,
+    Verdict,
+};
 
 /// What the batch assignment adds to a transaction's own verdict.
 #[derive(Debug, Clone, Copy)]
@@ -21,38 +24,29 @@ pub(crate) struct Batch {
 
 /// Builds the outcome of one transaction.
 pub(crate) fn outcome(
-    ix: &Index<'_>,
+    index: &Index<'_>,
     cfg: &Config,
     txs: &[Transaction],
     t: usize,
-    eval: &TxEval,
+    eval: &Evaluation,
     batch: Batch,
 ) -> Outcome {
     let tx = &txs[t];
     let settled_in_batch = batch.lost.map(|(i, w)| {
         (
-            ix.invoices[i as usize].id.clone(),
+            index.invoices[i as usize].id.clone(),
             txs.get(w).map(|x| x.id.clone()).unwrap_or_default(),
         )
     });
-    let decision = match (batch.auto, eval.opts.first()) {
-        (true, Some(best)) => {
-            let c = candidate(ix, cfg, tx, eval, best);
-            Decision::Auto {
-                allocations: c.allocations,
-                unallocated: c.unallocated,
-                score: c.score,
-                confidence: c.confidence,
-                reasons: c.reasons,
-            }
-        }
+    let decision = match (batch.auto, eval.settlements.first()) {
+        (true, Some(best)) => Decision::book(candidate(index, cfg, tx, eval, best)),
         _ => {
             let candidates: Vec<Candidate> = eval
-                .opts
+                .settlements
                 .iter()
                 .filter(|o| o.score >= cfg.suggest_threshold)
                 .take(cfg.max_suggestions)
-                .map(|o| candidate(ix, cfg, tx, eval, o))
+                .map(|o| candidate(index, cfg, tx, eval, o))
                 .collect();
             if candidates.is_empty() {
                 let reason = match (settled_in_batch, eval.verdict) {
@@ -60,9 +54,9 @@ pub(crate) fn outcome(
                         invoice_id,
                         transaction_id,
                     },
-                    (None, Verdict::NoMatch(e)) => no_match(ix, eval, e),
+                    (None, Verdict::NoMatch(e)) => no_match(index, eval, e),
                     (None, _) => NoMatchReason::BelowSuggestThreshold {
-                        best_score: eval.opts.first().map_or(0, |o| o.score),
+                        best_score: eval.settlements.first().map_or(0, |o| o.score),
                     },
                 };
                 Decision::NoMatch { reason }
@@ -76,7 +70,7 @@ pub(crate) fn outcome(
                     // Auto in isolation but not committed and no recorded loser: cannot
                     // happen; report the threshold view rather than guess.
                     (None, _) => HeldBack::BelowThreshold {
-                        score: eval.opts.first().map_or(0, |o| o.score),
+                        score: eval.settlements.first().map_or(0, |o| o.score),
                         threshold: cfg.auto_threshold,
                     },
                 };
@@ -93,36 +87,40 @@ pub(crate) fn outcome(
     }
 }
 
-fn no_match(ix: &Index<'_>, eval: &TxEval, e: Empty) -> NoMatchReason {
+fn no_match(index: &Index<'_>, eval: &Evaluation, e: NothingProposed) -> NoMatchReason {
     match e {
-        Empty::ZeroAmount => NoMatchReason::ZeroAmount,
-        Empty::OutOfRange => NoMatchReason::AmountOutOfRange,
-        Empty::NoCandidates => NoMatchReason::NoCandidates,
-        Empty::BelowSuggest => NoMatchReason::BelowSuggestThreshold {
-            best_score: eval.opts.first().map_or(0, |o| o.score),
+        NothingProposed::ZeroAmount => NoMatchReason::ZeroAmount,
+        NothingProposed::OutOfRange => NoMatchReason::AmountOutOfRange,
+        NothingProposed::NoCandidates => NoMatchReason::NoCandidates,
+        NothingProposed::BelowSuggest => NoMatchReason::BelowSuggestThreshold {
+            best_score: eval.settlements.first().map_or(0, |o| o.score),
         },
-        Empty::WrongDirection(i) => NoMatchReason::WrongDirection {
-            number: ix.invoices[i as usize].number.clone(),
+        NothingProposed::WrongDirection(i) => NoMatchReason::WrongDirection {
+            number: index.invoices[i as usize].number.clone(),
         },
     }
 }
 
-fn held(cfg: &Config, eval: &TxEval, h: Hold) -> HeldBack {
-    let best = eval.opts.first().map_or(0, |o| o.score);
+fn held(cfg: &Config, eval: &Evaluation, h: NotAutomatic) -> HeldBack {
+    let best = eval.settlements.first().map_or(0, |o| o.score);
     match h {
-        Hold::Gate(Gate::CurrencyDiffers) => HeldBack::CurrencyDiffers,
-        Hold::Gate(Gate::UnknownReference(k)) => HeldBack::UnknownReference {
-            reference: eval.unknown.get(k as usize).cloned().unwrap_or_default(),
+        NotAutomatic::Gate(Gate::CurrencyDiffers) => HeldBack::CurrencyDiffers,
+        NotAutomatic::Gate(Gate::UnknownReference(k)) => HeldBack::UnknownReference {
+            reference: eval
+                .unknown_references
+                .get(k as usize)
+                .cloned()
+                .unwrap_or_default(),
         },
-        Hold::Gate(Gate::NoIdentifier) => HeldBack::NoIdentifier,
-        Hold::Gate(Gate::AmountDoesNotSettle) => HeldBack::AmountDoesNotSettle,
-        Hold::BelowThreshold => HeldBack::BelowThreshold {
+        NotAutomatic::Gate(Gate::NoIdentifier) => HeldBack::NoIdentifier,
+        NotAutomatic::Gate(Gate::AmountDoesNotSettle) => HeldBack::AmountDoesNotSettle,
+        NotAutomatic::BelowThreshold => HeldBack::BelowThreshold {
             score: best,
             threshold: cfg.auto_threshold,
         },
-        Hold::Ambiguous => HeldBack::Ambiguous {
+        NotAutomatic::Ambiguous => HeldBack::Ambiguous {
             best,
-            runner_up: eval.opts.get(1).map_or(0, |o| o.score),
+            runner_up: eval.settlements.get(1).map_or(0, |o| o.score),
             margin: cfg.auto_margin,
         },
     }
@@ -137,22 +135,28 @@ fn confidence(score: i32, cfg: &Config) -> f64 {
     (c.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
 
-fn candidate(ix: &Index<'_>, cfg: &Config, tx: &Transaction, eval: &TxEval, o: &Opt) -> Candidate {
+fn candidate(
+    index: &Index<'_>,
+    cfg: &Config,
+    tx: &Transaction,
+    eval: &Evaluation,
+    o: &Settlement,
+) -> Candidate {
     let allocations = o
-        .invs
+        .items
         .iter()
-        .zip(&o.allocs)
+        .zip(&o.allocations)
         .map(|(&i, &amount)| Allocation {
-            invoice_id: ix.invoices[i as usize].id.clone(),
+            invoice_id: index.invoices[i as usize].id.clone(),
             amount,
         })
         .collect();
     let mut reasons: Vec<ScoredReason> = o
-        .sigs
+        .signals
         .iter()
         .map(|&(sig, points)| ScoredReason {
             points,
-            reason: reason(ix, tx, eval, sig),
+            reason: reason(index, tx, eval, sig),
         })
         .collect();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.points));
@@ -165,22 +169,22 @@ fn candidate(ix: &Index<'_>, cfg: &Config, tx: &Transaction, eval: &TxEval, o: &
     }
 }
 
-fn reason(ix: &Index<'_>, tx: &Transaction, eval: &TxEval, sig: Sig) -> Reason {
+fn reason(index: &Index<'_>, tx: &Transaction, eval: &Evaluation, sig: Signal) -> Reason {
     match sig {
-        Sig::Ref(k) => match eval.refs.get(k as usize) {
+        Signal::Reference(k) => match eval.references.get(k as usize) {
             Some(r) => {
-                let number = ix.invoices[r.inv as usize].number.clone();
-                match r.how {
-                    RefHow::Rf => Reason::CreditorReference {
+                let number = index.invoices[r.inv as usize].number.clone();
+                match r.kind {
+                    ReferenceKind::Rf => Reason::CreditorReference {
                         number,
                         reference: r.found.clone(),
                         field: r.field,
                     },
-                    RefHow::E2e => Reason::EndToEndId {
+                    ReferenceKind::EndToEndId => Reason::EndToEndId {
                         number,
                         id: r.found.clone(),
                     },
-                    RefHow::Number(how) => Reason::InvoiceNumber {
+                    ReferenceKind::Number(how) => Reason::InvoiceNumber {
                         number,
                         found: r.found.clone(),
                         how,
@@ -190,13 +194,13 @@ fn reason(ix: &Index<'_>, tx: &Transaction, eval: &TxEval, sig: Sig) -> Reason {
             }
             None => Reason::AllNamed { count: 0 },
         },
-        Sig::AllNamed(count) => Reason::AllNamed {
+        Signal::AllNamed(count) => Reason::AllNamed {
             count: usize::from(count),
         },
-        Sig::NamedLeftOut(count) => Reason::NamedItemsLeftOut {
+        Signal::NamedLeftOut(count) => Reason::NamedItemsLeftOut {
             count: usize::from(count),
         },
-        Sig::Fit { fit, paid } => match fit {
+        Signal::Fit { fit, paid } => match fit {
             Fit::Exact => Reason::AmountExact { amount: paid },
             Fit::CashDiscount { discount, late } => {
                 Reason::AmountAfterCashDiscount { discount, late }
@@ -205,52 +209,56 @@ fn reason(ix: &Index<'_>, tx: &Transaction, eval: &TxEval, sig: Sig) -> Reason {
             Fit::Partial { remaining } => Reason::PartialPayment { remaining },
             Fit::Over { excess } => Reason::Overpayment { excess },
         },
-        Sig::Combined { count, total } => Reason::CombinedAmount {
+        Signal::Combined { count, total } => Reason::CombinedAmount {
             count: usize::from(count),
             total,
         },
-        Sig::PartialAnnounced => Reason::PartialPaymentAnnounced,
-        Sig::OnlyFitting => Reason::OnlyFittingItem,
-        Sig::OnlyFittingCombination => Reason::OnlyFittingCombination,
-        Sig::IbanKnown => Reason::PayerIbanKnown {
-            iban: eval.iban.clone(),
+        Signal::PartialAnnounced => Reason::PartialPaymentAnnounced,
+        Signal::OnlyFitting => Reason::OnlyFittingItem,
+        Signal::OnlyFittingCombination => Reason::OnlyFittingCombination,
+        Signal::IbanKnown => Reason::PayerIbanKnown {
+            iban: eval.payer_iban.clone(),
         },
-        Sig::IbanShared(n) => Reason::PayerIbanShared {
+        Signal::IbanShared(n) => Reason::PayerIbanShared {
             customers: usize::from(n),
         },
-        Sig::IbanOther => Reason::PayerIbanOtherCustomer,
-        Sig::Name { cust, percent } => Reason::PayerNameSimilar {
+        Signal::IbanOther => Reason::PayerIbanOtherCustomer,
+        Signal::Name { customer, percent } => Reason::PayerNameSimilar {
             payer: tx.counterparty_name.clone().unwrap_or_default(),
-            customer: ix
-                .cust
-                .get(cust as usize)
-                .map(|c| ix.invoices[c.name_inv as usize].customer_name.clone())
+            customer: index
+                .customers
+                .get(customer as usize)
+                .map(|c| index.invoices[c.name_item as usize].customer_name.clone())
                 .unwrap_or_default(),
             percent,
         },
-        Sig::NameUnique { cust } => Reason::PayerNameUnique {
+        Signal::NameUnique { customer } => Reason::PayerNameUnique {
             payer: tx.counterparty_name.clone().unwrap_or_default(),
-            customer: ix
-                .cust
-                .get(cust as usize)
-                .map(|c| ix.invoices[c.name_inv as usize].customer_name.clone())
+            customer: index
+                .customers
+                .get(customer as usize)
+                .map(|c| index.invoices[c.name_item as usize].customer_name.clone())
                 .unwrap_or_default(),
         },
-        Sig::Date(DateSig::InTerm(days)) => Reason::PaidInTerm {
+        Signal::Date(DateSignal::InTerm(days)) => Reason::PaidInTerm {
             days_after_issue: days,
         },
-        Sig::Date(DateSig::LongAfterDue(days)) => Reason::PaidLongAfterDue {
+        Signal::Date(DateSignal::LongAfterDue(days)) => Reason::PaidLongAfterDue {
             days_after_due: days,
         },
-        Sig::Date(DateSig::BeforeIssue(days)) => Reason::PaidBeforeIssue {
+        Signal::Date(DateSignal::BeforeIssue(days)) => Reason::PaidBeforeIssue {
             days_before_issue: days,
         },
-        Sig::Currency { inv } => Reason::CurrencyDiffers {
+        Signal::CurrencyDiffers { inv } => Reason::CurrencyDiffers {
             payment: tx.currency.clone(),
-            invoice: ix.invoices[inv as usize].currency.clone(),
+            invoice: index.invoices[inv as usize].currency.clone(),
         },
-        Sig::Unknown(k) => Reason::UnknownReference {
-            reference: eval.unknown.get(k as usize).cloned().unwrap_or_default(),
+        Signal::UnknownReference(k) => Reason::UnknownReference {
+            reference: eval
+                .unknown_references
+                .get(k as usize)
+                .cloned()
+                .unwrap_or_default(),
         },
     }
 }

@@ -33,13 +33,13 @@ pub(crate) enum KeyKind {
 /// Scoring reads these for every candidate; kept here, beside each other, they cost one or two
 /// cache lines per candidate instead of three or four in the caller's much larger `Invoice`
 /// (at 100,000 items nothing of it stays in the cache).
-pub(crate) struct InvData {
+pub(crate) struct ItemData {
     /// Tolerance and discounted amount of the original open amount.
     pub(crate) amounts: (Decimal, Decimal),
     /// The original open amount.
     pub(crate) open: Decimal,
     pub(crate) currency: u64,
-    pub(crate) cust: u32,
+    pub(crate) customer: u32,
     /// The position of the invoice's id among all ids (equal ids, equal rank): ties between
     /// items are broken by id everywhere, and comparing two numbers reads no strings.
     pub(crate) rank: u32,
@@ -53,10 +53,10 @@ pub(crate) struct InvData {
 
 /// What the index keeps per customer.
 #[derive(Debug, Clone)]
-pub(crate) struct CustData {
+pub(crate) struct CustomerData {
     pub(crate) name: NormName,
     /// The item whose customer name `name` was taken from (to print it).
-    pub(crate) name_inv: u32,
+    pub(crate) name_item: u32,
     /// Where its open items lie in `Index::cust_items`.
     items: (u32, u32),
 }
@@ -81,11 +81,11 @@ const MAX_TYPO_BUCKET: usize = 64;
 #[derive(Debug)]
 pub(crate) struct Index<'a> {
     pub(crate) invoices: &'a [Invoice],
-    pub(crate) inv: Vec<InvData>,
-    pub(crate) cust: Vec<CustData>,
+    pub(crate) items: Vec<ItemData>,
+    pub(crate) customers: Vec<CustomerData>,
     /// Each customer's rank in the order of customer ids: the stable key for ties between
     /// customers, compared without reading the strings.
-    pub(crate) cust_rank: Vec<u32>,
+    pub(crate) customer_rank: Vec<u32>,
     /// The open items of all customers, customer by customer, each customer's by due date,
     /// then id.
     cust_items: Vec<u32>,
@@ -172,7 +172,7 @@ impl AmountLists {
 /// What the parallel pass computes for a run of consecutive invoices.
 #[derive(Default)]
 struct Part {
-    inv: Vec<InvData>,
+    inv: Vec<ItemData>,
     /// Whether each invoice is open (enters the lookups).
     open: Vec<bool>,
     typo_text: String,
@@ -241,7 +241,7 @@ fn ranks<'s>(prefix: &[u128], id: impl Fn(u32) -> &'s str) -> Vec<u32> {
 }
 
 impl<'a> Index<'a> {
-    /// Builds the index. Items that are not open (amount ≤ 0) are kept in `inv` (indices must
+    /// Builds the index. Items that are not open (amount ≤ 0) are kept in `items` (indices must
     /// line up with the input) but never entered into a lookup.
     pub(crate) fn build(invoices: &'a [Invoice], cfg: &Config, threads: usize) -> Self {
         let n = invoices.len();
@@ -249,7 +249,7 @@ impl<'a> Index<'a> {
         let parts = crate::par::map_chunks(invoices, threads, |offset, chunk| {
             prepare_part(offset, chunk, cfg)
         });
-        let mut inv: Vec<InvData> = Vec::with_capacity(n);
+        let mut inv: Vec<ItemData> = Vec::with_capacity(n);
         let mut open: Vec<bool> = Vec::with_capacity(n);
         let mut typo_text = String::new();
         let (mut min_key_len, mut max_key_len) = (usize::MAX, 0);
@@ -316,7 +316,7 @@ impl<'a> Index<'a> {
         // does not depend on the order of the input when names differ between items.
         let mut name_inv: Vec<u32> = vec![u32::MAX; n_cust];
         for (i, ((d, &c), &r)) in inv.iter_mut().zip(&custs).zip(&rank).enumerate() {
-            d.cust = c;
+            d.customer = c;
             d.rank = r;
             if let Some(from) = name_inv.get_mut(c as usize)
                 && (*from == u32::MAX || rank.get(*from as usize).is_some_and(|&f| r < f))
@@ -350,15 +350,15 @@ impl<'a> Index<'a> {
             .zip(&open)
             .enumerate()
             .filter(|(_, (_, o))| **o)
-            .map(|(i, (d, _))| ((d.cust, d.due, d.rank), i as u32))
+            .map(|(i, (d, _))| ((d.customer, d.due, d.rank), i as u32))
             .collect();
         by_cust.sort_unstable();
-        let mut cust: Vec<CustData> = names
+        let mut cust: Vec<CustomerData> = names
             .into_iter()
             .zip(name_inv)
-            .map(|(name, name_inv)| CustData {
+            .map(|(name, name_item)| CustomerData {
                 name,
-                name_inv,
+                name_item,
                 items: (0, 0),
             })
             .collect();
@@ -416,7 +416,7 @@ impl<'a> Index<'a> {
         }
         let iban_custs: Vec<(u64, u32, u32)> = ibans
             .into_iter()
-            .filter_map(|(h, check, i)| inv.get(i as usize).map(|d| (h, check, d.cust)))
+            .filter_map(|(h, check, i)| inv.get(i as usize).map(|d| (h, check, d.customer)))
             .collect();
         // Amount lists by due date, so that the items nearest a payment are found by bisection.
         let mut amount_list: Vec<((i64, Date, u32), u32)> = amounts
@@ -438,11 +438,11 @@ impl<'a> Index<'a> {
                 .collect(),
         };
         drop(amount_list);
-        let mut ix = Index {
+        let mut index = Index {
             invoices,
-            inv,
-            cust,
-            cust_rank,
+            items: inv,
+            customers: cust,
+            customer_rank: cust_rank,
             cust_items,
             keys: HashIndex::default(),
             rkeys: HashIndex::default(),
@@ -467,23 +467,23 @@ impl<'a> Index<'a> {
             });
             match (keys, rkeys) {
                 (Ok(k), Ok(r)) => {
-                    ix.keys = k;
-                    ix.rkeys = r;
+                    index.keys = k;
+                    index.rkeys = r;
                 }
                 (Err(e), _) | (_, Err(e)) => std::panic::resume_unwind(e),
             }
-            ix.typo = typo;
+            index.typo = typo;
         } else {
-            ix.keys = HashIndex::build(key_list);
-            ix.rkeys = HashIndex::build(rkey_list);
-            ix.typo = HashIndex::build(typo);
+            index.keys = HashIndex::build(key_list);
+            index.rkeys = HashIndex::build(rkey_list);
+            index.typo = HashIndex::build(typo);
         }
-        ix
+        index
     }
 
     /// Customer `c`'s open items, by due date, then id.
-    pub(crate) fn items(&self, c: u32) -> &[u32] {
-        self.cust
+    pub(crate) fn customer_items(&self, c: u32) -> &[u32] {
+        self.customers
             .get(c as usize)
             .and_then(|cd| {
                 self.cust_items
@@ -494,7 +494,7 @@ impl<'a> Index<'a> {
 
     /// The digit string of invoice `i` indexed for typo lookups, if any.
     pub(crate) fn typo_core(&self, i: u32) -> Option<&str> {
-        let (start, len) = self.inv.get(i as usize)?.typo;
+        let (start, len) = self.items.get(i as usize)?.typo;
         if len == 0 {
             return None;
         }
@@ -606,11 +606,11 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
     for (k, invoice) in chunk.iter().enumerate() {
         let i = (offset + k) as u32;
         let open = invoice.open_amount > Decimal::ZERO && in_range(invoice.open_amount);
-        let mut d = InvData {
+        let mut d = ItemData {
             amounts: (Decimal::ZERO, Decimal::ZERO),
             open: invoice.open_amount,
             currency: currency_code(&invoice.currency),
-            cust: 0,
+            customer: 0,
             rank: 0,
             issue: invoice.issue_date,
             due: invoice.due_date,

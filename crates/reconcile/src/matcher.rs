@@ -52,12 +52,12 @@ impl Matcher {
             0 => std::thread::available_parallelism().map_or(1, usize::from),
             n => n,
         };
-        let ix = Index::build(invoices, &self.cfg, threads);
+        let index = Index::build(invoices, &self.cfg, threads);
         let scorer = Scorer {
-            ix: &ix,
+            index: &index,
             cfg: &self.cfg,
             patterns: &self.patterns,
-            amounts: &ix.amounts,
+            amounts: &index.amounts,
             untouched: true,
             bounds: SettleBounds::new(&self.cfg),
         };
@@ -79,7 +79,7 @@ impl Matcher {
         let all: Vec<usize> = (0..transactions.len()).collect();
         crate::par::map(&all, threads, |&t| {
             outcome(
-                &ix,
+                &index,
                 &self.cfg,
                 transactions,
                 t,

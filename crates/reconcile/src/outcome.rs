@@ -209,6 +209,20 @@ pub enum Decision {
     },
 }
 
+impl Decision {
+    /// The automatic decision to book `candidate`: an automatic match is the best candidate,
+    /// committed, so it carries exactly what the candidate did.
+    pub fn book(candidate: Candidate) -> Self {
+        Decision::Auto {
+            allocations: candidate.allocations,
+            unallocated: candidate.unallocated,
+            score: candidate.score,
+            confidence: candidate.confidence,
+            reasons: candidate.reasons,
+        }
+    }
+}
+
 /// The result for one transaction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {

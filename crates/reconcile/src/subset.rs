@@ -1,10 +1,10 @@
 //! Bounded search for the open items one payment settles together.
 //!
 //! Customers pay several invoices with one transfer and often list none of the numbers; then
-//! only the sum tells (hard case 1 of docs/reconciliation.md). Odoo's greedy walk over candidates misses
-//! combinations that are not a prefix of its ordering; this is an exhaustive search over a
-//! capped number of one customer's items and a capped combination size, with a node budget,
-//! so its cost per payment is bounded whatever the data.
+//! only the sum tells (hard case 1 of docs/reconciliation.md). Odoo's greedy walk over
+//! candidates misses combinations that are not a prefix of its ordering; this is an exhaustive
+//! search over a capped number of one customer's items and a capped combination size, with a
+//! node budget, so its cost per payment is bounded whatever the data.
 
 /// Upper bound on search nodes per call; at 16 items and size 4 the full tree has ~2,500
 /// leaves, so the budget only bites on configurations at the limits.

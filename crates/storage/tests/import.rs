@@ -1,4 +1,5 @@
-//! Reliability scenarios 1–4 and 14 (`reliability-scenarios.md` (b)) on every backend.
+//! Imports that must neither lose nor double a booking (a replayed page, an id listed twice, two
+//! identical same-day payments, pending then booked, concurrent imports), on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

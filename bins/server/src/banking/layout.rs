@@ -24,6 +24,24 @@ form.inline{display:inline}label{display:inline-block;margin:.25rem .5rem .25rem
 
 const BUSY: &str = "document.querySelectorAll('form[data-busy]').forEach(function(f){f.addEventListener('submit',function(){var b=f.querySelector('button');if(b){b.disabled=true;b.textContent=f.dataset.busy;}var p=document.createElement('p');p.className='muted';p.setAttribute('role','status');p.textContent=f.dataset.busy;f.appendChild(p);});});";
 
+/// The Content-Security-Policy every answer carries: nothing may load or run but the one inline
+/// style and the one inline script of this shell, named by their SHA-256 (CSP Level 3 hash
+/// sources), and no other site may frame the pages (clickjacking). Computed from the very
+/// strings the shell embeds, so editing either cannot leave a stale hash behind.
+pub fn content_security_policy() -> String {
+    use base64::Engine as _;
+    let hash = |text: &str| {
+        let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+    };
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; script-src 'sha256-{}'; img-src 'self'; \
+         base-uri 'none'; frame-ancestors 'none'",
+        hash(STYLE),
+        hash(BUSY)
+    )
+}
+
 /// One page: header with navigation, the flash message, the body.
 pub fn page(
     lang: Lang,

@@ -51,7 +51,9 @@ pub async fn page(
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
         })
     };
-    let page_no = f.page.unwrap_or(0);
+    // A page number from the address bar may be anything: beyond the last possible page it shows
+    // the last possible page (empty), instead of overflowing the offset.
+    let page_no = f.page.unwrap_or(0).min(i64::MAX as u64 / PAGE - 1);
     let filter = TransactionFilter {
         account_id: nonempty(&f.account).and_then(|a| a.parse().ok()),
         from: date(nonempty(&f.from)),

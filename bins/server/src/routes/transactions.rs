@@ -77,7 +77,16 @@ pub async fn list(
         status,
         reconciliation_state,
         limit: q.limit.unwrap_or(50),
-        offset: q.offset.unwrap_or(0),
+        offset: match q.offset {
+            // The database counts rows in signed 64 bits: a larger offset is no page at all.
+            Some(o) if i64::try_from(o).is_err() => {
+                return Err(ApiError::BadRequest(format!(
+                    "offset {o} is beyond any page: use at most {}",
+                    i64::MAX
+                )));
+            }
+            o => o.unwrap_or(0),
+        },
     };
     let (rows, total) = state
         .sync

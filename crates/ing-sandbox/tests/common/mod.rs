@@ -125,6 +125,21 @@ impl Client {
         extra: &[(&str, &str)],
         body: &str,
     ) -> Answer {
+        self.send_altered(method, target, bearer, extra, body, |_| {})
+            .await
+    }
+
+    /// As [`send`](Self::send), with the signed request's headers changed by `alter` before it
+    /// goes out (a header dropped, a value changed after signing).
+    pub async fn send_altered(
+        &self,
+        method: &str,
+        target: &str,
+        bearer: Option<&str>,
+        extra: &[(&str, &str)],
+        body: &str,
+        alter: impl FnOnce(&mut http::HeaderMap),
+    ) -> Answer {
         let date = httpdate::fmt_http_date(std::time::SystemTime::now());
         let digest = format!(
             "SHA-256={}",
@@ -165,9 +180,10 @@ impl Client {
         for (k, v) in extra {
             request = request.header(*k, *v);
         }
-        let request = request
+        let mut request = request
             .body(Full::new(Bytes::from(body.to_owned())))
             .unwrap();
+        alter(request.headers_mut());
         let addr = self.api.trim_start_matches("https://").to_owned();
         let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
         let tls = tokio_rustls::TlsConnector::from(self.tls.clone())

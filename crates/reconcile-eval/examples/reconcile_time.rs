@@ -1,18 +1,19 @@
 //! Times `Matcher::reconcile` on the benchmark's data (seed 7, as many open items as
 //! transactions) outside criterion, to compare sizes and thread counts quickly:
 //!
-//! `cargo run --release -p reconcile --example reconcile_time -- N THREADS REPS`
+//! `cargo run --release -p reconcile-eval --example reconcile_time -- N THREADS REPS`
 //!
 //! Prints the best wall time and the best CPU time of the calling thread (with `THREADS` 1 all
 //! the work runs there, so the CPU time is what the matcher costs even on a busy machine).
-//! With `DIGEST=1` in the environment it prints a hash of the JSON outcomes instead, to check
-//! that a change to the matcher's speed changed none of its output.
+//! With `DIGEST=1` in the environment it prints a hash of the JSON outcomes instead (the
+//! outcome digest), to check that a change to the matcher's speed or structure changed none of
+//! its output.
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
 
-use reconcile::eval::{GenConfig, generate};
 use reconcile::{Config, Matcher};
+use reconcile_eval::{GenConfig, generate};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -1,18 +1,11 @@
-//! Measuring the matcher: a seeded generator of labelled batches ([`generate`]) and the
-//! figures the targets are stated in ([`measure`]).
-//!
-//! No public labelled set of bank transactions and invoices exists, so, like
-//! Czekaj et al., we measure on synthetic data with the noise real remittance texts show, and
-//! report precision at the auto threshold, recall, and top-3 accuracy of suggestions.
-//! (The module is not called `gen`: that is a reserved word in edition 2024.)
-
-mod data;
+//! The figures the matcher's targets are stated in: precision of automatic matches, recall,
+//! and top-3 accuracy of suggestions, overall and per scenario.
 
 use std::collections::HashMap;
 
-use crate::outcome::{Decision, Outcome};
+use reconcile::{Allocation, Decision, Outcome};
 
-pub use data::{Dataset, GenConfig, Label, Scenario, generate};
+use crate::generator::{Label, Scenario};
 
 /// Counts for one scenario (or all).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,7 +56,7 @@ pub struct Metrics {
     pub by_scenario: Vec<(Scenario, Counts)>,
 }
 
-fn ids_of(allocs: &[crate::outcome::Allocation]) -> Vec<&str> {
+fn ids_of(allocs: &[Allocation]) -> Vec<&str> {
     let mut v: Vec<&str> = allocs.iter().map(|a| a.invoice_id.as_str()).collect();
     v.sort_unstable();
     v.dedup();

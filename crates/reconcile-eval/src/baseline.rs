@@ -13,10 +13,24 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
-use crate::amount::{cents, in_range};
-use crate::model::{Invoice, Transaction};
-use crate::outcome::{Allocation, Candidate, Decision, HeldBack, NoMatchReason, Outcome};
-use crate::reason::{NumberMatch, Reason, ScoredReason, TextField};
+use reconcile::{
+    Allocation, Candidate, Decision, HeldBack, Invoice, NoMatchReason, NumberMatch, Outcome,
+    Reason, ScoredReason, TextField, Transaction,
+};
+use rust_decimal::RoundingStrategy;
+
+/// The matcher's input limit: amounts beyond a trillion are refused as input errors, here as
+/// there, so that decimal arithmetic (which panics on overflow) stays far from its limits.
+fn in_range(d: Decimal) -> bool {
+    d.abs() <= Decimal::new(1_000_000_000_000, 0)
+}
+
+/// An amount in cents, the key of the amount lookup. `None` beyond ±92 quadrillion.
+fn cents(d: Decimal) -> Option<i64> {
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    i64::try_from(r.mantissa()).ok()
+}
 
 /// Finds every `RE-dddd-dddd` in `text`, as a plain regular expression without boundaries
 /// would: `XRE-2024-08151` yields `RE-2024-0815`.
@@ -149,16 +163,7 @@ fn decide(
         }
     };
     let decision = match order.first() {
-        Some(&k) if scored[k].0 >= 90 => {
-            let c = to_candidate(k);
-            Decision::Auto {
-                allocations: c.allocations,
-                unallocated: c.unallocated,
-                score: c.score,
-                confidence: c.confidence,
-                reasons: c.reasons,
-            }
-        }
+        Some(&k) if scored[k].0 >= 90 => Decision::book(to_candidate(k)),
         Some(&k) if scored[k].0 >= 50 => Decision::Suggest {
             candidates: order
                 .iter()

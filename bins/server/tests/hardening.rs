@@ -1,0 +1,286 @@
+//! Hostile and odd clients against the router's frame over a real socket: what they must not be
+//! able to do (grow memory through labels, smuggle credentials in an encoded query key, get a
+//! dropped connection from a panic or an absurd page number) and the headers every answer carries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use psd2_server::app::{Frame, router};
+use psd2_server::auth::ApiTokenDigest;
+use psd2_server::metrics::Metrics;
+use psd2_server::serve::serve;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio_util::sync::CancellationToken;
+
+const TOKEN: &str = "hardening-token-0123456789";
+
+async fn ok() -> &'static str {
+    "ok"
+}
+
+async fn boom() -> &'static str {
+    panic!("a bug in a handler")
+}
+
+async fn start() -> (String, CancellationToken) {
+    let frame = Frame {
+        api_token: ApiTokenDigest::of(TOKEN),
+        readiness: Vec::new(),
+        metrics: Arc::new(Metrics::new()),
+        body_limit: 1024,
+        request_timeout: Duration::from_secs(5),
+    };
+    let app = router(
+        frame,
+        Router::new()
+            .route("/ok", get(ok))
+            .route("/boom", get(boom)),
+        Router::new().route("/banking/x", get(ok)),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let stop = CancellationToken::new();
+    tokio::spawn(serve(listener, app, stop.clone()));
+    (addr, stop)
+}
+
+/// One request written by hand (any method, any bytes); the raw answer.
+async fn raw(addr: &str, request: &str) -> String {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn metrics_text(addr: &str) -> String {
+    raw(
+        addr,
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn odd_methods_do_not_grow_the_metrics() {
+    let (addr, stop) = start().await;
+    let odd = |i: usize| format!("X{i:04}{}", "M".repeat(400));
+    for i in 0..10 {
+        raw(
+            &addr,
+            &format!(
+                "{} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                odd(i)
+            ),
+        )
+        .await;
+    }
+    // Once so that `/metrics` itself has its label set, then the baseline.
+    metrics_text(&addr).await;
+    let after_ten = metrics_text(&addr).await.len();
+    for i in 10..300 {
+        raw(
+            &addr,
+            &format!(
+                "{} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                odd(i)
+            ),
+        )
+        .await;
+    }
+    let text = metrics_text(&addr).await;
+    assert!(!text.contains("MMMM"), "a raw method reached a label");
+    // Counters grow by digits, never by a label per method.
+    assert!(
+        text.len() <= after_ten + 64,
+        "metrics grew from {after_ten} to {} bytes with 290 more odd methods",
+        text.len()
+    );
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let (addr, stop) = start().await;
+    for path in ["/healthz", "/banking/x", "/api/ok", "/no-such-page"] {
+        let answer = raw(
+            &addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"),
+        )
+        .await
+        .to_ascii_lowercase();
+        for header in [
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: no-referrer",
+            "cache-control: no-store",
+            "content-security-policy: default-src 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(
+                answer.contains(header),
+                "{path}: no {header:?} in\n{answer}"
+            );
+        }
+    }
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn encoded_credential_keys_are_refused_and_the_scheme_is_case_insensitive() {
+    let (addr, stop) = start().await;
+    let base = format!("http://{addr}");
+    for query in [
+        "access%5Ftoken=x",
+        "%61ccess_token=x",
+        "API%5FTOKEN=x",
+        "re%66resh_token=x",
+    ] {
+        let (code, body) =
+            common::call("GET", &format!("{base}/api/ok?{query}"), Some(TOKEN), None).await;
+        assert_eq!(code, 400, "{query}: {body}");
+    }
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let (code, body) = common::call_with(
+            "GET",
+            &format!("{base}/api/ok"),
+            None,
+            None,
+            &[&format!("Authorization: {scheme} {TOKEN}")],
+        )
+        .await;
+        assert_eq!((code, body.as_str()), (200, "ok"), "{scheme}");
+    }
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
+    let (addr, stop) = start().await;
+    let base = format!("http://{addr}");
+    let (code, body) = common::call("GET", &format!("{base}/api/boom"), Some(TOKEN), None).await;
+    assert_eq!(code, 500, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"]["code"], "internal");
+    assert!(
+        !body.contains("a bug in a handler"),
+        "the panic's text stays in the log"
+    );
+    let (code, _) = common::call("GET", &format!("{base}/api/ok"), Some(TOKEN), None).await;
+    assert_eq!(code, 200);
+    stop.cancel();
+}
+
+/// `curl` with a cookie jar (the banking page's session): status and body.
+async fn browser(
+    jar: &std::path::Path,
+    method: &str,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let jar = jar.display().to_string();
+    let mut args = vec![
+        "-s",
+        "-o",
+        "-",
+        "-w",
+        "\n%{http_code}",
+        "-X",
+        method,
+        "-b",
+        &jar,
+        "-c",
+        &jar,
+    ];
+    let pairs: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for p in &pairs {
+        args.extend(["--data-urlencode", p]);
+    }
+    args.push(url);
+    let out = tokio::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (code.parse().unwrap(), body.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absurd_offsets_and_page_numbers_get_an_answer() {
+    use clap::Parser as _;
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("h.db").display());
+    let key = storage::DataKey::generate_base64().unwrap();
+    let config = psd2_server::config::Config::try_parse_from([
+        "psd2-server",
+        "--environment",
+        "local",
+        "--listen",
+        "127.0.0.1:0",
+        "--sandbox-port",
+        "0",
+        "--database-url",
+        &database_url,
+        "--cert-path",
+        dir.path().join("certs").to_str().unwrap(),
+        "--api-token",
+        TOKEN,
+        "--data-key",
+        &key,
+        "--redirect-uris",
+        "http://127.0.0.1:8000/banking/callback",
+    ])
+    .unwrap();
+    let started = psd2_server::run::start(config).await.unwrap();
+    let base = format!("http://{}", started.addr);
+    for offset in ["9223372036854775808", "18446744073709551615"] {
+        let (code, body) = common::call(
+            "GET",
+            &format!("{base}/api/transactions?offset={offset}"),
+            Some(TOKEN),
+            None,
+        )
+        .await;
+        assert_eq!(code, 400, "offset {offset}: {body}");
+    }
+    let (code, _) = common::call(
+        "GET",
+        &format!("{base}/api/transactions?offset=9223372036854775807"),
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "the largest offset is an empty page");
+
+    let jar = dir.path().join("cookies");
+    let (code, _) = browser(
+        &jar,
+        "POST",
+        &format!("{base}/banking/login"),
+        &[("user", "Anna"), ("token", TOKEN)],
+    )
+    .await;
+    assert!(code == 303 || code == 302, "sign-in: {code}");
+    for page in [
+        "18446744073709551615",
+        "184467440737095516",
+        "9223372036854775807",
+    ] {
+        let (code, body) = browser(
+            &jar,
+            "GET",
+            &format!("{base}/banking/transactions?page={page}"),
+            &[],
+        )
+        .await;
+        assert_eq!(code, 200, "page {page}: {body}");
+    }
+    started.stop().await.unwrap();
+}
