@@ -60,7 +60,7 @@ fn row(name: &str, c: &Counts) {
 fn header() {
     println!(
         "{:<22} {:>6} {:>6} {:>6} {:>6}   {:>7}  {:>7}  {:>7}",
-        "", "txs", "match", "auto", "wrong", "precis.", "recall", "top-3"
+        "", "txs", "match", "autom.", "wrong", "precis.", "recall", "top-3"
     );
 }
 
