@@ -168,18 +168,87 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            return Err(ApiError::BadRequest(MISSING_JSON.to_owned()));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::BadRequest("request body too large".to_owned())
+                }
+                _ => ApiError::BadRequest(format!("cannot read the body: {}", e.body_text())),
+            })?;
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(path) = nul_in(&value, String::new())
+        {
+            return Err(ApiError::BadRequest(format!(
+                "{path} contains a NUL character (U+0000), which no text field may hold: remove it"
+            )));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
 }
 
+/// `application/json` or an `application/…+json` type, as axum's own `Json` accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Where a string holding U+0000 sits in a JSON body (PostgreSQL's text cannot store it, so it
+/// is refused on every database alike), as `field.sub[2]`.
+fn nul_in(value: &serde_json::Value, at: String) -> Option<String> {
+    let here = || {
+        if at.is_empty() {
+            "the body".to_owned()
+        } else {
+            at.clone()
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(here()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some(here());
+            }
+            nul_in(
+                v,
+                if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
+}
+
+const MISSING_JSON: &str = "send the body as JSON with `Content-Type: application/json`";
+
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     let message = match &rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "send the body as JSON with `Content-Type: application/json`".to_owned()
-        }
+        JsonRejection::MissingJsonContentType(_) => MISSING_JSON.to_owned(),
         _ => format!("invalid JSON body: {}", rejection.body_text()),
     };
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -23,6 +23,12 @@ async fn ok() -> &'static str {
     "ok"
 }
 
+async fn echo(
+    psd2_server::error::ApiJson(v): psd2_server::error::ApiJson<serde_json::Value>,
+) -> psd2_server::error::ApiJson<serde_json::Value> {
+    psd2_server::error::ApiJson(v)
+}
+
 async fn boom() -> &'static str {
     panic!("a bug in a handler")
 }
@@ -39,7 +45,8 @@ async fn start() -> (String, CancellationToken) {
         frame,
         Router::new()
             .route("/ok", get(ok))
-            .route("/boom", get(boom)),
+            .route("/boom", get(boom))
+            .route("/echo", axum::routing::post(echo)),
         Router::new().route("/banking/x", get(ok)),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -283,4 +290,35 @@ async fn absurd_offsets_and_page_numbers_get_an_answer() {
         assert_eq!(code, 200, "page {page}: {body}");
     }
     started.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_nul_in_any_json_text_is_a_clear_400() {
+    let (addr, stop) = start().await;
+    let base = format!("http://{addr}");
+    for (body, path) in [
+        (r#"{"name":"Mey\u0000er"}"#, "name"),
+        (
+            r#"{"invoices":[{"n":"a"},{"n":"b\u0000"}]}"#,
+            "invoices[1].n",
+        ),
+    ] {
+        let (code, answer) =
+            common::call("POST", &format!("{base}/api/echo"), Some(TOKEN), Some(body)).await;
+        assert_eq!(code, 400, "{body}: {answer}");
+        assert!(answer.contains(path) && answer.contains("NUL"), "{answer}");
+    }
+    let (code, answer) = common::call(
+        "POST",
+        &format!("{base}/api/echo"),
+        Some(TOKEN),
+        Some(r#"{"name":"Meyer \\u0000"}"#),
+    )
+    .await;
+    assert_eq!(
+        (code, answer.as_str()),
+        (200, r#"{"name":"Meyer \\u0000"}"#),
+        "an escaped backslash is text"
+    );
+    stop.cancel();
 }

@@ -48,6 +48,26 @@ fn validate(i: &NewInvoice) -> Result<(), Error> {
     if i.number.trim().is_empty() {
         return Err(Error::Invalid("invoice number is empty".into()));
     }
+    // PostgreSQL's text cannot hold U+0000; SQLite can. Refused on both, so a file that works on
+    // one database works on the other.
+    let texts = [
+        ("number", Some(i.number.as_str())),
+        ("customer_name", Some(i.customer_name.as_str())),
+        ("currency", Some(i.currency.as_str())),
+        ("creditor_reference", i.creditor_reference.as_deref()),
+    ];
+    for (field, text) in texts.into_iter().chain(
+        i.customer_ibans
+            .iter()
+            .map(|s| ("customer_ibans", Some(s.as_str()))),
+    ) {
+        if text.is_some_and(|t| t.contains('\0')) {
+            return Err(Error::Invalid(format!(
+                "invoice {}: {field} contains a NUL character (U+0000); remove it",
+                i.number.replace('\0', "\u{fffd}")
+            )));
+        }
+    }
     if i.total <= Decimal::ZERO {
         return Err(Error::Invalid(format!(
             "invoice {}: total must be positive (the kind says the direction), got {}",

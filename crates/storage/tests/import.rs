@@ -543,3 +543,53 @@ async fn a_hold_the_bank_still_lists_is_pending_again_whatever_a_similar_booking
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_nul_from_the_bank_is_stored_as_a_replacement_character_on_every_backend() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let odd = vec![
+            tx(
+                Some("N1"),
+                "12.00",
+                date!(2026 - 11 - 02),
+                "Mey\0er",
+                "RE-2026-0001\0",
+            ),
+            tx(
+                None,
+                "13.00",
+                date!(2026 - 11 - 02),
+                "Schulz\0",
+                "ohne\0Nummer",
+            ),
+        ];
+        let first = t.db.import_page(acc, &odd).await.unwrap();
+        assert_eq!(first.inserted, 2, "{}", t.name);
+        let rows = t.db.transactions(acc).await.unwrap();
+        let names: Vec<_> = rows
+            .iter()
+            .filter_map(|r| r.counterparty_name.clone())
+            .collect();
+        assert!(
+            names.contains(&"Mey\u{fffd}er".to_owned()),
+            "{}: {names:?}",
+            t.name
+        );
+        assert!(rows.iter().all(|r| {
+            !r.remittance_unstructured
+                .as_deref()
+                .unwrap_or("")
+                .contains('\0')
+        }));
+        // The same page again is the same rows: nothing new, nothing changed.
+        let again = t.db.import_page(acc, &odd).await.unwrap();
+        assert_eq!(
+            (again.inserted, again.updated, again.skipped),
+            (0, 0, 2),
+            "{}",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}

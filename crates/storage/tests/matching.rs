@@ -165,6 +165,13 @@ async fn bad_invoices_are_refused_whole() {
         let mut bad = invoice("RE-4", "10.00");
         bad.currency = "euro".into();
         assert!(db.upsert_invoices(&[bad]).await.is_err());
+        // PostgreSQL cannot store U+0000: a clear refusal on both backends, never a database error.
+        let mut bad = invoice("RE-5", "10.00");
+        bad.customer_name = "Mey\0er".into();
+        let err = db.upsert_invoices(&[bad]).await.unwrap_err();
+        assert!(matches!(err, Error::Invalid(_)), "{}: {err:?}", t.name);
+        assert!(err.to_string().contains("customer_name"), "{err}");
+        assert!(db.invoices(None).await.unwrap().is_empty(), "partial batch");
         t.cleanup().await;
     }
 }

@@ -75,11 +75,66 @@ impl Database {
                 t.status
             )));
         }
+        // Keys from the page as the bank sent it, so a stored row keeps its key.
         let keys = dedupe_keys(page);
+        let page = without_nul(page);
         if self.is_postgres() {
-            postgres::import_page(self, account_id, page, &keys).await
+            postgres::import_page(self, account_id, &page, &keys).await
         } else {
-            sqlite::import_page(self, account_id, page, &keys).await
+            sqlite::import_page(self, account_id, &page, &keys).await
         }
     }
+}
+
+/// The page with every U+0000 in its texts replaced by U+FFFD (the replacement character).
+/// PostgreSQL's text cannot hold U+0000, and one such character from the bank must not fail the
+/// whole page on every sync; SQLite gets the same text so both stores agree. The character carries
+/// no meaning in a name or a remittance text, and the bank's own JSON of the entry (`raw_json`)
+/// keeps it, escaped, as received.
+fn without_nul(page: &[NewTransaction]) -> std::borrow::Cow<'_, [NewTransaction]> {
+    let has_nul = |t: &NewTransaction| {
+        [
+            t.bank_transaction_id.as_deref(),
+            t.entry_reference.as_deref(),
+            t.end_to_end_id.as_deref(),
+            Some(t.currency.as_str()),
+            t.counterparty_name.as_deref(),
+            t.counterparty_iban.as_deref(),
+            t.remittance_unstructured.as_deref(),
+            t.remittance_structured.as_deref(),
+            t.bank_transaction_code.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| s.contains('\0'))
+    };
+    if !page.iter().any(has_nul) {
+        return std::borrow::Cow::Borrowed(page);
+    }
+    tracing::warn!("the bank sent U+0000 in a text field; stored as U+FFFD");
+    let clean = |s: &mut String| {
+        if s.contains('\0') {
+            *s = s.replace('\0', "\u{fffd}");
+        }
+    };
+    let mut owned = page.to_vec();
+    for t in &mut owned {
+        for s in [
+            &mut t.bank_transaction_id,
+            &mut t.entry_reference,
+            &mut t.end_to_end_id,
+            &mut t.counterparty_name,
+            &mut t.counterparty_iban,
+            &mut t.remittance_unstructured,
+            &mut t.remittance_structured,
+            &mut t.bank_transaction_code,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(s);
+        }
+        clean(&mut t.currency);
+    }
+    std::borrow::Cow::Owned(owned)
 }
