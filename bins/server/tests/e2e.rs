@@ -10,8 +10,6 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
-use clap::Parser as _;
-use psd2_server::config::Config;
 use psd2_server::run::{Started, start};
 use sea_orm::{ConnectionTrait as _, Database as Sea};
 use serde_json::{Value, json};
@@ -87,31 +85,14 @@ impl Server {
 
 async fn server(database_url: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let certs = dir.path().join("certs");
-    let key = storage::DataKey::generate_base64().unwrap();
-    let config = Config::try_parse_from([
-        "psd2-server",
-        "--environment",
-        "local",
-        "--listen",
-        "127.0.0.1:0",
-        "--sandbox-port",
-        "0",
-        "--database-url",
+    // The flow replays each sync at once to show nothing is stored twice.
+    let config = common::local_config(
+        dir.path(),
         database_url,
-        "--cert-path",
-        certs.to_str().unwrap(),
-        "--api-token",
         TOKEN,
-        "--data-key",
-        &key,
-        "--redirect-uris",
         REDIRECT,
-        // The flow replays each sync at once to show nothing is stored twice.
-        "--user-sync-min-seconds",
-        "0",
-    ])
-    .unwrap();
+        &["--user-sync-min-seconds", "0"],
+    );
     let started = start(config).await.unwrap();
     Server {
         base: format!("http://{}", started.addr),

@@ -183,68 +183,17 @@ async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
     stop.cancel();
 }
 
-/// `curl` with a cookie jar (the banking page's session): status and body.
-async fn browser(
-    jar: &std::path::Path,
-    method: &str,
-    url: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let jar = jar.display().to_string();
-    let mut args = vec![
-        "-s",
-        "-o",
-        "-",
-        "-w",
-        "\n%{http_code}",
-        "-X",
-        method,
-        "-b",
-        &jar,
-        "-c",
-        &jar,
-    ];
-    let pairs: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    for p in &pairs {
-        args.extend(["--data-urlencode", p]);
-    }
-    args.push(url);
-    let out = tokio::process::Command::new("curl")
-        .args(&args)
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absurd_offsets_and_page_numbers_get_an_answer() {
-    use clap::Parser as _;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("h.db").display());
-    let key = storage::DataKey::generate_base64().unwrap();
-    let config = psd2_server::config::Config::try_parse_from([
-        "psd2-server",
-        "--environment",
-        "local",
-        "--listen",
-        "127.0.0.1:0",
-        "--sandbox-port",
-        "0",
-        "--database-url",
+    let config = common::local_config(
+        dir.path(),
         &database_url,
-        "--cert-path",
-        dir.path().join("certs").to_str().unwrap(),
-        "--api-token",
         TOKEN,
-        "--data-key",
-        &key,
-        "--redirect-uris",
         "http://127.0.0.1:8000/banking/callback",
-    ])
-    .unwrap();
+        &[],
+    );
     let started = psd2_server::run::start(config).await.unwrap();
     let base = format!("http://{}", started.addr);
     for offset in ["9223372036854775808", "18446744073709551615"] {
@@ -266,21 +215,13 @@ async fn absurd_offsets_and_page_numbers_get_an_answer() {
     .await;
     assert_eq!(code, 200, "the largest offset is an empty page");
 
-    let jar = dir.path().join("cookies");
-    let (code, _) = browser(
-        &jar,
-        "POST",
-        &format!("{base}/banking/login"),
-        &[("user", "Anna"), ("token", TOKEN)],
-    )
-    .await;
-    assert!(code == 303 || code == 302, "sign-in: {code}");
+    let jar = common::sign_in(dir.path(), &base, "Anna", TOKEN).await;
     for page in [
         "18446744073709551615",
         "184467440737095516",
         "9223372036854775807",
     ] {
-        let (code, body) = browser(
+        let (code, body) = common::browser(
             &jar,
             "GET",
             &format!("{base}/banking/transactions?page={page}"),

@@ -6,8 +6,6 @@
 
 mod common;
 
-use clap::Parser as _;
-use psd2_server::config::Config;
 use psd2_server::run::start;
 use serde_json::{Value, json};
 
@@ -36,35 +34,6 @@ async fn get(base: &str, path: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// `curl` with a cookie jar, for the banking page's session: status and body.
-async fn browser(
-    jar: &std::path::Path,
-    method: &str,
-    url: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let mut args: Vec<String> = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-b"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    args.push(jar.display().to_string());
-    args.push("-c".into());
-    args.push(jar.display().to_string());
-    for (k, v) in form {
-        args.push("--data-urlencode".into());
-        args.push(format!("{k}={v}"));
-    }
-    args.push(url.to_owned());
-    let out = tokio::process::Command::new("curl")
-        .args(&args)
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
-}
-
 fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     page[at..].split('"').next().unwrap().to_owned()
@@ -75,27 +44,7 @@ async fn api_and_banking_page_store_identical_reasons_for_a_match_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("psd2.sqlite");
     let database_url = format!("sqlite://{}?mode=rwc", db_path.display());
-    let key = storage::DataKey::generate_base64().unwrap();
-    let config = Config::try_parse_from([
-        "psd2-server",
-        "--environment",
-        "local",
-        "--listen",
-        "127.0.0.1:0",
-        "--sandbox-port",
-        "0",
-        "--database-url",
-        &database_url,
-        "--cert-path",
-        dir.path().join("certs").to_str().unwrap(),
-        "--api-token",
-        TOKEN,
-        "--data-key",
-        &key,
-        "--redirect-uris",
-        REDIRECT,
-    ])
-    .unwrap();
+    let config = common::local_config(dir.path(), &database_url, TOKEN, REDIRECT, &[]);
     let started = start(config).await.unwrap();
     let base = format!("http://{}", started.addr);
     let sandbox = started.sandbox.as_ref().unwrap();
@@ -178,20 +127,12 @@ async fn api_and_banking_page_store_identical_reasons_for_a_match_by_hand() {
     assert_eq!(code, 200, "{made}");
 
     // By hand on the banking page.
-    let jar = dir.path().join("cookies");
-    let (code, _) = browser(
-        &jar,
-        "POST",
-        &format!("{base}/banking/login"),
-        &[("user", "Anna"), ("token", TOKEN)],
-    )
-    .await;
-    assert!(code == 303 || code == 302, "sign-in: {code}");
-    let (code, page) = browser(&jar, "GET", &format!("{base}/banking/review"), &[]).await;
+    let jar = common::sign_in(dir.path(), &base, "Anna", TOKEN).await;
+    let (code, page) = common::browser(&jar, "GET", &format!("{base}/banking/review"), &[]).await;
     assert_eq!(code, 200);
     let csrf = csrf_of(&page);
     let number = invoices[1]["number"].as_str().unwrap();
-    let (code, _) = browser(
+    let (code, _) = common::browser(
         &jar,
         "POST",
         &format!("{base}/banking/transactions/{}/assign", tx_id(incoming[1])),

@@ -41,3 +41,96 @@ pub async fn call_with(
     let (body, code) = text.rsplit_once('\n').unwrap();
     (code.parse().unwrap(), body.to_owned())
 }
+
+/// The server's configuration in `local` mode on ephemeral ports (its bundled sandbox too),
+/// certificates under `dir`, a fresh data key, the API token `token`, one redirect URI, and
+/// `extra` flags.
+pub fn local_config(
+    dir: &std::path::Path,
+    database_url: &str,
+    token: &str,
+    redirect: &str,
+    extra: &[&str],
+) -> psd2_server::config::Config {
+    use clap::Parser as _;
+    let certs = dir.join("certs");
+    let key = storage::DataKey::generate_base64().unwrap();
+    let mut args = vec![
+        "psd2-server",
+        "--environment",
+        "local",
+        "--listen",
+        "127.0.0.1:0",
+        "--sandbox-port",
+        "0",
+        "--database-url",
+        database_url,
+        "--cert-path",
+        certs.to_str().unwrap(),
+        "--api-token",
+        token,
+        "--data-key",
+        &key,
+        "--redirect-uris",
+        redirect,
+    ];
+    args.extend_from_slice(extra);
+    psd2_server::config::Config::try_parse_from(args).unwrap()
+}
+
+/// `curl` with a cookie jar, as a browser keeps the banking page's session: status and body.
+/// `form` pairs are sent url-encoded.
+pub async fn browser(
+    jar: &std::path::Path,
+    method: &str,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let jar = jar.display().to_string();
+    let mut args = vec![
+        "-s",
+        "-o",
+        "-",
+        "-w",
+        "\n%{http_code}",
+        "-X",
+        method,
+        "-b",
+        &jar,
+        "-c",
+        &jar,
+    ];
+    let pairs: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for p in &pairs {
+        args.extend(["--data-urlencode", p]);
+    }
+    args.push(url);
+    let out = tokio::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (code.parse().unwrap(), body.to_owned())
+}
+
+/// Signs `user` in on the banking page with the API token; returns the cookie jar (in `dir`)
+/// that holds the session.
+pub async fn sign_in(
+    dir: &std::path::Path,
+    base: &str,
+    user: &str,
+    token: &str,
+) -> std::path::PathBuf {
+    let jar = dir.join("cookies");
+    let (code, _) = browser(
+        &jar,
+        "POST",
+        &format!("{base}/banking/login"),
+        &[("user", user), ("token", token)],
+    )
+    .await;
+    assert!(code == 303 || code == 302, "sign-in: {code}");
+    jar
+}
