@@ -73,33 +73,27 @@ async fn metrics_text(addr: &str) -> String {
     .await
 }
 
+/// One request per number in `range`, each with its own 405-byte method (any token is a valid
+/// method to HTTP).
+async fn send_odd_methods(addr: &str, range: std::ops::Range<usize>) {
+    for i in range {
+        let method = format!("X{i:04}{}", "M".repeat(400));
+        raw(
+            addr,
+            &format!("{method} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn odd_methods_do_not_grow_the_metrics() {
     let (addr, stop) = start().await;
-    let odd = |i: usize| format!("X{i:04}{}", "M".repeat(400));
-    for i in 0..10 {
-        raw(
-            &addr,
-            &format!(
-                "{} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                odd(i)
-            ),
-        )
-        .await;
-    }
+    send_odd_methods(&addr, 0..10).await;
     // Once so that `/metrics` itself has its label set, then the baseline.
     metrics_text(&addr).await;
     let after_ten = metrics_text(&addr).await.len();
-    for i in 10..300 {
-        raw(
-            &addr,
-            &format!(
-                "{} /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                odd(i)
-            ),
-        )
-        .await;
-    }
+    send_odd_methods(&addr, 10..300).await;
     let text = metrics_text(&addr).await;
     assert!(!text.contains("MMMM"), "a raw method reached a label");
     // Counters grow by digits, never by a label per method.

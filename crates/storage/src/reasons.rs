@@ -83,27 +83,19 @@ impl MatchReasons {
                 reasons: list.into_iter().filter_map(line_from_value).collect(),
                 ..Self::default()
             },
-            serde_json::Value::Object(map) if map.contains_key("reasons") => {
-                let mut reasons: Self = serde_json::from_value(serde_json::Value::Object(
-                    map.clone(),
-                ))
-                .unwrap_or_else(|_| Self {
-                    reasons: map
-                        .get("reasons")
-                        .and_then(serde_json::Value::as_array)
-                        .map(|l| l.iter().cloned().filter_map(line_from_value).collect())
-                        .unwrap_or_default(),
-                    held_back: map
-                        .get("held_back")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned),
-                    ..Self::default()
-                });
-                if reasons.allocations.is_none() {
-                    reasons.allocations = map.get("allocations").cloned();
-                }
-                reasons
-            }
+            serde_json::Value::Object(mut map) if map.contains_key("reasons") => Self {
+                reasons: match map.remove("reasons") {
+                    Some(serde_json::Value::Array(list)) => {
+                        list.into_iter().filter_map(line_from_value).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                held_back: map
+                    .remove("held_back")
+                    .and_then(|h| h.as_str().map(str::to_owned)),
+                allocations: map.remove("allocations").filter(|a| !a.is_null()),
+                before: map.remove("before").filter(|b| !b.is_null()),
+            },
             serde_json::Value::Null => Self::default(),
             other => Self {
                 before: Some(other),
@@ -114,9 +106,7 @@ impl MatchReasons {
 
     /// The JSON text stored in the column.
     pub fn to_stored(&self) -> String {
-        serde_json::to_value(self)
-            .unwrap_or(serde_json::Value::Null)
-            .to_string()
+        serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
     }
 
     /// As a JSON value (what the API shows).

@@ -130,7 +130,7 @@ impl From<storage::entity::allocation::Model> for MatchDto {
             amount: m.amount.to_string(),
             confidence: m.confidence.to_string(),
             method: m.method.to_string(),
-            reasons: serde_json::from_str(&m.reasons).unwrap_or(serde_json::Value::Null),
+            reasons: m.match_reasons().to_value(),
             status: m.status.to_string(),
             decided_by: m.decided_by,
         }

@@ -32,8 +32,13 @@ pub async fn call_with(
         args.extend(["-H", "Content-Type: application/json", "--data-binary", b]);
     }
     args.push(url);
+    curl(&args).await
+}
+
+/// Runs `curl` with `args` (which print the body, a newline and the status): status and body.
+async fn curl(args: &[&str]) -> (u16, String) {
     let out = tokio::process::Command::new("curl")
-        .args(&args)
+        .args(args)
         .output()
         .await
         .unwrap();
@@ -105,14 +110,7 @@ pub async fn browser(
         args.extend(["--data-urlencode", p]);
     }
     args.push(url);
-    let out = tokio::process::Command::new("curl")
-        .args(&args)
-        .output()
-        .await
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
+    curl(&args).await
 }
 
 /// Signs `user` in on the banking page with the API token; returns the cookie jar (in `dir`)
