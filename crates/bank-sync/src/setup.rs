@@ -105,16 +105,11 @@ impl Settings {
         Ok(ring)
     }
 
-    /// Opens (and migrates) the database; a SQLite file's folder is created when missing.
+    /// Opens (and migrates) the database; a SQLite file and its folder are created when
+    /// missing, readable by the owner only.
     pub async fn database(&self) -> Result<Database, SetupError> {
-        if let Some(path) = sqlite_path(&self.database_url)
-            && let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(|source| SetupError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
+        if let Some(path) = sqlite_path(&self.database_url) {
+            create_private_file(&path)?;
         }
         Ok(Database::connect(
             &self.database_url,
@@ -159,6 +154,38 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
+/// Creates `path` empty (and its folder) for the owner only, unless it exists: the database
+/// holds bank data, so neither the file nor the folder is readable by other users of the machine
+/// (SQLite gives its `-wal` and `-shm` files the database file's mode).
+fn create_private_file(path: &Path) -> Result<(), SetupError> {
+    let io = |source| SetupError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir).map_err(io)?;
+    }
+    write_private(path, "").map_err(io)
+}
+
+/// Creates `dir` and missing parents, for the owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 fn local_key(path: &Path) -> Result<String, SetupError> {
     let io = |source| SetupError::Io {
         path: path.to_owned(),
@@ -168,7 +195,7 @@ fn local_key(path: &Path) -> Result<String, SetupError> {
         return Ok(std::fs::read_to_string(path).map_err(io)?.trim().to_owned());
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        create_private_dir(dir).map_err(io)?;
     }
     let key = DataKey::generate_base64()?;
     write_private(path, &key).map_err(io)?;
@@ -205,5 +232,23 @@ mod tests {
         );
         assert!(sqlite_path("sqlite::memory:").is_none());
         assert!(sqlite_path("postgres://x@y/z").is_none());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_database_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data/psd2.db");
+        super::create_private_file(&file).unwrap();
+        storage::Database::connect(
+            &format!("sqlite://{}?mode=rwc", file.display()),
+            &storage::DbOptions { max_connections: 1 },
+        )
+        .await
+        .unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join("data")), 0o700);
+        assert_eq!(mode(&file), 0o600);
     }
 }

@@ -213,6 +213,14 @@ fn write_file(path: &Path, text: &str, secret: bool) -> Result<(), Error> {
     #[cfg(not(unix))]
     let _ = secret;
     let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    // The mode above applies only to a file being created; one being overwritten (`--force`)
+    // keeps its old mode, so set it before the key is written into it.
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(path, e))?;
+    }
     file.write_all(text.as_bytes())
         .map_err(|e| Error::io(path, e))
 }
@@ -295,6 +303,32 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o077, 0, "key readable by others: {mode:o}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn rewriting_over_readable_key_files_makes_them_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        for name in [files::QWAC_KEY, files::QSEALC_KEY, files::SERVER_KEY] {
+            std::fs::write(dir.path().join(name), "old").unwrap();
+            std::fs::set_permissions(
+                dir.path().join(name),
+                std::fs::Permissions::from_mode(0o644),
+            )
+            .unwrap();
+        }
+        DevCertificates::generate()
+            .unwrap()
+            .write_to(dir.path())
+            .unwrap();
+        for name in [files::QWAC_KEY, files::QSEALC_KEY, files::SERVER_KEY] {
+            let mode = std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{name} readable by others: {mode:o}");
         }
     }
 
