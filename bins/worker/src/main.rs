@@ -6,7 +6,11 @@
     reason = "`--once` prints its summary for the person who ran it"
 )]
 
+mod metrics;
+
 use std::io::IsTerminal as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use bank_sync::settings::Settings;
 use bank_sync::{AccountResult, PassOptions, PassReport};
@@ -25,6 +29,11 @@ struct Flags {
     /// Bank, certificates, database.
     #[command(flatten)]
     bank: Settings,
+
+    /// Serve Prometheus metrics at `http://<this address>/metrics` (e.g. `127.0.0.1:9187`);
+    /// off when unset.
+    #[arg(long, env = "PSD2_WORKER_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 
     /// Run one pass, print a summary and exit (non-zero if an account failed).
     #[arg(long)]
@@ -114,9 +123,15 @@ async fn main() -> anyhow::Result<()> {
         stop: stop.clone(),
         ..PassOptions::default()
     };
+    let metrics = Arc::new(metrics::WorkerMetrics::new());
+    if let Some(addr) = flags.metrics_listen {
+        let bound = metrics::start(addr, metrics.clone(), stop.clone()).await?;
+        tracing::info!(address = %bound, "metrics at http://{bound}/metrics");
+    }
     tracing::info!(worker = %opts.owner, once = flags.once, "worker started");
     loop {
         let report = pass(&sync, &opts).await?;
+        metrics.record(&report, sync.now());
         log_report(&report);
         if flags.once {
             print_summary(&report);

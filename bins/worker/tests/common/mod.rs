@@ -135,9 +135,19 @@ pub fn worker_command(
     name: &str,
     lease_seconds: u32,
 ) -> tokio::process::Command {
+    let mut c = scheduled_worker_command(settings, name, lease_seconds);
+    c.arg("--once");
+    c
+}
+
+/// [`worker_command`] without `--once`: the worker as a long-running service.
+pub fn scheduled_worker_command(
+    settings: &Settings,
+    name: &str,
+    lease_seconds: u32,
+) -> tokio::process::Command {
     let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_psd2-worker"));
-    c.arg("--once")
-        .env_clear()
+    c.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn")
         .env("DATABASE_URL", &settings.database_url)
