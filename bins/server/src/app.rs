@@ -15,17 +15,20 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{ApiTokenDigest, require_api_token};
+use crate::auth::{ApiGate, ApiTokenDigest, require_api_token};
 use crate::error::ApiError;
 use crate::health::{self, ReadinessCheck};
 use crate::metrics::{self, Metrics};
 use crate::openapi;
+use crate::throttle::FailureThrottle;
 
 /// What the router needs besides the domain routes.
 #[derive(Debug)]
 pub struct Frame {
     /// Digest of the API token `/api` demands.
     pub api_token: ApiTokenDigest,
+    /// Failed attempts per address (shared with the banking page's sign-in).
+    pub throttle: Arc<FailureThrottle>,
     /// Checks behind `/readyz`.
     pub readiness: Vec<ReadinessCheck>,
     /// Shared metrics.
@@ -44,7 +47,10 @@ pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
         .route("/openapi.json", get(openapi::document))
         .merge(api)
         .layer(middleware::from_fn_with_state(
-            Arc::new(frame.api_token),
+            ApiGate {
+                token: Arc::new(frame.api_token),
+                throttle: frame.throttle,
+            },
             require_api_token,
         ));
     let readiness = Arc::new(frame.readiness);

@@ -7,9 +7,10 @@
 //! query parameters).
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -18,6 +19,7 @@ use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::ApiError;
+use crate::throttle::FailureThrottle;
 
 /// The digest of the configured API token.
 #[derive(Clone)]
@@ -62,12 +64,34 @@ const SECRET_QUERY_KEYS: &[&str] = &[
     "authorization",
 ];
 
-/// Middleware: 401 unless the request carries the API token as a Bearer header.
+/// What the API's gate checks: the token's digest, and who failed it too often.
+#[derive(Debug, Clone)]
+pub struct ApiGate {
+    /// The configured token.
+    pub token: Arc<ApiTokenDigest>,
+    /// Failed attempts per address (shared with the banking page's sign-in).
+    pub throttle: Arc<FailureThrottle>,
+}
+
+/// Middleware: 401 unless the request carries the API token as a Bearer header; 429 for an
+/// address that presented wrong tokens too often (see [`FailureThrottle`]).
 pub async fn require_api_token(
-    State(expected): State<Arc<ApiTokenDigest>>,
+    State(gate): State<ApiGate>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(wait) = peer.and_then(|ip| gate.throttle.blocked(ip)) {
+        return Err(ApiError::TooManyRequests {
+            message: "too many requests with a wrong API token from this address: wait and \
+                      check the token"
+                .into(),
+            retry_after: Some(wait.as_secs()),
+        });
+    }
     if let Some(query) = request.uri().query() {
         let has_secret = url_query_keys(query).any(|k| SECRET_QUERY_KEYS.contains(&k.as_str()));
         if has_secret {
@@ -83,8 +107,13 @@ pub async fn require_api_token(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_credentials);
     match presented {
-        Some(token) if expected.matches(token) => Ok(next.run(request).await),
-        _ => Err(ApiError::Unauthorized),
+        Some(token) if gate.token.matches(token) => Ok(next.run(request).await),
+        _ => {
+            if let Some(ip) = peer {
+                gate.throttle.failed(ip);
+            }
+            Err(ApiError::Unauthorized)
+        }
     }
 }
 

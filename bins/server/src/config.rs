@@ -48,6 +48,11 @@ pub struct Config {
     )]
     pub banking_callback: String,
 
+    /// The server's address as browsers reach it (e.g. `https://bank.example.com`). When it
+    /// starts with `https://`, the banking page's cookies are `Secure` and prefixed (`__Host-`).
+    #[arg(long, env = "PSD2_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PSD2_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -55,12 +60,36 @@ pub struct Config {
     /// Longest time one request may take, in seconds (a sync of many pages included).
     #[arg(long, env = "PSD2_REQUEST_TIMEOUT_SECS", default_value_t = 300)]
     pub request_timeout_secs: u64,
+
+    /// Longest wait for a request's head (the request line and headers), in seconds; also how
+    /// long an idle keep-alive connection stays open. Slow or silent clients are cut off after it.
+    #[arg(long, env = "PSD2_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Most client connections open at once; more wait until one closes.
+    #[arg(long, env = "PSD2_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 impl Config {
     /// The request timeout as a duration.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// Whether browsers reach the server over HTTPS (so its cookies can be `Secure`).
+    pub fn served_over_https(&self) -> bool {
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
+    }
+
+    /// The limits every client connection is held to.
+    pub fn connection_limits(&self) -> crate::serve::ConnectionLimits {
+        crate::serve::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            max_connections: self.max_connections,
+        }
     }
 
     /// Rules that clap cannot express: outside `local` mode, secrets must be configured.
@@ -80,6 +109,18 @@ impl Config {
                 self.banking_callback
             ));
         }
+        if let Some(u) = &self.public_url
+            && !matches!(u.scheme(), "http" | "https")
+        {
+            return Err(format!(
+                "PSD2_PUBLIC_URL {u} must start with https:// (or http:// on a private network)"
+            ));
+        }
+        if self.header_read_timeout_secs == 0 || self.max_connections == 0 {
+            return Err(
+                "PSD2_HEADER_READ_TIMEOUT_SECS and PSD2_MAX_CONNECTIONS must be at least 1".into(),
+            );
+        }
         if self.redirect_uris.iter().any(|u| u.trim().is_empty()) {
             return Err("PSD2_REDIRECT_URIS contains an empty entry".into());
         }
@@ -96,8 +137,14 @@ impl std::fmt::Debug for Config {
             .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
             .field("redirect_uris", &self.redirect_uris)
             .field("banking_callback", &self.banking_callback)
+            .field(
+                "public_url",
+                &self.public_url.as_ref().map(url::Url::as_str),
+            )
             .field("body_limit", &self.body_limit)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

@@ -20,3 +20,4 @@ pub mod routes;
 pub mod run;
 pub mod serve;
 pub mod state;
+pub mod throttle;

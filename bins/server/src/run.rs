@@ -67,10 +67,25 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
     let metrics = Arc::new(Metrics::new());
     let db = sync.db().clone();
     let expires = sync.client().config().credentials().expires_at();
+    let keyed = sync.clone();
     let readiness = vec![
         ReadinessCheck::new("database", move || {
             let db = db.clone();
             Box::pin(async move { db.ping().await.map_err(|e| e.to_string()) })
+        }),
+        ReadinessCheck::new("data key", move || {
+            let sync = keyed.clone();
+            Box::pin(async move {
+                sync.db()
+                    .check_secrets_open(sync.keyring())
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "stored tokens cannot be opened");
+                        "stored bank tokens cannot be opened with the configured PSD2_DATA_KEY: \
+                         set the key they were written with (the server log names it)"
+                            .to_owned()
+                    })
+            })
         }),
         ReadinessCheck::new("certificates", move || {
             Box::pin(async move {
@@ -86,14 +101,21 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         sync: sync.clone(),
         metrics: metrics.clone(),
     };
+    let throttle = Arc::new(crate::throttle::FailureThrottle::default());
     let pages = crate::banking::router(crate::banking::BankingState {
         app: state.clone(),
         sessions: Arc::default(),
         api_token: Arc::new(ApiTokenDigest::of(&api_token)),
         callback_url: Arc::new(config.banking_callback.clone()),
+        cookies: crate::banking::session::CookiePolicy {
+            secure: config.served_over_https(),
+        },
+        consents: Arc::default(),
+        throttle: throttle.clone(),
     });
     let frame = Frame {
         api_token: ApiTokenDigest::of(&api_token),
+        throttle,
         readiness,
         metrics: metrics.clone(),
         body_limit: config.body_limit,
@@ -103,7 +125,12 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    let task = tokio::spawn(crate::serve::serve(listener, app, shutdown.clone()));
+    let task = tokio::spawn(crate::serve::serve(
+        listener,
+        app,
+        shutdown.clone(),
+        config.connection_limits(),
+    ));
     Ok(Started {
         addr,
         api_token,

@@ -38,6 +38,7 @@ struct Running {
 async fn start(ready: bool) -> Running {
     let frame = Frame {
         api_token: ApiTokenDigest::of(TOKEN),
+        throttle: Arc::default(),
         readiness: vec![ReadinessCheck::new("database", move || {
             Box::pin(async move {
                 if ready {
@@ -59,7 +60,7 @@ async fn start(ready: bool) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let stop = CancellationToken::new();
-    let task = tokio::spawn(serve(listener, app, stop.clone()));
+    let task = tokio::spawn(serve(listener, app, stop.clone(), Default::default()));
     Running { base, stop, task }
 }
 

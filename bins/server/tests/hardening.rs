@@ -13,7 +13,7 @@ use axum::routing::get;
 use psd2_server::app::{Frame, router};
 use psd2_server::auth::ApiTokenDigest;
 use psd2_server::metrics::Metrics;
-use psd2_server::serve::serve;
+use psd2_server::serve::{ConnectionLimits, serve};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_util::sync::CancellationToken;
 
@@ -34,8 +34,13 @@ async fn boom() -> &'static str {
 }
 
 async fn start() -> (String, CancellationToken) {
+    start_with(ConnectionLimits::default()).await
+}
+
+async fn start_with(limits: ConnectionLimits) -> (String, CancellationToken) {
     let frame = Frame {
         api_token: ApiTokenDigest::of(TOKEN),
+        throttle: Arc::default(),
         readiness: Vec::new(),
         metrics: Arc::new(Metrics::new()),
         body_limit: 1024,
@@ -52,7 +57,7 @@ async fn start() -> (String, CancellationToken) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let stop = CancellationToken::new();
-    tokio::spawn(serve(listener, app, stop.clone()));
+    tokio::spawn(serve(listener, app, stop.clone(), limits));
     (addr, stop)
 }
 
@@ -256,4 +261,122 @@ async fn a_nul_in_any_json_text_is_a_clear_400() {
         "an escaped backslash is text"
     );
     stop.cancel();
+}
+
+/// Opens a connection and sends the start of a request head that never ends (slowloris), or
+/// nothing at all.
+async fn half_sent(addr: &str, i: usize) -> tokio::net::TcpStream {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    if !i.is_multiple_of(4) {
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+    }
+    s
+}
+
+/// True when the server closed the connection (EOF or reset) within `wait`.
+async fn closed_within(mut s: tokio::net::TcpStream, wait: Duration) -> bool {
+    let mut buf = [0u8; 512];
+    loop {
+        match tokio::time::timeout(wait, s.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0) | Err(_)) => return true,
+            // A 408 or 400 answer before the close is fine; keep reading to the close.
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_requests_are_cut_off_while_others_are_served() {
+    let (addr, _stop) = start_with(ConnectionLimits {
+        header_read_timeout: Duration::from_secs(2),
+        max_connections: 1024,
+    })
+    .await;
+    let mut slow = Vec::new();
+    for i in 0..300 {
+        slow.push(half_sent(&addr, i).await);
+    }
+    // With 300 slow connections open, a normal request is answered at once.
+    let answer = raw(
+        &addr,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // Every slow connection is closed by the server: well within 20 s for a 2 s timeout (a
+    // server without the timeout keeps them open forever, so this cannot pass by waiting).
+    let closes = slow
+        .into_iter()
+        .map(|s| tokio::spawn(closed_within(s, Duration::from_secs(20))));
+    let mut open = 0;
+    for c in closes {
+        if !c.await.unwrap() {
+            open += 1;
+        }
+    }
+    assert_eq!(open, 0, "{open} of 300 half-sent requests were still open");
+    let answer = raw(
+        &addr,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_wait_for_a_free_one() {
+    let timeout = Duration::from_secs(2);
+    let (addr, _stop) = start_with(ConnectionLimits {
+        header_read_timeout: timeout,
+        max_connections: 4,
+    })
+    .await;
+    let mut slow = Vec::new();
+    for i in 1..5 {
+        slow.push(half_sent(&addr, i).await);
+    }
+    // Give the server time to accept the four; the fifth connection then waits for a slot.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let answer = raw(
+        &addr,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let waited = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // Served only once a slow connection was cut off: not before its timeout ran out (a server
+    // without the cap answers at once). A slower machine only makes the wait longer.
+    assert!(
+        waited >= timeout - Duration::from_millis(500),
+        "answered after {waited:?}, before any slot was free"
+    );
+    for s in slow {
+        assert!(closed_within(s, Duration::from_secs(20)).await);
+    }
+}
+
+#[tokio::test]
+async fn an_address_that_keeps_presenting_wrong_tokens_is_slowed_down() {
+    let (addr, _stop) = start().await;
+    let with = |token: &str| {
+        format!(
+            "GET /api/ok HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        )
+    };
+    assert!(raw(&addr, &with(TOKEN)).await.starts_with("HTTP/1.1 200"));
+    for i in 0..10 {
+        let answer = raw(&addr, &with(&format!("wrong-{i}"))).await;
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
+    // Now even the right token waits, so a guesser cannot tell when it found it.
+    let answer = raw(&addr, &with(TOKEN)).await;
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after:"),
+        "{answer}"
+    );
 }

@@ -72,4 +72,29 @@ impl Database {
             .map_err(|_| Error::Corrupt(format!("secret {kind} of {owner} is not text")))?;
         Ok(Some((text, row.expires_at)))
     }
+
+    /// Opens one stored secret per data key id found in the table, so a wrong or missing
+    /// `PSD2_DATA_KEY` shows at start and in readiness instead of at the next sync of each
+    /// connection. Reads only a handful of rows whatever the table's size.
+    pub async fn check_secrets_open(&self, keys: &Keyring) -> Result<(), Error> {
+        use sea_orm::QuerySelect as _;
+        let key_ids: Vec<String> = Entity::find()
+            .select_only()
+            .column(Column::KeyId)
+            .distinct()
+            .into_tuple()
+            .all(&self.conn)
+            .await?;
+        for key_id in key_ids {
+            let Some(row) = Entity::find()
+                .filter(Column::KeyId.eq(key_id))
+                .one(&self.conn)
+                .await?
+            else {
+                continue;
+            };
+            keys.open(&row.owner, &row.kind, &row.key_id, &row.ciphertext)?;
+        }
+        Ok(())
+    }
 }

@@ -100,6 +100,9 @@ keys! {
     Synced => "Imported {imported} new, {skipped} known, {auto} matched automatically, {suggested} to review.", "{imported} neu importiert, {skipped} bekannt, {auto} automatisch zugeordnet, {suggested} zu prüfen.";
     RateLimited => "ING allows only a few automatic requests per day for this account and the limit is reached. Nothing was lost; try again later.", "ING erlaubt für dieses Konto nur wenige automatische Abrufe am Tag, und die Grenze ist erreicht. Es ging nichts verloren; später erneut versuchen.";
     ConsentGone => "The consent for this connection has ended. Reconnect the account to go on.", "Die Zustimmung für diese Verbindung ist abgelaufen. Konto neu verbinden, um fortzufahren.";
+    ConsentOtherBrowser => "This consent was started in another browser, or too long ago. Start it again from the banking page in this browser.", "Diese Freigabe wurde in einem anderen Browser oder vor zu langer Zeit begonnen. Bitte auf der Banking-Seite in diesem Browser neu starten.";
+    TooManySignIns => "Too many failed sign-ins from this address. Wait a minute and try again.", "Zu viele fehlgeschlagene Anmeldungen von dieser Adresse. Bitte eine Minute warten und erneut versuchen.";
+    InternalError => "Something went wrong on our side. It has been logged with reference {ref}; please tell whoever runs this server.", "Bei uns ist ein Fehler aufgetreten. Er wurde unter der Referenz {ref} protokolliert; bitte der Person melden, die diesen Server betreibt.";
     BankError => "The bank could not be reached or answered with an error. Try again in a few minutes.", "Die Bank war nicht erreichbar oder hat mit einem Fehler geantwortet. In ein paar Minuten erneut versuchen.";
     Connected => "Connected: {n} account(s) added.", "Verbunden: {n} Konto/Konten hinzugefügt.";
     ConsentDenied => "The connection was not allowed at the bank. Nothing was changed.", "Die Verbindung wurde bei der Bank nicht erlaubt. Es wurde nichts geändert.";

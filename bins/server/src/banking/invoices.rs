@@ -202,7 +202,9 @@ pub async fn upload(
                         .replace("{created}", &c.created.to_string())
                         .replace("{updated}", &c.updated.to_string()),
                 ),
-                Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
+                Err(e) => state
+                    .sessions
+                    .flash(&current.id, false, super::explain(lang, &e)),
             }
             super::back("/banking/invoices")
         }

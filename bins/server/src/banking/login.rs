@@ -1,7 +1,9 @@
 //! Signing in with the API token, and out.
 
+use std::net::SocketAddr;
+
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -9,7 +11,6 @@ use serde::Deserialize;
 
 use super::i18n::{Key, Lang};
 use super::layout::page;
-use super::session::set_cookie;
 use super::{BankingState, back, posted};
 
 /// The sign-in page.
@@ -51,14 +52,24 @@ pub struct LoginForm {
     token: String,
 }
 
-/// Checks the token and starts a session.
+/// Checks the token and starts a session; an address with too many failed sign-ins waits.
 pub async fn submit(
     State(state): State<BankingState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
+    if let Some(wait) = state.throttle.blocked(peer.ip()) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.as_secs().to_string())],
+            login_page(lang, Some(lang.t(Key::TooManySignIns))),
+        )
+            .into_response();
+    }
     if !state.api_token.matches(f.token.trim()) {
+        state.throttle.failed(peer.ip());
         return (
             StatusCode::UNAUTHORIZED,
             login_page(lang, Some(lang.t(Key::WrongToken))),
@@ -78,7 +89,7 @@ pub async fn submit(
     };
     let mut r = back("/banking");
     r.headers_mut()
-        .insert(header::SET_COOKIE, set_cookie(Some(&id)));
+        .insert(header::SET_COOKIE, state.cookies.session(Some(&id)));
     r
 }
 
@@ -101,6 +112,7 @@ pub async fn logout(
     };
     state.sessions.remove(&current.id);
     let mut r = back("/banking/login");
-    r.headers_mut().insert(header::SET_COOKIE, set_cookie(None));
+    r.headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.session(None));
     r
 }

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use crate::auth::ApiTokenDigest;
 use crate::state::AppState;
 
+pub mod consent_binding;
 pub mod i18n;
 pub mod layout;
 pub mod session;
@@ -26,8 +27,9 @@ mod overview;
 mod review;
 mod transactions;
 
+use consent_binding::ConsentBindings;
 use i18n::{Key, Lang};
-use session::{Current, Sessions};
+use session::{CookiePolicy, Current, Sessions};
 
 /// What the banking pages share.
 #[derive(Debug, Clone)]
@@ -40,6 +42,12 @@ pub struct BankingState {
     pub api_token: Arc<ApiTokenDigest>,
     /// Where ING sends people back (must be on the redirect allow-list).
     pub callback_url: Arc<String>,
+    /// How cookies are set (`Secure` over HTTPS).
+    pub cookies: CookiePolicy,
+    /// Consents started here, each bound to the browser that started it.
+    pub consents: Arc<ConsentBindings>,
+    /// Failed sign-ins per address (shared with the API's token check).
+    pub throttle: Arc<crate::throttle::FailureThrottle>,
 }
 
 /// `/banking/…`.
@@ -65,7 +73,7 @@ pub fn router(state: BankingState) -> Router {
 /// The signed-in session and the language, or the answer that sends the browser to sign in.
 fn signed_in(state: &BankingState, headers: &HeaderMap) -> Result<(Current, Lang), Response> {
     let lang = Lang::from_headers(headers);
-    match state.sessions.current(headers) {
+    match state.sessions.current(headers, state.cookies) {
         Some(c) => Ok((c, lang)),
         None => Err(Redirect::to("/banking/login").into_response()),
     }
@@ -109,6 +117,24 @@ fn explain(lang: Lang, e: &bank_sync::SyncError) -> String {
         S::State(_) => lang.t(Key::ConsentStale).to_owned(),
         S::CodeRefused(_) => lang.t(Key::ConsentCode).to_owned(),
         S::Bank(_) => lang.t(Key::BankError).to_owned(),
+        S::Storage(_) | S::Internal(_) => logged(lang, e),
         other => other.to_string(),
     }
+}
+
+/// Logs a failure that is ours, not the person's (a database error, a key that cannot open a
+/// stored token), and returns the words to show instead: its details name tables, columns and
+/// key ids, which help an attacker and not the person. The reference ties the two together.
+fn logged(lang: Lang, e: &dyn std::fmt::Display) -> String {
+    let reference = format!(
+        "{:08x}",
+        time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u32
+    );
+    tracing::error!(reference = %reference, error = %e, "banking page failed");
+    lang.t(Key::InternalError).replace("{ref}", &reference)
+}
+
+/// A page that could not be built because of a failure of ours: 500 with [`logged`]'s words.
+fn internal(lang: Lang, e: &dyn std::fmt::Display) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, logged(lang, e)).into_response()
 }

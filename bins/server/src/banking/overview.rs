@@ -5,16 +5,18 @@ use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 use storage::ConnectionStatus;
 use time::OffsetDateTime;
 
+use super::consent_binding::BINDING_LIFETIME;
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::login::CsrfForm;
+use super::session::cookie;
 use super::{BankingState, back, explain, posted, signed_in};
 
 fn status_text(lang: Lang, status: ConnectionStatus) -> &'static str {
@@ -32,8 +34,7 @@ fn status_text(lang: Lang, status: ConnectionStatus) -> &'static str {
 pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<Response, Response> {
     let (current, lang) = signed_in(state, headers)?;
     let db = state.app.sync.db();
-    let internal =
-        |e: storage::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+    let internal = |e: storage::Error| super::internal(lang, &e);
     let now = OffsetDateTime::now_utc();
     let mut sections = Vec::new();
     for c in db.connections().await.map_err(internal)? {
@@ -149,7 +150,22 @@ pub async fn connect(
     }
     .await;
     match started {
-        Ok(s) => Redirect::to(&s.authorization_url).into_response(),
+        Ok(s) => {
+            let Some(token) = state.consents.bind(&s.state) else {
+                state
+                    .sessions
+                    .flash(&current.id, false, lang.t(Key::ConsentStale));
+                return back("/banking");
+            };
+            let mut r = Redirect::to(&s.authorization_url).into_response();
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                state
+                    .cookies
+                    .consent(Some(&token), BINDING_LIFETIME.as_secs()),
+            );
+            r
+        }
         Err(e) => {
             state.sessions.flash(&current.id, false, explain(lang, &e));
             back("/banking")
@@ -167,7 +183,8 @@ pub struct CallbackQuery {
 
 /// `GET /banking/callback`: completes the consent and stores the accounts. The bank's redirect
 /// is a cross-site navigation, which carries no `SameSite=Strict` cookie: the single-use `state`
-/// is what authorises it, and the page links back into the signed-in part.
+/// together with the browser's binding cookie made for it (see `consent_binding`) is what
+/// authorises it, and the page links back into the signed-in part.
 pub async fn callback(
     State(state): State<BankingState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -177,6 +194,14 @@ pub async fn callback(
     let lang = Lang::from_headers(&headers);
     let outcome: Result<usize, String> = match (&q.error, &q.code, &q.state) {
         (Some(_), _, _) => Err(lang.t(Key::ConsentDenied).to_owned()),
+        (None, Some(_), Some(st))
+            if !state.consents.take(
+                st,
+                cookie(&headers, state.cookies.consent_name()).as_deref(),
+            ) =>
+        {
+            Err(lang.t(Key::ConsentOtherBrowser).to_owned())
+        }
         (None, Some(code), Some(st)) => {
             let sync = &state.app.sync;
             let done = async {
@@ -220,6 +245,7 @@ pub async fn callback(
     };
     (
         status,
+        [(header::SET_COOKIE, state.cookies.consent(None, 0))],
         shell(lang, lang.t(Key::ConnectIng), None, None, body),
     )
         .into_response()

@@ -70,7 +70,7 @@ pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Resp
     .await
     {
         Ok(x) => x,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return super::internal(lang, &e),
     };
     let csrf = current.csrf.clone();
     let mut rows = Vec::new();
@@ -164,7 +164,9 @@ pub async fn decide(
     };
     match result {
         Ok(k) => state.sessions.flash(&current.id, true, lang.t(k)),
-        Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
+        Err(e) => state
+            .sessions
+            .flash(&current.id, false, super::explain(lang, &e)),
     }
     back("/banking/review")
 }
@@ -202,7 +204,9 @@ pub async fn assign(
                 .sessions
                 .flash(&current.id, false, lang.t(Key::NoSuchInvoice));
         }
-        Err(e) => state.sessions.flash(&current.id, false, e.to_string()),
+        Err(e) => state
+            .sessions
+            .flash(&current.id, false, super::explain(lang, &e)),
     }
     back("/banking/review")
 }

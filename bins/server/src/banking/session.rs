@@ -1,6 +1,9 @@
 //! Sessions of the banking page: a random id in an `HttpOnly`, `SameSite=Strict` cookie, kept in
 //! memory with its CSRF token and the message to show once. The API token itself never goes into
-//! the cookie; it is checked at sign-in only.
+//! the cookie; it is checked at sign-in only. Served over HTTPS (`PSD2_PUBLIC_URL` starts with
+//! `https://`), the cookie is also `Secure` and named with the `__Host-` prefix, which browsers
+//! accept only from a secure origin, without `Domain` and with `Path=/` — so neither a plain-HTTP
+//! page nor a sibling subdomain can set or overwrite it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
-/// Cookie name.
+/// Cookie name over plain HTTP.
 pub const COOKIE: &str = "psd2_session";
+/// Cookie name over HTTPS.
+pub const SECURE_COOKIE: &str = "__Host-psd2_session";
 /// Sessions end after this long without use.
 const IDLE: Duration = Duration::from_secs(8 * 3600);
 
@@ -70,8 +75,8 @@ impl Sessions {
     }
 
     /// The session the request's cookie names, if it is alive.
-    pub fn current(&self, headers: &HeaderMap) -> Option<Current> {
-        let id = cookie(headers, COOKIE)?;
+    pub fn current(&self, headers: &HeaderMap, policy: CookiePolicy) -> Option<Current> {
+        let id = cookie(headers, policy.session_name())?;
         let mut map = self.lock();
         let s = map.get_mut(&id)?;
         if s.seen.elapsed() >= IDLE {
@@ -119,13 +124,58 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// `Set-Cookie` for a session id (or its removal).
-pub fn set_cookie(id: Option<&str>) -> HeaderValue {
-    let value = match id {
-        Some(id) => format!("{COOKIE}={id}; Path=/banking; HttpOnly; SameSite=Strict"),
-        None => format!("{COOKIE}=; Path=/banking; HttpOnly; SameSite=Strict; Max-Age=0"),
-    };
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// How the page's cookies are set: plain, or `Secure` with a prefix when served over HTTPS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CookiePolicy {
+    /// The page is reached over HTTPS.
+    pub secure: bool,
+}
+
+impl CookiePolicy {
+    /// The session cookie's name.
+    pub fn session_name(self) -> &'static str {
+        if self.secure { SECURE_COOKIE } else { COOKIE }
+    }
+
+    /// `Set-Cookie` for a session id (or its removal).
+    pub fn session(self, id: Option<&str>) -> HeaderValue {
+        let (name, path, secure) = if self.secure {
+            (SECURE_COOKIE, "/", "; Secure")
+        } else {
+            (COOKIE, "/banking", "")
+        };
+        let value = match id {
+            Some(id) => format!("{name}={id}; Path={path}; HttpOnly; SameSite=Strict{secure}"),
+            None => format!("{name}=; Path={path}; HttpOnly; SameSite=Strict{secure}; Max-Age=0"),
+        };
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    /// The consent cookie's name (see `consent_binding`).
+    pub fn consent_name(self) -> &'static str {
+        if self.secure {
+            "__Secure-psd2_consent"
+        } else {
+            "psd2_consent"
+        }
+    }
+
+    /// `Set-Cookie` for the token that binds a consent to this browser (or its removal). It
+    /// must survive the bank's cross-site redirect back, so it is `SameSite=Lax` (sent on a
+    /// top-level GET navigation), and it is only ever sent to the callback.
+    pub fn consent(self, token: Option<&str>, max_age_secs: u64) -> HeaderValue {
+        let name = self.consent_name();
+        let secure = if self.secure { "; Secure" } else { "" };
+        let value = match token {
+            Some(t) => format!(
+                "{name}={t}; Path=/banking/callback; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+            ),
+            None => format!(
+                "{name}=; Path=/banking/callback; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+            ),
+        };
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
 }
 
 /// Constant-time comparison of the form's CSRF token with the session's.
@@ -167,7 +217,7 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_str(&format!("a=b; {COOKIE}={id}")).unwrap(),
         );
-        let cur = s.current(&h).unwrap();
+        let cur = s.current(&h, CookiePolicy::default()).unwrap();
         assert!(csrf_ok(&cur, &cur.csrf));
         assert_eq!(cur.user, "anna");
         assert!(!csrf_ok(&cur, "c_forged"));
@@ -175,13 +225,49 @@ mod tests {
         assert_eq!(s.take_flash(&id).unwrap().text, "hello");
         assert!(s.take_flash(&id).is_none());
         s.remove(&id);
-        assert!(s.current(&h).is_none());
+        assert!(s.current(&h, CookiePolicy::default()).is_none());
     }
 
     #[test]
     fn the_cookie_is_http_only_and_strict() {
-        let v = set_cookie(Some("s_x"));
+        let v = CookiePolicy::default().session(Some("s_x"));
         let v = v.to_str().unwrap();
         assert!(v.contains("HttpOnly") && v.contains("SameSite=Strict"));
+        assert!(!v.contains("Secure"), "{v}");
+    }
+
+    #[test]
+    fn over_https_the_cookies_are_secure_and_prefixed() {
+        let policy = CookiePolicy { secure: true };
+        let v = policy.session(Some("s_x"));
+        let v = v.to_str().unwrap();
+        assert!(v.starts_with("__Host-psd2_session=s_x;"), "{v}");
+        // Browsers drop a `__Host-` cookie unless it is Secure, has Path=/ and no Domain.
+        assert!(
+            v.contains("; Secure") && v.contains("Path=/;") && !v.contains("Domain"),
+            "{v}"
+        );
+        let c = policy.consent(Some("b_x"), 60);
+        let c = c.to_str().unwrap();
+        assert!(
+            c.starts_with("__Secure-psd2_consent=b_x;") && c.contains("; Secure"),
+            "{c}"
+        );
+        let mut h = HeaderMap::new();
+        let s = Sessions::default();
+        let id = s.create("anna").unwrap();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{COOKIE}={id}")).unwrap(),
+        );
+        assert!(
+            s.current(&h, policy).is_none(),
+            "the plain cookie is not the secure one"
+        );
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{SECURE_COOKIE}={id}")).unwrap(),
+        );
+        assert!(s.current(&h, policy).is_some());
     }
 }

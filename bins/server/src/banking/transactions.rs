@@ -1,7 +1,7 @@
 //! The transactions list with filters and paging.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
@@ -74,7 +74,7 @@ pub async fn page(
     .await
     {
         Ok(x) => x,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return super::internal(lang, &e),
     };
     let mut matches = std::collections::HashMap::new();
     for t in rows

@@ -1,0 +1,107 @@
+//! Binding a consent to the browser that started it.
+//!
+//! The bank sends the person back to `/banking/callback` with the `state` we made and a code.
+//! Knowing a `state` must not be enough to complete it: otherwise a link crafted from someone
+//! else's consent, or a code from one consent replayed under another's `state`, attaches bank
+//! accounts to the wrong connection (RFC 9700 §4.7, the OAuth security BCP). `POST
+//! /banking/connect` therefore gives the browser a random token in a cookie and keeps its SHA-256
+//! beside the `state`; the callback completes only when the browser presents the token made for
+//! that very `state`, once. ING documents no PKCE for its authorization endpoint (see
+//! `docs/ing-protocol.md`), so this binding is what ties code, state and browser together.
+//!
+//! The session cookie is `SameSite=Strict` and is not sent on the bank's cross-site redirect;
+//! the binding cookie is `SameSite=Lax` and sent only to the callback path.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a started consent may take at the bank.
+pub const BINDING_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// Most consents waiting at once (each needs a signed-in person's form post to start).
+const MAX_PENDING: usize = 10_000;
+
+/// Consents started on this server and not yet completed: `state` → digest of the browser's
+/// token, and when it started.
+#[derive(Default)]
+pub struct ConsentBindings(Mutex<HashMap<String, ([u8; 32], Instant)>>);
+
+impl ConsentBindings {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ([u8; 32], Instant)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records that `state` was started by a browser, and returns the token that browser must
+    /// present at the callback (`None`: no randomness, or too many consents waiting).
+    pub fn bind(&self, state: &str) -> Option<String> {
+        let token = bank_sync::random_token("b_").ok()?;
+        let mut map = self.lock();
+        map.retain(|_, (_, at)| at.elapsed() < BINDING_LIFETIME);
+        if map.len() >= MAX_PENDING {
+            return None;
+        }
+        map.insert(state.to_owned(), (digest(&token), Instant::now()));
+        Some(token)
+    }
+
+    /// Whether `presented` is the token made for `state`; a match is used up.
+    pub fn take(&self, state: &str, presented: Option<&str>) -> bool {
+        let Some(presented) = presented else {
+            return false;
+        };
+        let mut map = self.lock();
+        let Some((want, at)) = map.get(state) else {
+            return false;
+        };
+        let fresh = at.elapsed() < BINDING_LIFETIME;
+        // Digests, not tokens, are compared: timing can tell how many leading bytes of a
+        // SHA-256 matched, which says nothing usable about the token (as `ApiTokenDigest`).
+        let same = *want == digest(presented);
+        if fresh && same {
+            map.remove(state);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn digest(token: &str) -> [u8; 32] {
+    let d = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Tokens are credentials: `Debug` shows how many consents wait, never them.
+impl std::fmt::Debug for ConsentBindings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentBindings")
+            .field("pending", &self.lock().len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_starting_browser_completes_its_state_and_only_once() {
+        let b = ConsentBindings::default();
+        let mine = b.bind("state-a").unwrap();
+        let other = b.bind("state-b").unwrap();
+        assert!(!b.take("state-a", None), "no cookie");
+        assert!(!b.take("state-a", Some(&other)), "another consent's token");
+        assert!(
+            !b.take("state-unknown", Some(&mine)),
+            "a state not started here"
+        );
+        assert!(b.take("state-a", Some(&mine)));
+        assert!(!b.take("state-a", Some(&mine)), "used up");
+        assert!(b.take("state-b", Some(&other)));
+    }
+}
