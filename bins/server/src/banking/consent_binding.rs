@@ -22,6 +22,17 @@ pub const BINDING_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Most consents waiting at once (each needs a signed-in person's form post to start).
 const MAX_PENDING: usize = 10_000;
 
+/// What a callback's `state` and cookie amount to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// Started here, in this browser, and not used yet: used up now.
+    Matched,
+    /// Started here, but this browser does not hold its token.
+    OtherBrowser,
+    /// Not started here, expired, or used already.
+    Unknown,
+}
+
 /// Consents started on this server and not yet completed: `state` → digest of the browser's
 /// token, and when it started.
 #[derive(Default)]
@@ -48,23 +59,25 @@ impl ConsentBindings {
     }
 
     /// Whether `presented` is the token made for `state`; a match is used up.
-    pub fn take(&self, state: &str, presented: Option<&str>) -> bool {
-        let Some(presented) = presented else {
-            return false;
-        };
+    pub fn take(&self, state: &str, presented: Option<&str>) -> Binding {
         let mut map = self.lock();
         let Some((want, at)) = map.get(state) else {
-            return false;
+            return Binding::Unknown;
         };
-        let fresh = at.elapsed() < BINDING_LIFETIME;
+        if at.elapsed() >= BINDING_LIFETIME {
+            map.remove(state);
+            return Binding::Unknown;
+        }
+        let Some(presented) = presented else {
+            return Binding::OtherBrowser;
+        };
         // Digests, not tokens, are compared: timing can tell how many leading bytes of a
         // SHA-256 matched, which says nothing usable about the token (as `ApiTokenDigest`).
-        let same = *want == digest(presented);
-        if fresh && same {
+        if *want == digest(presented) {
             map.remove(state);
-            true
+            Binding::Matched
         } else {
-            false
+            Binding::OtherBrowser
         }
     }
 }
@@ -94,14 +107,15 @@ mod tests {
         let b = ConsentBindings::default();
         let mine = b.bind("state-a").unwrap();
         let other = b.bind("state-b").unwrap();
-        assert!(!b.take("state-a", None), "no cookie");
-        assert!(!b.take("state-a", Some(&other)), "another consent's token");
-        assert!(
-            !b.take("state-unknown", Some(&mine)),
-            "a state not started here"
+        assert_eq!(b.take("state-a", None), Binding::OtherBrowser, "no cookie");
+        assert_eq!(
+            b.take("state-a", Some(&other)),
+            Binding::OtherBrowser,
+            "another consent's token"
         );
-        assert!(b.take("state-a", Some(&mine)));
-        assert!(!b.take("state-a", Some(&mine)), "used up");
-        assert!(b.take("state-b", Some(&other)));
+        assert_eq!(b.take("state-unknown", Some(&mine)), Binding::Unknown);
+        assert_eq!(b.take("state-a", Some(&mine)), Binding::Matched);
+        assert_eq!(b.take("state-a", Some(&mine)), Binding::Unknown, "used up");
+        assert_eq!(b.take("state-b", Some(&other)), Binding::Matched);
     }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use storage::ConnectionStatus;
 use time::OffsetDateTime;
 
-use super::consent_binding::BINDING_LIFETIME;
+use super::consent_binding::{BINDING_LIFETIME, Binding};
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::login::CsrfForm;
@@ -194,37 +194,15 @@ pub async fn callback(
     let lang = Lang::from_headers(&headers);
     let outcome: Result<usize, String> = match (&q.error, &q.code, &q.state) {
         (Some(_), _, _) => Err(lang.t(Key::ConsentDenied).to_owned()),
-        (None, Some(_), Some(st))
-            if !state.consents.take(
-                st,
-                cookie(&headers, state.cookies.consent_name()).as_deref(),
-            ) =>
-        {
-            Err(lang.t(Key::ConsentOtherBrowser).to_owned())
-        }
         (None, Some(code), Some(st)) => {
-            let sync = &state.app.sync;
-            let done = async {
-                let client_id = sync.client().client_id().await?;
-                let grant = sync
-                    .complete_consent(&client_id, code, &state.callback_url, st)
-                    .await?;
-                let accounts = sync
-                    .sync_accounts(&grant.connection, true, Some(peer.ip()))
-                    .await?;
-                // The person is here now: fetch the history while no allowance limits it.
-                for a in &accounts {
-                    sync.sync_for_person(a.account.id, peer.ip(), true).await?;
-                }
-                Ok::<_, bank_sync::SyncError>(
-                    accounts
-                        .iter()
-                        .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
-                        .count(),
-                )
+            let presented = cookie(&headers, state.cookies.consent_name());
+            match state.consents.take(st, presented.as_deref()) {
+                Binding::OtherBrowser => Err(lang.t(Key::ConsentOtherBrowser).to_owned()),
+                Binding::Unknown => Err(lang.t(Key::ConsentStale).to_owned()),
+                Binding::Matched => complete(&state, peer, code, st)
+                    .await
+                    .map_err(|e| explain(lang, &e)),
             }
-            .await;
-            done.map_err(|e| explain(lang, &e))
         }
         _ => Err(lang.t(Key::ConsentStale).to_owned()),
     };
@@ -249,6 +227,32 @@ pub async fn callback(
         shell(lang, lang.t(Key::ConnectIng), None, None, body),
     )
         .into_response()
+}
+
+/// Completes a consent the binding allowed: tokens, accounts, then the history while the person
+/// is present. The number of accounts newly attached.
+async fn complete(
+    state: &BankingState,
+    peer: SocketAddr,
+    code: &str,
+    st: &str,
+) -> Result<usize, bank_sync::SyncError> {
+    let sync = &state.app.sync;
+    let client_id = sync.client().client_id().await?;
+    let grant = sync
+        .complete_consent(&client_id, code, &state.callback_url, st)
+        .await?;
+    let accounts = sync
+        .sync_accounts(&grant.connection, true, Some(peer.ip()))
+        .await?;
+    // The person is here now: fetch the history while no allowance limits it.
+    for a in &accounts {
+        sync.sync_for_person(a.account.id, peer.ip(), true).await?;
+    }
+    Ok(accounts
+        .iter()
+        .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
+        .count())
 }
 
 /// `POST /banking/accounts/{id}/sync`: a sync the person started (so `PSU-IP-Address` is sent
