@@ -108,7 +108,7 @@ async fn api_and_banking_page_store_identical_reasons_for_a_match_by_hand() {
         .collect();
     assert!(incoming.len() >= 2, "two incoming payments to match: {txs}");
     let invoices = get(&base, "/api/invoices?status=open").await;
-    let invoices = invoices.as_array().unwrap();
+    let invoices = invoices["items"].as_array().unwrap();
     assert!(invoices.len() >= 2, "two open invoices");
     let tx_id = |t: &Value| {
         t["id"]

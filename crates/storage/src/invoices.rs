@@ -91,6 +91,9 @@ impl invoice::Model {
     }
 }
 
+/// The largest page of invoices one call returns.
+pub const MAX_INVOICE_PAGE: u64 = 1000;
+
 impl Database {
     /// Creates or updates invoices by number, all in one database transaction (all or none).
     /// An update keeps what was already paid: the open amount becomes the new total minus the
@@ -188,6 +191,31 @@ impl Database {
             q = q.filter(Column::Status.eq(s));
         }
         Ok(q.all(&self.conn).await?)
+    }
+
+    /// A page of invoices by number (`limit` clamped to 1–[`MAX_INVOICE_PAGE`]), with the total
+    /// number that have `status`: a business with tens of thousands of invoices is not sent in
+    /// one answer.
+    pub async fn invoices_page(
+        &self,
+        status: Option<InvoiceStatus>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<invoice::Model>, u64), Error> {
+        use sea_orm::{PaginatorTrait as _, QuerySelect as _};
+        let mut q = Entity::find();
+        if let Some(s) = status {
+            q = q.filter(Column::Status.eq(s));
+        }
+        let total = q.clone().count(&self.conn).await?;
+        let rows = q
+            .order_by_asc(Column::Number)
+            .order_by_asc(Column::Id)
+            .limit(limit.clamp(1, MAX_INVOICE_PAGE))
+            .offset(offset)
+            .all(&self.conn)
+            .await?;
+        Ok((rows, total))
     }
 
     /// Invoices with something still open (open or partially paid).

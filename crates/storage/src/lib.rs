@@ -48,7 +48,7 @@ pub use digest::token_digest;
 pub use error::Error;
 pub use iban::mask_iban;
 pub use import::{ImportCounts, NewTransaction, dedupe_keys};
-pub use invoices::{InvoiceCounts, NewInvoice};
+pub use invoices::{InvoiceCounts, MAX_INVOICE_PAGE, NewInvoice};
 pub use matches::{MatchDecision, NewAllocation, NewSuggestion};
 pub use migration::{AccountMerge, Migrator};
 pub use money::{Confidence, Money};

@@ -116,6 +116,7 @@ pub async fn callback(
 
 /// The connection a sync request names.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConnectionRequest {
     /// The ING client id.
     pub client_id: String,
@@ -222,6 +223,7 @@ impl From<&storage::entity::account::Model> for AccountDto {
 
 /// `transactions/sync` request.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TransactionsSyncRequest {
     /// The ING client id.
     pub client_id: String,

@@ -130,46 +130,80 @@ pub async fn upsert(
     }))
 }
 
-/// Filter.
+/// Filter and page.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InvoiceQuery {
     /// `open`, `partially_paid`, `paid`, `cancelled`.
     pub status: Option<String>,
+    /// Page size, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+    /// Invoices to skip (by number order).
+    #[param(maximum = 9223372036854775807_u64)]
+    pub offset: Option<u64>,
+}
+
+/// A page of invoices.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoicePage {
+    /// How many have the status asked for.
+    pub total: u64,
+    /// This page, by number.
+    pub items: Vec<InvoiceDto>,
 }
 
 /// Lists invoices.
 #[utoipa::path(get, path = "/api/invoices", tag = "invoices", params(InvoiceQuery),
-    responses((status = 200, body = Vec<InvoiceDto>)), security(("api_token" = [])))]
+    responses((status = 200, body = InvoicePage), (status = 400, body = ErrorBody)),
+    security(("api_token" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<InvoiceQuery>,
-) -> Result<ApiJson<Vec<InvoiceDto>>, ApiError> {
+) -> Result<ApiJson<InvoicePage>, ApiError> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=storage::MAX_INVOICE_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: use 1 to {}",
+            storage::MAX_INVOICE_PAGE
+        )));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if i64::try_from(offset).is_err() {
+        return Err(ApiError::BadRequest(format!(
+            "offset {offset} is beyond any page: use at most {}",
+            i64::MAX
+        )));
+    }
     let status = match q.status.as_deref().map(str::parse::<InvoiceStatus>) {
         None => None,
         Some(Ok(status)) => Some(status),
-        // No invoice has a status that is not one: the list is empty, as it always was.
-        Some(Err(_)) => return Ok(ApiJson(Vec::new())),
+        Some(Err(_)) => {
+            return Err(ApiError::BadRequest(format!(
+                "status {:?}: use open, partially_paid, paid or cancelled",
+                q.status.unwrap_or_default()
+            )));
+        }
     };
-    let rows = state
+    let (rows, total) = state
         .sync
         .db()
-        .invoices(status)
+        .invoices_page(status, limit, offset)
         .await
         .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
-    Ok(ApiJson(
-        rows.into_iter()
-            .map(|i| InvoiceDto {
-                id: i.id,
-                number: i.number,
-                kind: i.kind.to_string(),
-                customer_name: i.customer_name,
-                total: i.total.to_string(),
-                open_amount: i.open_amount.to_string(),
-                currency: i.currency,
-                issue_date: i.issue_date.to_string(),
-                due_date: i.due_date.map(|d| d.to_string()),
-                status: i.status.to_string(),
-            })
-            .collect(),
-    ))
+    let items = rows
+        .into_iter()
+        .map(|i| InvoiceDto {
+            id: i.id,
+            number: i.number,
+            kind: i.kind.to_string(),
+            customer_name: i.customer_name,
+            total: i.total.to_string(),
+            open_amount: i.open_amount.to_string(),
+            currency: i.currency,
+            issue_date: i.issue_date.to_string(),
+            due_date: i.due_date.map(|d| d.to_string()),
+            status: i.status.to_string(),
+        })
+        .collect();
+    Ok(ApiJson(InvoicePage { total, items }))
 }

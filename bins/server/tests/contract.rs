@@ -1,0 +1,97 @@
+//! The API keeps the contract `docs/api.md` states: unknown fields are refused on every body, and
+//! lists are paged with a documented maximum. Runs the whole server in `local` mode on SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use psd2_server::run::start;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "contract-api-token-0123456789";
+const REDIRECT: &str = "http://127.0.0.1:8000/banking/callback";
+const API: &str = "/api/backoffice/finance/psd2";
+
+async fn call(base: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let text = body.map(Value::to_string);
+    let (code, out) = common::call(
+        method,
+        &format!("{base}{path}"),
+        Some(TOKEN),
+        text.as_deref(),
+    )
+    .await;
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or(Value::String(out)),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_fields_are_refused_and_invoices_come_in_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("c.sqlite").display()
+    );
+    let started = start(common::local_config(dir.path(), &url, TOKEN, REDIRECT, &[]))
+        .await
+        .unwrap();
+    let base = format!("http://{}", started.addr);
+
+    for (path, body) in [
+        (
+            format!("{API}/transactions/sync"),
+            json!({"client_id": "x", "access_token": "y", "date_from": "2026-01-01",
+                   "acount_id": 1}),
+        ),
+        (
+            format!("{API}/accounts/sync"),
+            json!({"client_id": "x", "access_token": "y", "acount_id": 1}),
+        ),
+    ] {
+        let (code, answer) = call(&base, "POST", &path, Some(&body)).await;
+        assert_eq!(code, 400, "{path}: {answer}");
+        assert!(answer.to_string().contains("acount_id"), "{path}: {answer}");
+    }
+
+    let invoices: Vec<Value> = (1..=250)
+        .map(|i| {
+            json!({"number": format!("CT-{i:04}"), "customer_name": "Meyer",
+                   "total": "10.00", "issue_date": "2026-11-01"})
+        })
+        .collect();
+    // `local` mode seeded demo invoices (`RE-…`); ours sort before them.
+    let (_, seeded) = call(&base, "GET", "/api/invoices?limit=1", None).await;
+    let seeded = seeded["total"].as_u64().unwrap();
+    let (code, answer) = call(
+        &base,
+        "POST",
+        "/api/invoices",
+        Some(&json!({ "invoices": invoices })),
+    )
+    .await;
+    assert_eq!(code, 200, "{answer}");
+    let (code, page) = call(&base, "GET", "/api/invoices?limit=100&offset=200", None).await;
+    assert_eq!(code, 200, "{page}");
+    assert_eq!(page["total"].as_u64(), Some(seeded + 250));
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len() as u64, 100.min(seeded + 50));
+    assert_eq!(items[0]["number"], "CT-0201");
+    assert_eq!(items[49]["number"], "CT-0250");
+    let (_, first) = call(&base, "GET", "/api/invoices", None).await;
+    assert_eq!(
+        first["items"].as_array().unwrap().len(),
+        100,
+        "default page"
+    );
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "status=bogus",
+        "offset=9223372036854775808",
+    ] {
+        let (code, answer) = call(&base, "GET", &format!("/api/invoices?{bad}"), None).await;
+        assert_eq!(code, 400, "{bad}: {answer}");
+    }
+    started.stop().await.unwrap();
+}
