@@ -10,7 +10,8 @@ passed=0; failed=0
 ok()   { passed=$((passed+1)); echo "ok   - $*"; }
 fail() { failed=$((failed+1)); echo "FAIL - $*"; }
 
-cargo build -q -p ing-sandbox
+# The workspace's feature set, as the tests built it (`-p` would rebuild dependencies).
+cargo build -q --workspace --all-targets
 bin="${CARGO_TARGET_DIR:-target}/debug/ing-sandbox"
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -16,7 +16,9 @@ if ! diff <(extract docs/setup-ing.md) <(extract docs/setup-ing.de.md) >/dev/nul
   exit 1
 fi
 
-cargo build -q -p psd2-server
+# The workspace's own feature set (what nextest built): `-p psd2-server` would resolve features
+# for that package alone and rebuild ~70 dependencies beside the ones the tests built.
+cargo build -q --workspace --all-targets
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000)); sandbox_port=$((port + 1))
 token="guide-check-$(date +%s)-token"

@@ -11,4 +11,10 @@ cd "$(dirname "$0")/../.."
 source scripts/lib/postgres.sh
 ensure_postgres
 export SOAK_DAYS="${SOAK_DAYS:-30}"
-cargo test -q -p psd2-worker --test soak -- --ignored --nocapture
+# nextest over the workspace: the build the test suite made (`cargo test -p` would rebuild the
+# dependencies with that package's features alone, doubling the target folder).
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace -E 'binary(soak)' --run-ignored only --no-capture
+else
+  cargo test -q --workspace --test soak -- --ignored --nocapture
+fi
