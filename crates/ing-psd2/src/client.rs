@@ -144,7 +144,7 @@ impl Client {
     async fn send_once(&self, call: &Call<'_>) -> Result<Answer, Error> {
         let target = self.target(call.path);
         let key_id = match call.auth {
-            Auth::Certificate => self.signing().key_id(),
+            Auth::Certificate => self.signing().key_id_in(self.inner.config.key_id_format)?,
             Auth::Bearer { client_id, .. } => client_id.to_owned(),
         };
         let signed = sign_request(
@@ -165,6 +165,10 @@ impl Client {
             .method(call.method.clone())
             .uri(&uri)
             .header(http::header::ACCEPT, "application/json")
+            .header(
+                http::header::USER_AGENT,
+                self.inner.config.user_agent.clone(),
+            )
             .header("date", &signed.date)
             .header("digest", &signed.digest)
             .header("x-request-id", uuid::Uuid::new_v4().to_string());
