@@ -1,13 +1,13 @@
 //! What production ING and its gateways expect beyond the sandbox's minimum, checked against the
 //! local ING over real mutual TLS: a `User-Agent` on every request, the `keyId` with the QSealC's
-//! issuer for gateways that want it.
+//! issuer for gateways that want it, transaction pages reached through the account's own link.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use std::time::Duration;
 
-use ing_psd2::{Client, Config, Environment, KeyIdFormat, RequestOptions};
+use ing_psd2::{Client, Config, Environment, KeyIdFormat, RequestOptions, TransactionQuery};
 
 /// A client for `env`'s sandbox built by `tweak` from the usual settings.
 fn client_with(
@@ -106,4 +106,78 @@ async fn the_key_id_names_the_issuer_when_asked_to() {
     )
     .await;
     assert!(tokens.refresh_token.is_some());
+}
+
+/// The account list names where an account's transactions are (`_links.transactions.href`, with
+/// `currency=` in ING's recordings); the client starts there with the dates added, and every
+/// booked entry arrives once.
+#[tokio::test]
+async fn transactions_start_at_the_accounts_own_link() {
+    let env = common::start(|_| {}).await;
+    let tokens = common::consent(&env, "profile-1").await;
+    let accounts = env
+        .client
+        .accounts(&tokens.access_token, RequestOptions::default())
+        .await
+        .unwrap();
+    let account = &accounts[0];
+    let href = account.links.transactions.as_ref().unwrap().href.clone();
+    assert!(href.contains("currency="), "{href}");
+    let today = env.sandbox.now().date();
+    let query = TransactionQuery {
+        date_from: today - time::Duration::days(365),
+        date_to: today,
+        limit: 25,
+    };
+    let pages = env.client.transaction_pages_via_link(
+        &tokens.access_token,
+        &href,
+        &query,
+        RequestOptions::default(),
+    );
+    futures::pin_mut!(pages);
+    let mut booked = 0;
+    while let Some(page) = futures::TryStreamExt::try_next(&mut pages).await.unwrap() {
+        booked += page.transactions.booked.len();
+    }
+    let first = env
+        .sandbox
+        .requests_seen()
+        .into_iter()
+        .find(|r| r.target.contains("/transactions?") && !r.target.contains("next="))
+        .unwrap();
+    assert_eq!(
+        first.target,
+        format!(
+            "{href}&dateFrom={}&dateTo={today}&limit=25",
+            query.date_from
+        )
+    );
+    let truth = env.sandbox.ledger(&account.resource_id).unwrap();
+    let expected = truth
+        .booked
+        .iter()
+        .filter(|t| t.date() >= query.date_from && t.date() <= query.date_to)
+        .count();
+    assert_eq!(booked, expected);
+
+    // A link to another host is not followed: the access token would go with it.
+    let err = env
+        .client
+        .transactions_path_from_link(
+            "https://elsewhere.example/v3/accounts/a/transactions",
+            &query,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ing_psd2::Error::Protocol {
+                answer: "account list",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    env.sandbox.shutdown().await;
 }
