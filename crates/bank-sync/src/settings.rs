@@ -58,6 +58,15 @@ pub struct Settings {
     #[cfg_attr(feature = "cli", arg(long, env = "PSD2_CA_CERT"))]
     pub ca_cert: Option<PathBuf>,
 
+    /// The `keyId` of the application-token request: `serial` (`SN=<serial>`, what ING's own
+    /// tools send) or `serial-and-issuer` (`SN=<serial>,CA=<issuer>`, for gateways that want the
+    /// QSealC's issuer).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_KEY_ID_FORMAT", default_value = "serial")
+    )]
+    pub key_id_format: ing_psd2::KeyIdFormat,
+
     /// Base64 of 32 random bytes: the key that encrypts ING's tokens at rest. Required outside
     /// `local` mode; in `local` mode kept in `data/local-data.key` (created on first start).
     #[cfg_attr(
@@ -161,6 +170,7 @@ impl std::fmt::Debug for Settings {
             .field("cert_path", &self.cert_path)
             .field("api_base_url", &self.api_base_url)
             .field("ca_cert", &self.ca_cert)
+            .field("key_id_format", &self.key_id_format)
             .field("data_key", &self.data_key.as_ref().map(|_| "[redacted]"))
             .field("retired_data_keys", &self.retired_data_keys.len())
             .field("sandbox_port", &self.sandbox_port)

@@ -77,6 +77,7 @@ impl Settings {
         if let Some(id) = &self.client_id {
             b = b.client_id(id.clone());
         }
+        b = b.key_id_format(self.key_id_format);
         Ok(b.build()?)
     }
 

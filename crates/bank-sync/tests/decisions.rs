@@ -106,6 +106,7 @@ async fn world(database_url: String, pg: Option<(String, String)>) -> World {
         cert_path: dir.path().to_path_buf(),
         api_base_url: Some(sandbox.api_url()),
         ca_cert: Some(dir.path().join("ca.cer")),
+        key_id_format: ing_psd2::KeyIdFormat::Serial,
         data_key: Some(storage::DataKey::generate_base64().unwrap()),
         retired_data_keys: Vec::new(),
         sandbox_port: 0,

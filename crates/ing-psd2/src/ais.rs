@@ -195,8 +195,78 @@ impl Client {
         ))
     }
 
+    /// The path of the first page of a query from the account's `_links.transactions.href` in
+    /// the account list: ING's link is followed rather than a path built by hand, so what ING put
+    /// in it (its API version, `currency=`, …) is kept; `dateFrom`, `dateTo` and `limit` are set
+    /// on it. The link must be a path on the API host, like a `next` link.
+    pub fn transactions_path_from_link(
+        &self,
+        href: &str,
+        query: &TransactionQuery,
+    ) -> Result<String, Error> {
+        if query.date_from > query.date_to {
+            return Err(Error::Config(format!(
+                "date_from {} is after date_to {}",
+                query.date_from, query.date_to
+            )));
+        }
+        let path = link_path(
+            &self.inner.config.base_url,
+            href,
+            "account list",
+            "_links.transactions.href",
+        )?;
+        let (route, existing) = path.split_once('?').unwrap_or((&path, ""));
+        if !route.ends_with("/transactions") {
+            return Err(Error::Protocol {
+                answer: "account list",
+                problem: format!(
+                    "its `_links.transactions.href` {} does not lead to transactions",
+                    mask_link(href)
+                ),
+            });
+        }
+        // ING's own parameters stay byte for byte; ours replace any of the same name.
+        let mut params: Vec<String> = existing
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| {
+                let key = p.split('=').next().unwrap_or("");
+                !matches!(key, "dateFrom" | "dateTo" | "limit")
+            })
+            .map(str::to_owned)
+            .collect();
+        params.push(format!(
+            "dateFrom={}",
+            ais_model::date::format(query.date_from)
+        ));
+        params.push(format!("dateTo={}", ais_model::date::format(query.date_to)));
+        params.push(format!("limit={}", query.limit.max(1)));
+        Ok(format!("{route}?{}", params.join("&")))
+    }
+
+    /// Every page of a query, starting at the account's `_links.transactions.href`
+    /// ([`transactions_path_from_link`](Self::transactions_path_from_link)); otherwise as
+    /// [`transaction_pages`](Self::transaction_pages).
+    pub fn transaction_pages_via_link<'a>(
+        &'a self,
+        token: &'a AccessToken,
+        href: &str,
+        query: &TransactionQuery,
+        options: RequestOptions,
+    ) -> impl Stream<Item = Result<TransactionReport, Error>> + 'a {
+        self.pages_from(
+            token,
+            self.transactions_path_from_link(href, query),
+            options,
+        )
+    }
+
     /// Every page of a query, as a stream: the next page is fetched when the previous one has
-    /// been taken, so a caller can store each page before asking for the next.
+    /// been taken, so a caller can store each page before asking for the next. The first path
+    /// is built from the account id; prefer
+    /// [`transaction_pages_via_link`](Self::transaction_pages_via_link) when the account list's
+    /// link is at hand.
     pub fn transaction_pages<'a>(
         &'a self,
         token: &'a AccessToken,
@@ -204,7 +274,19 @@ impl Client {
         query: &TransactionQuery,
         options: RequestOptions,
     ) -> impl Stream<Item = Result<TransactionReport, Error>> + 'a {
-        let first = Self::first_transactions_path(account_id, query);
+        self.pages_from(
+            token,
+            Self::first_transactions_path(account_id, query),
+            options,
+        )
+    }
+
+    fn pages_from<'a>(
+        &'a self,
+        token: &'a AccessToken,
+        first: Result<String, Error>,
+        options: RequestOptions,
+    ) -> impl Stream<Item = Result<TransactionReport, Error>> + 'a {
         futures::stream::try_unfold(
             (first.map(Some), 0usize, None::<String>),
             move |(next, pages, previous)| {
@@ -257,6 +339,16 @@ impl Client {
 /// A `next` link as a path on the API host (`base`); links to another host are refused (the
 /// access token must not leave for it).
 fn next_path(base: &url::Url, href: &str) -> Result<String, Error> {
+    link_path(base, href, "transaction page", "_links.next.href")
+}
+
+/// A link of ING's `answer` (found at `field`) as a path on the API host (`base`).
+fn link_path(
+    base: &url::Url,
+    href: &str,
+    answer: &'static str,
+    field: &str,
+) -> Result<String, Error> {
     if href.starts_with('/') {
         let prefix = base.path().trim_end_matches('/');
         return Ok(href
@@ -266,20 +358,17 @@ fn next_path(base: &url::Url, href: &str) -> Result<String, Error> {
             .to_owned());
     }
     let url = url::Url::parse(href).map_err(|e| Error::Protocol {
-        answer: "transaction page",
-        problem: format!(
-            "its `_links.next.href` {} is not a link ({e})",
-            mask_link(href)
-        ),
+        answer,
+        problem: format!("its `{field}` {} is not a link ({e})", mask_link(href)),
     })?;
     if url.host_str() != base.host_str()
         || url.port_or_known_default() != base.port_or_known_default()
     {
         return Err(Error::Protocol {
-            answer: "transaction page",
+            answer,
             problem: format!(
-                "its `_links.next.href` {} leads to another host than the API's; the access \
-                 token is not sent there",
+                "its `{field}` {} leads to another host than the API's; the access token is \
+                 not sent there",
                 mask_link(href)
             ),
         });

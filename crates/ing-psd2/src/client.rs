@@ -126,7 +126,7 @@ impl Client {
                 };
                 match result {
                     Ok(answer) => Outcome::Done(answer),
-                    Err(err) if !call.retry || !err.is_transient() || spends_allowance(&err) => {
+                    Err(err) if !call.retry || !err.is_transient() => {
                         Outcome::Fatal(err)
                     }
                     Err(err) => Outcome::Transient {
@@ -144,7 +144,7 @@ impl Client {
     async fn send_once(&self, call: &Call<'_>) -> Result<Answer, Error> {
         let target = self.target(call.path);
         let key_id = match call.auth {
-            Auth::Certificate => self.signing().key_id(),
+            Auth::Certificate => self.signing().key_id_in(self.inner.config.key_id_format)?,
             Auth::Bearer { client_id, .. } => client_id.to_owned(),
         };
         let signed = sign_request(
@@ -165,6 +165,10 @@ impl Client {
             .method(call.method.clone())
             .uri(&uri)
             .header(http::header::ACCEPT, "application/json")
+            .header(
+                http::header::USER_AGENT,
+                self.inner.config.user_agent.clone(),
+            )
             .header("date", &signed.date)
             .header("digest", &signed.digest)
             .header("x-request-id", uuid::Uuid::new_v4().to_string());
@@ -294,19 +298,6 @@ pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
     }
 }
 
-/// A 429 is retried only when it is a short burst limit (`Retry-After` given). PSD2's daily
-/// allowance ("access exceeded") does not come back within a retry, and every retry would spend
-/// another of the account's four unattended calls: the caller backs off instead.
-fn spends_allowance(err: &Error) -> bool {
-    match err {
-        Error::RateLimited {
-            retry_after,
-            message,
-        } => retry_after.is_none() || message.to_ascii_lowercase().contains("exceeded"),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +336,35 @@ mod tests {
         ));
         assert!(classify(StatusCode::SERVICE_UNAVAILABLE, &h, b"").is_transient());
         assert!(!classify(StatusCode::BAD_REQUEST, &h, b"{}").is_transient());
+    }
+
+    /// The daily allowance (ING's sandbox text, and a 429 without `Retry-After`) must not look
+    /// worth retrying to a caller, or it would storm ING with requests that each spend the
+    /// allowance again; a short burst limit with `Retry-After` and a 5xx stay transient.
+    #[test]
+    fn the_daily_limit_is_not_transient_but_a_burst_limit_is() {
+        let exceeded = br#"{"tppMessages":[{"category":"ERROR","code":"ACCESS_EXCEEDED","text":"The access on this account has been exceeded"}]}"#;
+        let burst = br#"{"tppMessages":[{"category":"ERROR","code":"ACCESS_EXCEEDED","text":"Too many requests"}]}"#;
+        let none = HeaderMap::new();
+        let mut retry_after = HeaderMap::new();
+        retry_after.insert(http::header::RETRY_AFTER, HeaderValue::from_static("2"));
+
+        let daily = classify(StatusCode::TOO_MANY_REQUESTS, &none, exceeded);
+        assert!(daily.is_daily_limit(), "{daily:?}");
+        assert!(!daily.is_transient(), "{daily:?}");
+        // "exceeded" wins even when a Retry-After comes along.
+        let daily = classify(StatusCode::TOO_MANY_REQUESTS, &retry_after, exceeded);
+        assert!(!daily.is_transient(), "{daily:?}");
+        // No Retry-After: nothing says when to come back, so it is the allowance.
+        let daily = classify(StatusCode::TOO_MANY_REQUESTS, &none, burst);
+        assert!(!daily.is_transient(), "{daily:?}");
+
+        let short = classify(StatusCode::TOO_MANY_REQUESTS, &retry_after, burst);
+        assert!(!short.is_daily_limit(), "{short:?}");
+        assert!(short.is_transient(), "{short:?}");
+        for status in [StatusCode::INTERNAL_SERVER_ERROR, StatusCode::BAD_GATEWAY] {
+            let e = classify(status, &none, b"");
+            assert!(e.is_transient() && !e.is_daily_limit(), "{e:?}");
+        }
     }
 }

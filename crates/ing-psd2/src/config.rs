@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::credentials::{CertificatePaths, Credentials, read_certificates};
 use crate::error::Error;
+use crate::key_id::KeyIdFormat;
 use crate::retry::RetryPolicy;
 
 /// Which ING.
@@ -48,7 +49,13 @@ pub struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: http::HeaderValue,
+    pub(crate) key_id_format: KeyIdFormat,
 }
+
+/// The `User-Agent` sent when the embedding application names none: this crate and its version.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 impl Config {
     /// A builder.
@@ -58,7 +65,8 @@ impl Config {
 
     /// From the environment: `PSD2_ENVIRONMENT` (`sandbox`, `production`, `local`),
     /// `PSD2_CLIENT_ID`, `PSD2_CERT_PATH` (folder of the four files, default
-    /// `certificates/psd2`), `PSD2_API_BASE_URL` (required for `local`), `PSD2_CA_CERT`.
+    /// `certificates/psd2`), `PSD2_API_BASE_URL` (required for `local`), `PSD2_CA_CERT`,
+    /// `PSD2_KEY_ID_FORMAT` (`serial` or `serial-and-issuer`).
     pub fn from_env() -> Result<Self, Error> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut b = Config::builder();
@@ -92,6 +100,13 @@ impl Config {
         if let Some(ca) = var("PSD2_CA_CERT") {
             b = b.extra_root_file(ca);
         }
+        if let Some(format) = var("PSD2_KEY_ID_FORMAT") {
+            b = b.key_id_format(
+                format
+                    .parse()
+                    .map_err(|e| Error::Config(format!("PSD2_KEY_ID_FORMAT: {e}")))?,
+            );
+        }
         b.build()
     }
 
@@ -103,6 +118,17 @@ impl Config {
     /// The loaded credentials.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
+    }
+
+    /// The `keyId` form of the application-token request.
+    pub fn key_id_format(&self) -> KeyIdFormat {
+        self.key_id_format
+    }
+
+    /// The `User-Agent` every request carries.
+    pub fn user_agent(&self) -> &str {
+        // Built from a `&str` in `build`, so always visible ASCII.
+        self.user_agent.to_str().unwrap_or(DEFAULT_USER_AGENT)
     }
 }
 
@@ -118,6 +144,8 @@ pub struct ConfigBuilder {
     public_roots: Option<bool>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    key_id_format: KeyIdFormat,
 }
 
 impl ConfigBuilder {
@@ -183,6 +211,22 @@ impl ConfigBuilder {
         self
     }
 
+    /// The `User-Agent` of every request. Default [`DEFAULT_USER_AGENT`] (`ing-psd2/<version>`);
+    /// an application embedding the client names itself here (e.g. `acme-books/2.1
+    /// ing-psd2/0.1.0`) so that ING's operators can tell whose requests they see.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The `keyId` form of the application-token request. Default [`KeyIdFormat::Serial`]
+    /// (`SN=<serial>`, what ING's sandbox and scripts use); [`KeyIdFormat::SerialAndIssuer`] for
+    /// gateways that want the QSealC's issuer too.
+    pub fn key_id_format(mut self, format: KeyIdFormat) -> Self {
+        self.key_id_format = format;
+        self
+    }
+
     /// Validates and loads everything.
     pub fn build(self) -> Result<Config, Error> {
         let environment = self.environment.ok_or_else(|| {
@@ -234,6 +278,17 @@ impl ConfigBuilder {
         if timeout.is_zero() {
             return Err(Error::Config("timeout must be positive".into()));
         }
+        credentials.signing().key_id_in(self.key_id_format)?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let user_agent = http::HeaderValue::from_str(user_agent)
+            .ok()
+            .filter(|_| !user_agent.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "the user agent {user_agent:?} cannot be sent as a header: use printable \
+                     ASCII on one line, such as `my-app/1.0`"
+                ))
+            })?;
         Ok(Config {
             base_url,
             extra_roots,
@@ -242,6 +297,8 @@ impl ConfigBuilder {
             credentials,
             timeout,
             retry: self.retry.unwrap_or_default(),
+            user_agent,
+            key_id_format: self.key_id_format,
         })
     }
 }

@@ -15,6 +15,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, Priva
 use x509_parser::prelude::parse_x509_certificate;
 
 use crate::error::Error;
+use crate::key_id::{KeyIdFormat, rfc2253};
 
 /// File names the original guide and ING's sandbox downloads use.
 pub mod files {
@@ -58,6 +59,8 @@ impl CertificatePaths {
 pub struct SigningIdentity {
     key: RsaKeyPair,
     serial_hex: String,
+    /// The certificate's issuer, RFC 2253 (`None` when it cannot be written as a string).
+    issuer: Option<String>,
     certificate_header: String,
     not_after: OffsetDateTime,
 }
@@ -66,6 +69,7 @@ impl fmt::Debug for SigningIdentity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningIdentity")
             .field("serial", &self.serial_hex)
+            .field("issuer", &self.issuer)
             .field("not_after", &self.not_after)
             .field("key", &"[redacted]")
             .finish()
@@ -81,6 +85,29 @@ impl SigningIdentity {
     /// The `keyId` of the application-token request: `SN=<serial>`.
     pub fn key_id(&self) -> String {
         format!("SN={}", self.serial_hex)
+    }
+
+    /// The certificate's issuer as an RFC 2253 string (the `CA=` part of the keyId).
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The `keyId` of the application-token request in `format`: `SN=<serial>`, or
+    /// `SN=<serial>,CA=<issuer, RFC 2253>`.
+    pub fn key_id_in(&self, format: KeyIdFormat) -> Result<String, Error> {
+        match format {
+            KeyIdFormat::Serial => Ok(self.key_id()),
+            KeyIdFormat::SerialAndIssuer => {
+                let issuer = self.issuer.as_deref().ok_or_else(|| {
+                    Error::Config(
+                        "the QSealC's issuer name holds a value RFC 2253 cannot write, so the \
+                         keyId cannot name it: use the key id format `serial`"
+                            .into(),
+                    )
+                })?;
+                Ok(format!("SN={},CA={issuer}", self.serial_hex))
+            }
+        }
     }
 
     /// The certificate as ING's scripts send it in `TPP-Signature-Certificate`: PEM without
@@ -188,6 +215,7 @@ impl Credentials {
             ));
         }
         let serial_hex = format!("{:X}", parsed.serial);
+        let issuer = rfc2253(parsed.issuer());
         let b64 = base64::engine::general_purpose::STANDARD.encode(qsealc_cert.as_ref());
         let certificate_header =
             format!("-----BEGIN CERTIFICATE-----{b64}-----END CERTIFICATE-----");
@@ -197,6 +225,7 @@ impl Credentials {
             signing: Arc::new(SigningIdentity {
                 key,
                 serial_hex,
+                issuer,
                 certificate_header,
                 not_after,
             }),

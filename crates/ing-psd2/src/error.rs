@@ -111,15 +111,34 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying the same idempotent request again may succeed.
+    /// Whether trying the same idempotent request again may succeed. PSD2's daily allowance
+    /// ([`is_daily_limit`](Self::is_daily_limit)) is not: it renews the next day, and every
+    /// attempt before then spends another unattended request, so a caller retrying on it would
+    /// storm ING.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Connection { .. } | Error::Timeout(_) | Error::RateLimited { .. } => true,
+            Error::RateLimited { .. } => !self.is_daily_limit(),
+            Error::Connection { .. } | Error::Timeout(_) => true,
             Error::Http { status, .. } => *status >= 500,
             // A truncated answer is a broken transfer more often than a broken bank.
             Error::Decode { .. } => true,
             // The same answer comes again.
             Error::Protocol { .. } => false,
+            _ => false,
+        }
+    }
+
+    /// Whether this is PSD2's daily allowance of unattended access used up (`docs/ing-protocol.md`,
+    /// "Rate limits and Retry-After"): a 429 that says the access is "exceeded" (Berlin Group's
+    /// `ACCESS_EXCEEDED` text) or names no `Retry-After`. A short burst limit names a
+    /// `Retry-After` and says nothing of the access being exceeded. Back off until the allowance
+    /// renews, or ask again with the customer present (`PSU-IP-Address`).
+    pub fn is_daily_limit(&self) -> bool {
+        match self {
+            Error::RateLimited {
+                retry_after,
+                message,
+            } => retry_after.is_none() || message.to_ascii_lowercase().contains("exceeded"),
             _ => false,
         }
     }

@@ -47,4 +47,4 @@ pub use error::Error;
 pub use faults::{Fault, FaultConfig};
 pub use ledger::LedgerView;
 pub use server::{Sandbox, SandboxHandle};
-pub use state::{SCOPE_BALANCES, SCOPE_TRANSACTIONS, SandboxConfig, Stats};
+pub use state::{SCOPE_BALANCES, SCOPE_TRANSACTIONS, SandboxConfig, SeenRequest, Stats};

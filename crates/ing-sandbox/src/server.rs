@@ -27,7 +27,7 @@ use crate::data::GroundTruth;
 use crate::error::Error;
 use crate::faults::Faults;
 use crate::ledger::{Ledger, LedgerView};
-use crate::state::{SandboxConfig, Shared, Stats};
+use crate::state::{SandboxConfig, SeenRequest, Shared, Stats};
 use crate::{ais, consent, control, oauth};
 
 /// Starts sandboxes.
@@ -87,6 +87,7 @@ impl Sandbox {
             tls_handshakes: AtomicU64::new(0),
             tls_refused: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            seen: Default::default(),
             consent_url: format!("http://{consent_addr}"),
         });
         let stop = CancellationToken::new();
@@ -162,6 +163,23 @@ async fn count(
     next: Next,
 ) -> Response {
     shared.requests.fetch_add(1, Ordering::Relaxed);
+    shared.saw(SeenRequest {
+        method: request.method().to_string(),
+        target: request.uri().path_and_query().map_or_else(
+            || request.uri().path().to_owned(),
+            |pq| pq.as_str().to_owned(),
+        ),
+        user_agent: request
+            .headers()
+            .get(http::header::USER_AGENT)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        key_id: ["signature", "authorization"]
+            .iter()
+            .filter_map(|h| request.headers().get(*h)?.to_str().ok())
+            .find(|v| !v.starts_with("Bearer "))
+            .and_then(|v| crate::signature::parse_params(v).ok())
+            .map(|p| p.key_id),
+    });
     next.run(request).await
 }
 
@@ -312,6 +330,19 @@ impl SandboxHandle {
             faults_injected: self.shared.faults.injected(),
             unattended_calls,
         }
+    }
+
+    /// The latest requests the API port received (up to 10,000), oldest first: what a test
+    /// checks about requests ING would take without complaint, such as the `User-Agent` sent or
+    /// the query a link was followed with.
+    pub fn requests_seen(&self) -> Vec<SeenRequest> {
+        self.shared
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Moves the sandbox's clock forward (tokens, codes, consents and daily budgets expire as if

@@ -175,6 +175,162 @@ pub fn key_id_serial(key_id: &str) -> Option<String> {
     Some(normalize_serial(hex))
 }
 
+/// The issuer part of a `SN=<hex>,CA=<issuer DN>` keyId, as written (`None` without one).
+pub fn key_id_issuer(key_id: &str) -> Option<&str> {
+    let at = key_id.find(",CA=").or_else(|| key_id.find(",ca="))?;
+    Some(&key_id[at + 4..])
+}
+
+/// Whether `written`, the `CA=` part of a keyId, names the issuer of the certificate `cert_der`.
+///
+/// Read rather than rebuilt, so that the client's writer is not repeated here: the string is split
+/// into `type=value` pairs at unescaped `,` and `+`, `%XX` (Berlin Group's example writes spaces
+/// as `%20`) and RFC 2253's `\` escapes are undone, a keyword is taken as its attribute type and a
+/// `#hex` value as the DER of the value. The pairs must be the issuer's attributes in RFC 2253's
+/// order (last RDN first) or in the certificate's own order (as OpenSSL's one-line form writes
+/// them); values compare without regard to ASCII case, as directory names do.
+pub fn issuer_matches(cert_der: &[u8], written: &str) -> bool {
+    let Ok((_, cert)) = parse_x509_certificate(cert_der) else {
+        return false;
+    };
+    let Some(pairs) = dn_pairs(written) else {
+        return false;
+    };
+    let issuer: Vec<_> = cert.issuer().iter_attributes().collect();
+    if issuer.len() != pairs.len() {
+        return false;
+    }
+    let same = |attrs: &mut dyn Iterator<Item = &&x509_parser::x509::AttributeTypeAndValue<'_>>| {
+        attrs.zip(&pairs).all(|(atv, (oid, value))| {
+            if atv.attr_type().to_id_string() != *oid {
+                return false;
+            }
+            let data = atv.attr_value().data;
+            match value {
+                DnValue::Text(text) => std::str::from_utf8(data)
+                    .is_ok_and(|actual| actual.trim().eq_ignore_ascii_case(text.trim())),
+                DnValue::Der(der) => {
+                    der.first() == Some(&(atv.attr_value().tag().0 as u8))
+                        && der.len() > data.len()
+                        && der.ends_with(data)
+                }
+            }
+        })
+    };
+    // RFC 2253 lists the RDNs last first; within a multi-valued RDN the order is kept.
+    let rdns: Vec<Vec<_>> = cert
+        .issuer()
+        .iter()
+        .map(|rdn| rdn.iter().collect())
+        .collect();
+    let reversed: Vec<_> = rdns.iter().rev().flatten().copied().collect();
+    same(&mut reversed.iter()) || same(&mut issuer.iter())
+}
+
+enum DnValue {
+    Text(String),
+    Der(Vec<u8>),
+}
+
+/// `type=value` pairs of a written DN, types as dotted OIDs.
+fn dn_pairs(written: &str) -> Option<Vec<(String, DnValue)>> {
+    let decoded = percent_decode(written)?;
+    let mut pairs = Vec::new();
+    let mut current = String::new();
+    let mut parts = Vec::new();
+    let mut chars = decoded.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                current.push(c);
+                current.push(chars.next()?);
+            }
+            ',' | '+' | ';' => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    for part in parts {
+        let (ty, value) = part.split_once('=')?;
+        let ty = ty.trim();
+        let oid = match ty.to_ascii_uppercase().as_str() {
+            "CN" => "2.5.4.3",
+            "L" => "2.5.4.7",
+            "ST" => "2.5.4.8",
+            "O" => "2.5.4.10",
+            "OU" => "2.5.4.11",
+            "C" => "2.5.4.6",
+            "STREET" => "2.5.4.9",
+            "DC" => "0.9.2342.19200300.100.1.25",
+            "UID" => "0.9.2342.19200300.100.1.1",
+            "ORGANIZATIONIDENTIFIER" => "2.5.4.97",
+            "SERIALNUMBER" => "2.5.4.5",
+            _ if ty.chars().all(|c| c.is_ascii_digit() || c == '.') => ty,
+            _ => return None,
+        }
+        .to_owned();
+        let value = match value.strip_prefix('#') {
+            Some(hex) => DnValue::Der(hex_bytes(hex)?),
+            None => DnValue::Text(unescape(value)?),
+        };
+        pairs.push((oid, value));
+    }
+    Some(pairs)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// RFC 2253 §3: `\` before a special character, or `\` and two hex digits for a byte.
+fn unescape(value: &str) -> Option<String> {
+    let mut out = Vec::new();
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            let next = *bytes.get(i + 1)?;
+            if let Some(byte) = value
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(byte);
+                i += 3;
+            } else {
+                out.push(next);
+                i += 2;
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 /// Upper case without leading zeros: the form Java's `BigInteger.toString(16)` and x509-parser's
 /// `{:X}` both produce, whatever case the client wrote.
 pub fn normalize_serial(hex: &str) -> String {

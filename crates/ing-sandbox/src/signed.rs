@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::respond::{oauth_error, request_id, signature_not_verified, tpp_error};
 use crate::signature::{
-    SignatureParams, certificate_from_header, issued_by, key_id_serial, parse_signing_cert,
+    SignatureParams, certificate_from_header, issued_by, issuer_matches, key_id_issuer,
+    key_id_serial, parse_signing_cert,
 };
 use crate::state::{CustomerToken, Shared};
 use crate::verify::{self, Dialect, Incoming, bearer};
@@ -164,6 +165,12 @@ impl Signer for TokenCaller {
             ));
         }
         if cert.serial != serial {
+            return Err(signature_not_verified());
+        }
+        // `SN=…,CA=<issuer>`: the issuer must be the certificate's, as Berlin Group gateways check.
+        if let Some(issuer) = key_id_issuer(&params.key_id)
+            && !issuer_matches(&cert.der, issuer)
+        {
             return Err(signature_not_verified());
         }
         verify::signature(&params, req, &cert.public_key)?;

@@ -94,6 +94,25 @@ impl SandboxConfig {
     }
 }
 
+/// One request the API port received, as a test reads it back: what a client sent that ING
+/// would see but not necessarily refuse (its `User-Agent`, the exact request target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenRequest {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// Path and query exactly as sent.
+    pub target: String,
+    /// The `User-Agent` header, when sent.
+    pub user_agent: Option<String>,
+    /// The signature's `keyId` (from `Authorization: Signature …` or `Signature`), when one
+    /// could be read: `SN=…[,CA=…]` or the client id. Never a secret.
+    pub key_id: Option<String>,
+}
+
+/// How many of the latest requests [`crate::SandboxHandle::requests_seen`] keeps: enough for any
+/// test, bounded so a long-running sandbox does not grow.
+pub(crate) const SEEN_REQUESTS_KEPT: usize = 10_000;
+
 /// Counters a test or benchmark reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -204,6 +223,8 @@ pub(crate) struct Shared {
     pub(crate) tls_handshakes: AtomicU64,
     pub(crate) tls_refused: AtomicU64,
     pub(crate) requests: AtomicU64,
+    /// The latest requests on the API port, oldest first (at most [`SEEN_REQUESTS_KEPT`]).
+    pub(crate) seen: Mutex<std::collections::VecDeque<SeenRequest>>,
     pub(crate) consent_url: String,
 }
 
@@ -228,6 +249,18 @@ impl Shared {
         self.budget
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Keeps `request` among the latest ones seen.
+    pub(crate) fn saw(&self, request: SeenRequest) {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= SEEN_REQUESTS_KEPT {
+            seen.pop_front();
+        }
+        seen.push_back(request);
     }
 
     pub(crate) fn lock_tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {

@@ -25,6 +25,7 @@ pub fn settings(dir: &Path, database_url: &str, api_url: &str, key: &str, budget
         cert_path: dir.to_path_buf(),
         api_base_url: Some(api_url.to_owned()),
         ca_cert: Some(dir.join("ca.cer")),
+        key_id_format: ing_psd2::KeyIdFormat::Serial,
         data_key: Some(key.to_owned()),
         retired_data_keys: Vec::new(),
         sandbox_port: 0,

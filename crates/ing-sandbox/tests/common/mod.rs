@@ -140,6 +140,41 @@ impl Client {
         body: &str,
         alter: impl FnOnce(&mut http::HeaderMap),
     ) -> Answer {
+        self.send_signed(None, method, target, bearer, extra, body, alter)
+            .await
+    }
+
+    /// The application-token request, signed with `key_id` instead of `SN=<serial>`.
+    pub async fn app_token_with_key_id(&self, key_id: &str) -> Answer {
+        let body = "grant_type=client_credentials";
+        self.send_signed(
+            Some(key_id),
+            "POST",
+            "/oauth2/token",
+            None,
+            &[],
+            body,
+            |_| {},
+        )
+        .await
+    }
+
+    /// The serial of the QSealC, as the sandbox normalises it.
+    pub fn serial(&self) -> &str {
+        &self.serial
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn send_signed(
+        &self,
+        key_id: Option<&str>,
+        method: &str,
+        target: &str,
+        bearer: Option<&str>,
+        extra: &[(&str, &str)],
+        body: &str,
+        alter: impl FnOnce(&mut http::HeaderMap),
+    ) -> Answer {
         let date = httpdate::fmt_http_date(std::time::SystemTime::now());
         let digest = format!(
             "SHA-256={}",
@@ -154,7 +189,7 @@ impl Client {
             .header("x-request-id", uuid::Uuid::new_v4().to_string());
         match bearer {
             None => {
-                let key_id = format!("SN={}", self.serial);
+                let key_id = key_id.map_or_else(|| format!("SN={}", self.serial), str::to_owned);
                 request = request
                     .header(
                         "authorization",
