@@ -80,12 +80,41 @@ impl BankSync {
             }
             out.push(SyncedAccount { account, link });
         }
+        self.retire_replaced(&out).await?;
         if connection.scopes.contains(ing_psd2::SCOPE_BALANCES) {
             for s in &out {
                 self.sync_balances(connection, &s.account, psu_ip).await?;
             }
         }
         Ok(out)
+    }
+
+    /// Connections whose accounts this sync took over entirely are `Replaced`: their refresh
+    /// tokens are revoked at ING and forgotten here, so no older consent stays usable.
+    async fn retire_replaced(&self, synced: &[SyncedAccount]) -> Result<(), SyncError> {
+        let mut previous: Vec<&str> = synced
+            .iter()
+            .filter_map(|s| match &s.link {
+                AccountLink::Reattached {
+                    previous_connection,
+                } => Some(previous_connection.as_str()),
+                _ => None,
+            })
+            .collect();
+        previous.sort_unstable();
+        previous.dedup();
+        for id in previous {
+            let replaced = self
+                .db
+                .find_connection(id)
+                .await?
+                .is_some_and(|c| c.status == storage::ConnectionStatus::Replaced);
+            if replaced {
+                let at_bank = self.forget_tokens(id).await?;
+                tracing::info!(connection = %id, ?at_bank, "replaced connection's tokens revoked");
+            }
+        }
+        Ok(())
     }
 
     /// Fetches and stores one account's balances. Every request sent is recorded against the

@@ -293,3 +293,71 @@ async fn a_request_can_name_only_its_own_connections_accounts() {
         w.cleanup().await;
     }
 }
+
+/// The stored refresh token of a connection, as ING knows it.
+async fn refresh_token_of(w: &World, connection: &str) -> Option<String> {
+    w.sync
+        .db()
+        .get_secret(w.sync.keyring(), connection, "ing_refresh_token")
+        .await
+        .unwrap()
+        .map(|(value, _)| value)
+}
+
+/// Whether ING still accepts `refresh` (a revoked one gets `invalid_grant`).
+async fn bank_accepts(w: &World, refresh: &str) -> bool {
+    w.sync
+        .client()
+        .refresh(&ing_psd2::RefreshToken::new(refresh.to_owned()))
+        .await
+        .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_or_replaced_connection_leaves_no_live_token_at_the_bank() {
+    use bank_sync::RevokedAtBank;
+    use storage::ConnectionStatus;
+    for (url, pg) in backends().await {
+        let w = world(url, pg).await;
+        let truth = w.sandbox.ground_truth().clone();
+
+        // Reconnecting the same accounts replaces the old connection: its token is revoked.
+        let old = w.connect(&truth.profiles[0].id).await;
+        let old_refresh = refresh_token_of(&w, &old.id).await.unwrap();
+        let new = w.connect(&truth.profiles[0].id).await;
+        let old_now = w.sync.db().find_connection(&old.id).await.unwrap().unwrap();
+        assert_eq!(old_now.status, ConnectionStatus::Replaced);
+        assert!(refresh_token_of(&w, &old.id).await.is_none());
+        assert!(
+            !bank_accepts(&w, &old_refresh).await,
+            "replaced token still live at ING"
+        );
+
+        // Removing a connection revokes it at ING, forgets its tokens and says so.
+        let refresh = refresh_token_of(&w, &new.id).await.unwrap();
+        let outcome = w
+            .sync
+            .revoke_connection(&new.id, "removed by Anna")
+            .await
+            .unwrap();
+        assert_eq!(outcome, RevokedAtBank::Revoked);
+        let row = w.sync.db().find_connection(&new.id).await.unwrap().unwrap();
+        assert_eq!(row.status, ConnectionStatus::Revoked);
+        assert!(refresh_token_of(&w, &new.id).await.is_none());
+        assert!(
+            !bank_accepts(&w, &refresh).await,
+            "revoked token still live at ING"
+        );
+        let err = w.sync.sync_accounts(&row, false, Some(present())).await;
+        assert!(err.is_err(), "a revoked connection cannot sync: {err:?}");
+
+        // Again: nothing left to revoke; an unknown connection is not found.
+        let again = w.sync.revoke_connection(&new.id, "again").await.unwrap();
+        assert_eq!(again, RevokedAtBank::NothingToRevoke);
+        assert!(matches!(
+            w.sync.revoke_connection("no-such-connection", "x").await,
+            Err(SyncError::NotFound(_))
+        ));
+        w.cleanup().await;
+    }
+}

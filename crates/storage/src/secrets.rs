@@ -97,4 +97,14 @@ impl Database {
         }
         Ok(())
     }
+
+    /// Forgets every secret of `owner` (a connection whose tokens must no longer be usable).
+    /// Returns how many were deleted.
+    pub async fn delete_secrets(&self, owner: &str) -> Result<u64, Error> {
+        let res = Entity::delete_many()
+            .filter(Column::Owner.eq(owner))
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected)
+    }
 }
