@@ -14,7 +14,7 @@ use crate::routes::{backoffice, connections, dto, invoices, reconciliation, tran
     paths(
         crate::health::healthz, crate::health::readyz,
         backoffice::initiate, backoffice::callback, backoffice::accounts_sync, backoffice::transactions_sync,
-        connections::list, connections::accounts, transactions::list,
+        connections::list, connections::revoke, connections::accounts, transactions::list,
         invoices::upsert, invoices::list,
         reconciliation::run, reconciliation::suggestions, reconciliation::confirm,
         reconciliation::reject, reconciliation::undo, reconciliation::manual_match,
@@ -25,7 +25,7 @@ use crate::routes::{backoffice, connections, dto, invoices, reconciliation, tran
         backoffice::CallbackResponse, backoffice::ConnectionRequest, backoffice::AccountsSyncResponse,
         backoffice::SyncedAccountDto, backoffice::AccountDto, backoffice::TransactionsSyncRequest,
         backoffice::TransactionsSyncResponse, dto::TransactionDto, dto::MatchDto,
-        connections::ConnectionDto, connections::AccountView, connections::BalanceDto, connections::SyncRunDto,
+        connections::ConnectionDto, connections::RevokedDto, connections::AccountView, connections::BalanceDto, connections::SyncRunDto,
         transactions::TransactionPage, invoices::InvoiceInput, invoices::InvoiceBatch,
         invoices::InvoiceBatchResult, invoices::InvoiceDto, invoices::InvoicePage,
         reconciliation::RunRequest,

@@ -95,3 +95,74 @@ async fn unknown_fields_are_refused_and_invoices_come_in_pages() {
     }
     started.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_can_be_removed_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("d.sqlite").display()
+    );
+    let started = start(common::local_config(dir.path(), &url, TOKEN, REDIRECT, &[]))
+        .await
+        .unwrap();
+    let base = format!("http://{}", started.addr);
+    let sandbox = started.sandbox.as_ref().unwrap();
+    let client_id = sandbox.client_id().to_owned();
+    let profile = sandbox.ground_truth().profiles[0].id.clone();
+    let (code, init) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/initiate"),
+        Some(&json!({"client_id": client_id, "redirect_uri": REDIRECT})),
+    )
+    .await;
+    assert_eq!(code, 200, "{init}");
+    let back = sandbox
+        .grant_consent(init["authorization_url"].as_str().unwrap(), &profile)
+        .await
+        .unwrap();
+    let param = |key: &str| {
+        url::Url::parse(&back)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let (code, grant) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/callback"),
+        Some(
+            &json!({"client_id": client_id, "authorization_code": param("code"),
+                     "redirect_uri": REDIRECT, "state": param("state")}),
+        ),
+    )
+    .await;
+    assert_eq!(code, 200, "{grant}");
+    let (_, list) = call(&base, "GET", "/api/connections", None).await;
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+
+    let (code, gone) = call(&base, "DELETE", &format!("/api/connections/{id}"), None).await;
+    assert_eq!(code, 200, "{gone}");
+    assert_eq!(gone["status"], "revoked");
+    assert_eq!(gone["at_bank"], "revoked");
+    let (_, list) = call(&base, "GET", "/api/connections", None).await;
+    assert_eq!(list[0]["status"], "revoked", "{list}");
+    // The connection token no longer syncs anything.
+    let (code, _) = call(
+        &base,
+        "POST",
+        &format!("{API}/accounts/sync"),
+        Some(&json!({"client_id": client_id, "access_token": grant["access_token"]})),
+    )
+    .await;
+    assert!(code >= 400, "a revoked connection synced: {code}");
+    let (code, again) = call(&base, "DELETE", &format!("/api/connections/{id}"), None).await;
+    assert_eq!(code, 200, "{again}");
+    assert_eq!(again["at_bank"], "nothing_to_revoke");
+    let (code, _) = call(&base, "DELETE", "/api/connections/no-such-id", None).await;
+    assert_eq!(code, 404);
+    started.stop().await.unwrap();
+}

@@ -1,12 +1,12 @@
 //! Read endpoints for the banking page: connections with their consent, accounts with their
 //! latest balances and last sync.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::state::AppState;
 
 /// A connection.
@@ -180,4 +180,54 @@ pub async fn accounts(
         out.push(account_view(&state, a).await?);
     }
     Ok(ApiJson(out))
+}
+
+/// The answer to removing a connection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokedDto {
+    /// The connection.
+    pub id: String,
+    /// Always `revoked`.
+    pub status: String,
+    /// `revoked` (ING revoked the refresh token), `nothing_to_revoke` (none was stored, e.g. a
+    /// second call) or `not_reached` (ING could not be told; withdraw the consent in the
+    /// banking app too). The tokens are forgotten here in every case.
+    pub at_bank: String,
+    /// What to do, when something is left to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Removes a connection: revokes its refresh token at ING, forgets its tokens and marks it
+/// revoked. Its accounts and their history stay. Calling it again is harmless.
+#[utoipa::path(delete, path = "/api/connections/{id}", tag = "read",
+    params(("id" = String, Path, description = "connection id")),
+    responses((status = 200, body = RevokedDto), (status = 404, body = ErrorBody)),
+    security(("api_token" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<ApiJson<RevokedDto>, ApiError> {
+    use bank_sync::RevokedAtBank;
+    let outcome = state
+        .sync
+        .revoke_connection(&id, "removed through the API")
+        .await?;
+    let (at_bank, note) = match outcome {
+        RevokedAtBank::Revoked => ("revoked", None),
+        RevokedAtBank::NothingToRevoke => ("nothing_to_revoke", None),
+        RevokedAtBank::NotReached(why) => (
+            "not_reached",
+            Some(format!(
+                "ING could not be told ({why}); the tokens are forgotten here, but withdraw the \
+                 consent in the banking app as well"
+            )),
+        ),
+    };
+    Ok(ApiJson(RevokedDto {
+        id,
+        status: "revoked".into(),
+        at_bank: at_bank.into(),
+        note,
+    }))
 }

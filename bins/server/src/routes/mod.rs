@@ -1,7 +1,7 @@
 //! The domain routes, all mounted under `/api` behind the API token.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
@@ -32,6 +32,7 @@ pub fn api(state: AppState) -> Router {
             post(backoffice::transactions_sync),
         )
         .route("/connections", get(connections::list))
+        .route("/connections/{id}", delete(connections::revoke))
         .route("/accounts", get(connections::accounts))
         .route("/transactions", get(transactions::list))
         .route(
