@@ -1053,3 +1053,45 @@ fn bad_configuration_is_refused_at_start() {
     };
     assert!(Matcher::new(bad).is_err());
 }
+
+// ------------------------------------------------------------------ sums without a reference
+
+#[test]
+fn a_sum_of_several_items_without_reference_or_known_iban_is_only_suggested() {
+    // 600.00 is the sum of three of the customer's open items, and the payer's name identifies
+    // the customer, but nothing says which items: a coincidence of sums must not book three
+    // invoices. From the customer's known IBAN the same payment may be automatic.
+    let invs = [
+        invoice("i1", "RE-2024-0001", "mueller", "100.00", ISSUED),
+        invoice("i2", "RE-2024-0002", "mueller", "200.00", ISSUED),
+        invoice("i3", "RE-2024-0003", "mueller", "300.00", ISSUED),
+        invoice("i4", "RE-2024-0004", "mueller", "450.00", ISSUED),
+    ];
+    let from = |id: &str, iban: &str| {
+        payment(
+            id,
+            "600.00",
+            PAID,
+            "MUELLER HAUSTECHNIK GMBH",
+            iban,
+            "Danke",
+        )
+    };
+    let out = run(&[from("t1", IBAN_UNKNOWN)], &invs);
+    assert!(
+        out[0].auto_allocations().is_none(),
+        "booked by its sum alone: {:#?}",
+        out[0].decision
+    );
+    let three = vec!["i1".to_string(), "i2".to_string(), "i3".to_string()];
+    assert!(suggested(&out[0]).contains(&three));
+    let known = run(&[from("t2", IBAN_MUELLER)], &invs);
+    assert_eq!(
+        auto(&known[0]),
+        vec![
+            alloc("i1", "100.00"),
+            alloc("i2", "200.00"),
+            alloc("i3", "300.00")
+        ]
+    );
+}
