@@ -1095,3 +1095,33 @@ fn a_sum_of_several_items_without_reference_or_known_iban_is_only_suggested() {
         ]
     );
 }
+
+#[test]
+fn an_exact_sum_of_the_listed_invoices_beats_the_larger_one_overpaid() {
+    // 1025.00 pays both listed invoices to the cent; it is also RE-2024-0815 overpaid by 2.4 %,
+    // within the tolerance. The small one is long overdue, which costs the pair the date
+    // points. The payer listed both: the exact sum must still win by the margin.
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED),
+        invoice(
+            "i2",
+            "RE-2023-0816",
+            "mueller",
+            "25.00",
+            date!(2023 - 09 - 01),
+        ),
+    ];
+    let txs = [payment(
+        "t1",
+        "1025.00",
+        PAID,
+        "Müller Haustechnik",
+        IBAN_MUELLER,
+        "RE-2024-0815 RE-2023-0816",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("i1", "1000.00"), alloc("i2", "25.00")]
+    );
+}

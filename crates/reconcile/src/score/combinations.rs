@@ -68,8 +68,14 @@ impl TransactionScoring<'_, '_> {
         for (n, k) in refs.into_iter().enumerate() {
             o.add(Signal::Reference(k), if n == 0 { min_ref } else { 0 });
         }
-        o.add(Signal::AllNamed(named.len() as u16), points::ALL_NAMED);
         self.combination_body(&mut o, &named);
+        // Added after the body, which decides whether the sum fits to the cent.
+        let pts = if o.exact_fit {
+            points::ALL_NAMED_EXACT
+        } else {
+            points::ALL_NAMED
+        };
+        o.add(Signal::AllNamed(named.len() as u16), pts);
         Some(o)
     }
 
