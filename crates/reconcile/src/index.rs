@@ -17,6 +17,7 @@ use crate::normalize::{
     KeyScratch, MIN_SIGNIFICANT_DIGITS, currency_code, iban_key, real_id, significant_digits,
 };
 use crate::rf::compact;
+use crate::shapes::{ShapeCounts, Shapes};
 
 /// Which key of an invoice number a lookup hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,6 +122,8 @@ pub(crate) struct Index<'a> {
     name_pairs: KeyIndex,
     /// Open items by open (and discounted) amount.
     pub(crate) amounts: AmountLists,
+    /// The shapes of the open items' numbers.
+    pub(crate) shapes: Shapes,
 }
 
 /// Open (and discounted) amounts in cents, ascending, and beside them the items with that
@@ -200,6 +203,7 @@ struct Part {
     cust_key: Vec<(u64, u32)>,
     /// Each invoice's id: its first 16 bytes, for comparing without reading the string.
     id_prefix: Vec<u128>,
+    shapes: ShapeCounts,
 }
 
 /// Enters `key` of invoice `inv` into `list`, its text into `text`. A key too long to be
@@ -285,7 +289,9 @@ impl<'a> Index<'a> {
         let mut amounts = Vec::with_capacity(total(|p| p.amounts.len()));
         let mut cust_key = Vec::with_capacity(n);
         let mut prefix = Vec::with_capacity(n);
+        let mut shapes = ShapeCounts::default();
         for p in parts {
+            shapes.merge(p.shapes);
             let base = typo_text.len() as u32;
             typo_text.push_str(&p.typo_text);
             inv.extend(p.inv.into_iter().map(|mut d| {
@@ -484,6 +490,7 @@ impl<'a> Index<'a> {
             name_words,
             name_pairs: KeyIndex::build(pairs),
             amounts,
+            shapes: shapes.finish(),
         };
         // The three sorts are independent.
         if threads > 1 {
@@ -663,6 +670,7 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         d.amounts = (tolerance(invoice.open_amount, cfg), disc);
         if scratch.compute(&invoice.number) {
             let keys = &scratch;
+            p.shapes.add(&keys.exact);
             p.max_key_len = p.max_key_len.max(keys.exact.len()).max(keys.repaired.len());
             p.min_key_len = p.min_key_len.min(keys.exact.len()).min(keys.repaired.len());
             post_key(&mut p.keys, &mut p.key_text, &keys.exact, i, KeyKind::Full);

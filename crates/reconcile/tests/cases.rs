@@ -1125,3 +1125,48 @@ fn an_exact_sum_of_the_listed_invoices_beats_the_larger_one_overpaid() {
         vec![alloc("i1", "1000.00"), alloc("i2", "25.00")]
     );
 }
+
+// ------------------------------------------------------------------ number shapes from the book
+
+#[test]
+fn typos_are_found_in_numbers_of_four_and_five_digits_without_configuration() {
+    // The numbering passed 9999: four and five digits side by side. Each payment mistypes its
+    // invoice's number into another real one (dense numbering), which is what a typo lookup
+    // is for; the shapes are learned from the invoices, not configured.
+    let invs = [
+        invoice("i1", "RE-2026-10003", "mueller", "321.00", ISSUED),
+        invoice("i2", "RE-2026-10030", "other", "999.00", ISSUED),
+        invoice("i3", "RE-2026-9996", "schmidt", "555.00", ISSUED),
+        invoice("i4", "RE-2026-9969", "another", "777.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "321.00",
+            PAID,
+            "Müller Haustechnik",
+            IBAN_MUELLER,
+            "Rechnung RE-2026-10030",
+        ),
+        payment(
+            "t2",
+            "555.00",
+            PAID,
+            "Bäckerei Schmidt",
+            IBAN_SCHMIDT,
+            "Rechnung RE-2026-9969",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "321.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i3", "555.00")]);
+    for o in &out {
+        assert!(reasons(o).iter().any(|r| matches!(
+            r,
+            Reason::InvoiceNumber {
+                how: NumberMatch::Typo,
+                ..
+            }
+        )));
+    }
+}
