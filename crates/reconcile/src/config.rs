@@ -9,12 +9,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Configuration of a [`crate::Matcher`]. `Config::default()` is the setting the evaluation
-/// harness measures; a deployment overrides at least `invoice_patterns`.
+/// harness measures, and needs nothing business-specific: the shapes of invoice numbers are
+/// learned from the open items of each batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
-    /// Shapes of the business's invoice and credit-note numbers in the syntax of
-    /// [`crate::InvoicePattern`] (`#` digit, `@` letter, separators optional). Used to notice a
-    /// reference to an invoice that is not open, and to decide which tokens get a typo lookup.
+    /// Further shapes of the business's invoice and credit-note numbers in the syntax of
+    /// [`crate::InvoicePattern`] (`#` digit, `@` letter, separators optional), honoured beside
+    /// the shapes learned from the open items (optional: for numbers that are rarely open,
+    /// such as an old series customers still quote). Used to notice a reference to an
+    /// invoice that is not open, and to decide which tokens get a typo lookup.
     pub invoice_patterns: Vec<String>,
     /// Absolute tolerance for fees and rounding, in the invoice currency.
     pub amount_tolerance: Decimal,
@@ -48,11 +51,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            invoice_patterns: vec![
-                "RE-####-####".to_string(),
-                "GS-####-####".to_string(),
-                "INV-#######".to_string(),
-            ],
+            invoice_patterns: Vec::new(),
             amount_tolerance: Decimal::new(500, 2),
             amount_tolerance_percent: Decimal::new(3, 0),
             cash_discount_percent: Decimal::new(2, 0),

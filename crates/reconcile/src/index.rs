@@ -17,6 +17,7 @@ use crate::normalize::{
     KeyScratch, MIN_SIGNIFICANT_DIGITS, currency_code, iban_key, real_id, significant_digits,
 };
 use crate::rf::compact;
+use crate::shapes::{ShapeCounts, Shapes};
 
 /// Which key of an invoice number a lookup hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,11 +90,15 @@ pub(crate) struct Index<'a> {
     /// The open items of all customers, customer by customer, each customer's by due date,
     /// then id.
     cust_items: Vec<u32>,
-    /// Invoice-number keys by hash: (invoice, which key, check hash). Hashes instead of
-    /// strings keep 400,000 keys from costing 400,000 allocations.
-    keys: HashIndex<(u32, KeyKind, u32)>,
+    /// Invoice-number keys by hash: (invoice, which key, where the key lies in `key_text`).
+    /// Hashes instead of strings keep 400,000 keys from costing 400,000 allocations; a hit is
+    /// confirmed by comparing the key itself, because a second hash of the same family (the
+    /// check this replaced) collided together with the first on neighbouring numbers.
+    keys: HashIndex<(u32, KeyKind, KeySpan)>,
     /// The repaired keys, likewise.
-    rkeys: HashIndex<(u32, KeyKind, u32)>,
+    rkeys: HashIndex<(u32, KeyKind, KeySpan)>,
+    /// The number keys of all invoices, one after the other.
+    key_text: String,
     pub(crate) max_key_len: usize,
     /// Shortest key: shorter token groups need no lookup.
     pub(crate) min_key_len: usize,
@@ -117,6 +122,8 @@ pub(crate) struct Index<'a> {
     name_pairs: KeyIndex,
     /// Open items by open (and discounted) amount.
     pub(crate) amounts: AmountLists,
+    /// The shapes of the open items' numbers.
+    pub(crate) shapes: Shapes,
 }
 
 /// Open (and discounted) amounts in cents, ascending, and beside them the items with that
@@ -169,6 +176,9 @@ impl AmountLists {
     }
 }
 
+/// Where a number key lies in `Index::key_text`: (start, length).
+type KeySpan = (u32, u16);
+
 /// What the parallel pass computes for a run of consecutive invoices.
 #[derive(Default)]
 struct Part {
@@ -176,8 +186,10 @@ struct Part {
     /// Whether each invoice is open (enters the lookups).
     open: Vec<bool>,
     typo_text: String,
-    keys: Vec<(u64, (u32, KeyKind, u32))>,
-    rkeys: Vec<(u64, (u32, KeyKind, u32))>,
+    keys: Vec<(u64, (u32, KeyKind, KeySpan))>,
+    rkeys: Vec<(u64, (u32, KeyKind, KeySpan))>,
+    /// The number keys, one after the other (offsets relative to this part).
+    key_text: String,
     min_key_len: usize,
     max_key_len: usize,
     typo: Vec<(u64, (u32, u32))>,
@@ -191,11 +203,24 @@ struct Part {
     cust_key: Vec<(u64, u32)>,
     /// Each invoice's id: its first 16 bytes, for comparing without reading the string.
     id_prefix: Vec<u128>,
+    shapes: ShapeCounts,
 }
 
-fn post_key(list: &mut Vec<(u64, (u32, KeyKind, u32))>, key: &str, inv: u32, kind: KeyKind) {
+/// Enters `key` of invoice `inv` into `list`, its text into `text`. A key too long to be
+/// a number anyone copies (over 64 KiB) is left out.
+fn post_key(
+    list: &mut Vec<(u64, (u32, KeyKind, KeySpan))>,
+    text: &mut String,
+    key: &str,
+    inv: u32,
+    kind: KeyKind,
+) {
+    let Ok(len) = u16::try_from(key.len()) else {
+        return;
+    };
     let b = key.as_bytes();
-    list.push((hash_bytes(b), (inv, kind, check_bytes(b))));
+    list.push((hash_bytes(b), (inv, kind, (text.len() as u32, len))));
+    text.push_str(key);
 }
 
 /// The first 16 bytes of `id`, zero-padded, as a number whose order agrees with the order of
@@ -252,6 +277,7 @@ impl<'a> Index<'a> {
         let mut inv: Vec<ItemData> = Vec::with_capacity(n);
         let mut open: Vec<bool> = Vec::with_capacity(n);
         let mut typo_text = String::new();
+        let mut key_text = String::new();
         let (mut min_key_len, mut max_key_len) = (usize::MAX, 0);
         let total = |f: fn(&Part) -> usize| parts.iter().map(f).sum::<usize>();
         let mut key_list = Vec::with_capacity(total(|p| p.keys.len()));
@@ -263,7 +289,9 @@ impl<'a> Index<'a> {
         let mut amounts = Vec::with_capacity(total(|p| p.amounts.len()));
         let mut cust_key = Vec::with_capacity(n);
         let mut prefix = Vec::with_capacity(n);
+        let mut shapes = ShapeCounts::default();
         for p in parts {
+            shapes.merge(p.shapes);
             let base = typo_text.len() as u32;
             typo_text.push_str(&p.typo_text);
             inv.extend(p.inv.into_iter().map(|mut d| {
@@ -275,8 +303,13 @@ impl<'a> Index<'a> {
             open.extend(p.open);
             min_key_len = min_key_len.min(p.min_key_len);
             max_key_len = max_key_len.max(p.max_key_len);
-            key_list.extend(p.keys);
-            rkey_list.extend(p.rkeys);
+            let kbase = key_text.len() as u32;
+            key_text.push_str(&p.key_text);
+            let shift = |(h, (i, k, (start, len))): (u64, (u32, KeyKind, KeySpan))| {
+                (h, (i, k, (start + kbase, len)))
+            };
+            key_list.extend(p.keys.into_iter().map(shift));
+            rkey_list.extend(p.rkeys.into_iter().map(shift));
             typo.extend(p.typo);
             rf.extend(p.rf);
             e2e.extend(p.e2e);
@@ -446,6 +479,7 @@ impl<'a> Index<'a> {
             cust_items,
             keys: HashIndex::default(),
             rkeys: HashIndex::default(),
+            key_text,
             max_key_len,
             min_key_len,
             typo: HashIndex::default(),
@@ -456,6 +490,7 @@ impl<'a> Index<'a> {
             name_words,
             name_pairs: KeyIndex::build(pairs),
             amounts,
+            shapes: shapes.finish(),
         };
         // The three sorts are independent.
         if threads > 1 {
@@ -535,14 +570,20 @@ impl<'a> Index<'a> {
     pub(crate) fn number_hits<'s>(
         &'s self,
         repaired: bool,
-        window: &str,
+        window: &'s str,
     ) -> impl Iterator<Item = (u32, KeyKind)> + 's {
         let map = if repaired { &self.rkeys } else { &self.keys };
         let b = window.as_bytes();
-        let check = check_bytes(b);
         map.get(hash_bytes(b))
             .iter()
-            .filter(move |e| e.1.2 == check)
+            .filter(move |e| {
+                let (start, len) = e.1.2;
+                let start = start as usize;
+                self.key_text
+                    .as_bytes()
+                    .get(start..start + usize::from(len))
+                    == Some(b)
+            })
             .map(|e| (e.1.0, e.1.1))
     }
 
@@ -629,14 +670,21 @@ fn prepare_part(offset: usize, chunk: &[Invoice], cfg: &Config) -> Part {
         d.amounts = (tolerance(invoice.open_amount, cfg), disc);
         if scratch.compute(&invoice.number) {
             let keys = &scratch;
+            p.shapes.add(&keys.exact);
             p.max_key_len = p.max_key_len.max(keys.exact.len()).max(keys.repaired.len());
             p.min_key_len = p.min_key_len.min(keys.exact.len()).min(keys.repaired.len());
-            post_key(&mut p.keys, &keys.exact, i, KeyKind::Full);
-            post_key(&mut p.rkeys, &keys.repaired, i, KeyKind::Full);
+            post_key(&mut p.keys, &mut p.key_text, &keys.exact, i, KeyKind::Full);
+            post_key(
+                &mut p.rkeys,
+                &mut p.key_text,
+                &keys.repaired,
+                i,
+                KeyKind::Full,
+            );
             if let Some((dg, dr)) = keys.digits() {
                 p.min_key_len = p.min_key_len.min(dr.len());
-                post_key(&mut p.keys, dg, i, KeyKind::Digits);
-                post_key(&mut p.rkeys, dr, i, KeyKind::Digits);
+                post_key(&mut p.keys, &mut p.key_text, dg, i, KeyKind::Digits);
+                post_key(&mut p.rkeys, &mut p.key_text, dr, i, KeyKind::Digits);
             }
             if let Some(core) = typo_core(&keys.exact, keys.digits().map(|d| d.0)) {
                 let b = core.as_bytes();
@@ -695,43 +743,5 @@ fn typo_core<'k>(exact: &'k str, digits: Option<&'k str>) -> Option<&'k str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn live_amount_lists_keep_the_open_items_in_order() {
-        let day = Date::MIN;
-        let item = |inv| AmountItem {
-            inv,
-            due: day,
-            kind: InvoiceKind::Invoice,
-        };
-        let lists = AmountLists {
-            cents: vec![4900, 4900, 4900, 4900, 9900],
-            items: [3, 0, 2, 1, 4].map(item).to_vec(),
-        };
-        let mut remaining = vec![Decimal::ONE; 5];
-        remaining[0] = Decimal::ZERO;
-        remaining[4] = Decimal::ZERO;
-        let live = lists.live(&remaining);
-        assert_eq!(live.hits(4900), [3, 2, 1].map(item));
-        assert!(live.hits(9900).is_empty());
-        assert_eq!(lists.hits(4900), [3, 0, 2, 1].map(item));
-        assert!(lists.hits(100).is_empty());
-    }
-
-    #[test]
-    fn ranks_follow_the_order_of_the_strings() {
-        let ids = [
-            "b",
-            "a",
-            "INV-0000000000000002",
-            "INV-0000000000000001",
-            "a",
-            "",
-        ];
-        let prefix: Vec<u128> = ids.iter().map(|s| id_prefix(s)).collect();
-        let r = ranks(&prefix, |i| ids[i as usize]);
-        assert_eq!(r, vec![4, 3, 2, 1, 3, 0]);
-    }
-}
+#[path = "index_tests.rs"]
+mod tests;

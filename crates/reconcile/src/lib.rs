@@ -35,6 +35,7 @@ mod pattern;
 mod reason;
 pub mod rf;
 mod score;
+mod shapes;
 mod subset;
 
 pub use config::{Config, ConfigError};

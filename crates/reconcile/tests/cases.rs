@@ -1053,3 +1053,120 @@ fn bad_configuration_is_refused_at_start() {
     };
     assert!(Matcher::new(bad).is_err());
 }
+
+// ------------------------------------------------------------------ sums without a reference
+
+#[test]
+fn a_sum_of_several_items_without_reference_or_known_iban_is_only_suggested() {
+    // 600.00 is the sum of three of the customer's open items, and the payer's name identifies
+    // the customer, but nothing says which items: a coincidence of sums must not book three
+    // invoices. From the customer's known IBAN the same payment may be automatic.
+    let invs = [
+        invoice("i1", "RE-2024-0001", "mueller", "100.00", ISSUED),
+        invoice("i2", "RE-2024-0002", "mueller", "200.00", ISSUED),
+        invoice("i3", "RE-2024-0003", "mueller", "300.00", ISSUED),
+        invoice("i4", "RE-2024-0004", "mueller", "450.00", ISSUED),
+    ];
+    let from = |id: &str, iban: &str| {
+        payment(
+            id,
+            "600.00",
+            PAID,
+            "MUELLER HAUSTECHNIK GMBH",
+            iban,
+            "Danke",
+        )
+    };
+    let out = run(&[from("t1", IBAN_UNKNOWN)], &invs);
+    assert!(
+        out[0].auto_allocations().is_none(),
+        "booked by its sum alone: {:#?}",
+        out[0].decision
+    );
+    let three = vec!["i1".to_string(), "i2".to_string(), "i3".to_string()];
+    assert!(suggested(&out[0]).contains(&three));
+    let known = run(&[from("t2", IBAN_MUELLER)], &invs);
+    assert_eq!(
+        auto(&known[0]),
+        vec![
+            alloc("i1", "100.00"),
+            alloc("i2", "200.00"),
+            alloc("i3", "300.00")
+        ]
+    );
+}
+
+#[test]
+fn an_exact_sum_of_the_listed_invoices_beats_the_larger_one_overpaid() {
+    // 1025.00 pays both listed invoices to the cent; it is also RE-2024-0815 overpaid by 2.4 %,
+    // within the tolerance. The small one is long overdue, which costs the pair the date
+    // points. The payer listed both: the exact sum must still win by the margin.
+    let invs = [
+        invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED),
+        invoice(
+            "i2",
+            "RE-2023-0816",
+            "mueller",
+            "25.00",
+            date!(2023 - 09 - 01),
+        ),
+    ];
+    let txs = [payment(
+        "t1",
+        "1025.00",
+        PAID,
+        "Müller Haustechnik",
+        IBAN_MUELLER,
+        "RE-2024-0815 RE-2023-0816",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(
+        auto(&out[0]),
+        vec![alloc("i1", "1000.00"), alloc("i2", "25.00")]
+    );
+}
+
+// ------------------------------------------------------------------ number shapes from the book
+
+#[test]
+fn typos_are_found_in_numbers_of_four_and_five_digits_without_configuration() {
+    // The numbering passed 9999: four and five digits side by side. Each payment mistypes its
+    // invoice's number into another real one (dense numbering), which is what a typo lookup
+    // is for; the shapes are learned from the invoices, not configured.
+    let invs = [
+        invoice("i1", "RE-2026-10003", "mueller", "321.00", ISSUED),
+        invoice("i2", "RE-2026-10030", "other", "999.00", ISSUED),
+        invoice("i3", "RE-2026-9996", "schmidt", "555.00", ISSUED),
+        invoice("i4", "RE-2026-9969", "another", "777.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "321.00",
+            PAID,
+            "Müller Haustechnik",
+            IBAN_MUELLER,
+            "Rechnung RE-2026-10030",
+        ),
+        payment(
+            "t2",
+            "555.00",
+            PAID,
+            "Bäckerei Schmidt",
+            IBAN_SCHMIDT,
+            "Rechnung RE-2026-9969",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "321.00")]);
+    assert_eq!(auto(&out[1]), vec![alloc("i3", "555.00")]);
+    for o in &out {
+        assert!(reasons(o).iter().any(|r| matches!(
+            r,
+            Reason::InvoiceNumber {
+                how: NumberMatch::Typo,
+                ..
+            }
+        )));
+    }
+}

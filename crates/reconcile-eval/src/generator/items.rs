@@ -27,18 +27,14 @@ impl BatchBuilder {
     pub(super) fn number(&mut self, kind: InvoiceKind) -> String {
         match kind {
             InvoiceKind::CreditNote => {
+                // Numbers run on past 9999 within the year (`GS-2024-10000`), as a growing
+                // business's do: four and five digits side by side, dense.
                 self.gs.1 += 1;
-                if self.gs.1 > 9999 {
-                    self.gs = (self.gs.0 + 1, 1);
-                }
                 format!("GS-{}-{:04}", self.gs.0, self.gs.1)
             }
             InvoiceKind::Invoice => {
-                if self.chance(0.8) && (self.re.0 <= 2030) {
+                if self.chance(0.8) {
                     self.re.1 += 1;
-                    if self.re.1 > 9999 {
-                        self.re = (self.re.0 + 1, 1);
-                    }
                     format!("RE-{}-{:04}", self.re.0, self.re.1)
                 } else {
                     self.inv_seq += 1;

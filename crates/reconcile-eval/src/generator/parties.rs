@@ -76,7 +76,8 @@ impl BatchBuilder {
         };
         let ibans = (0..n_ibans).map(|_| self.iban(lang)).collect();
         let id = format!("C{:06}", self.customers.len() + 1);
-        let customer_number = self.rng.random_range(1000..9999);
+        // The back office numbers its customers one after the other: unique and dense.
+        let customer_number = 10_000 + self.customers.len() as u32;
         self.customers.push(Customer {
             id,
             name,

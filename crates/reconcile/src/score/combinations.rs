@@ -11,7 +11,7 @@ use crate::model::InvoiceKind;
 use crate::subset::find_subsets;
 
 use super::points;
-use super::settlement::Settlement;
+use super::settlement::{Gate, Settlement};
 use super::signal::Signal;
 use super::transaction_scoring::TransactionScoring;
 
@@ -68,8 +68,14 @@ impl TransactionScoring<'_, '_> {
         for (n, k) in refs.into_iter().enumerate() {
             o.add(Signal::Reference(k), if n == 0 { min_ref } else { 0 });
         }
-        o.add(Signal::AllNamed(named.len() as u16), points::ALL_NAMED);
         self.combination_body(&mut o, &named);
+        // Added after the body, which decides whether the sum fits to the cent.
+        let pts = if o.exact_fit {
+            points::ALL_NAMED_EXACT
+        } else {
+            points::ALL_NAMED
+        };
+        o.add(Signal::AllNamed(named.len() as u16), pts);
         Some(o)
     }
 
@@ -259,6 +265,13 @@ impl TransactionScoring<'_, '_> {
                 o.add(Signal::NamedLeftOut(left_out), points::NAMED_LEFT_OUT);
             }
             self.combination_body(&mut o, &members);
+            // A sum of several items that nothing in the texts points at is a coincidence of
+            // amounts unless the money comes from the customer's own known IBAN: a name alone
+            // (even one that identifies the customer) must not book several invoices.
+            let referenced = members.iter().any(|&i| self.best_reference(i).is_some());
+            if !referenced && !o.iban_unique {
+                o.close(Gate::NoIdentifier);
+            }
             if unique {
                 let pts = if by_iban {
                     points::ONLY_FITTING

@@ -18,6 +18,12 @@ pub(crate) const NUMBER_WITHOUT_PREFIX: i32 = 45;
 pub(crate) const NUMBER_TYPO: i32 = 25;
 /// Every item of a combination named in the text.
 pub(crate) const ALL_NAMED: i32 = 5;
+/// Every item of a combination named in the text, and their sum is the amount to the cent.
+/// The payer listed exactly these and paid exactly them, which must clearly beat "the largest
+/// of them, overpaid within tolerance" (reference 50 + tolerance 25 − 10 for leaving the
+/// others out). With [`ALL_NAMED`] the pair led by 10 once an old member cost it the date
+/// points, under the auto margin of 15, and was held back as ambiguous; 15 more make it 25.
+pub(crate) const ALL_NAMED_EXACT: i32 = 20;
 /// The text names other open items that this candidate leaves out.
 pub(crate) const NAMED_LEFT_OUT: i32 = -10;
 /// The text names another open item and not this one at all.
@@ -91,6 +97,11 @@ mod tests {
         assert!(NUMBER_TYPO + AMOUNT_EXACT + IBAN_KNOWN + IN_TERM >= cfg.auto_threshold);
         // Unrelated items are never shown, so they need not be built.
         assert!(UNRELATED_ITEM_BOUND < cfg.suggest_threshold);
+        // The listed items paid to the cent lead the largest of them overpaid within tolerance
+        // by the margin, even when an old member costs the pair its date points.
+        let pair = NUMBER_EXACT + ALL_NAMED_EXACT + AMOUNT_EXACT + LONG_AFTER_DUE;
+        let larger_overpaid = NUMBER_EXACT + TOLERANCE + NAMED_LEFT_OUT + IN_TERM;
+        assert!(pair - larger_overpaid >= cfg.auto_margin);
         // An unannounced part from an unknown payer is not automatic.
         assert!(NUMBER_EXACT + NAMED_BUT_AMOUNT_DIFFERS + IN_TERM < cfg.auto_threshold);
     }

@@ -213,7 +213,7 @@ impl TransactionScoring<'_, '_> {
             // Not found, or found but the amount fits none of what was found: with dense
             // numbering a typo often hits another real invoice exactly.
             if let Some(q) = typo_queries.as_deref_mut() {
-                let shaped = self.scorer.patterns.iter().any(|p| p.matches_compact(buf));
+                let shaped = self.scorer.shaped(buf);
                 let digits_only = all_digit && buf.len() >= 6 && significant_digits(buf) >= 5;
                 if shaped || digits_only {
                     let core: String = buf.chars().filter(char::is_ascii_digit).collect();
@@ -244,11 +244,7 @@ impl TransactionScoring<'_, '_> {
             .index
             .number_hits(repaired, &with)
             .any(|(_, k)| k == KeyKind::Full)
-            || self
-                .scorer
-                .patterns
-                .iter()
-                .any(|p| p.matches_compact(&with))
+            || self.scorer.shaped(&with)
     }
 
     /// The strongest reference to `inv`: (index into the references, points, strong).

@@ -21,3 +21,12 @@ pub(crate) struct Scorer<'a> {
     /// The configuration's tolerances, for ruling candidates out cheaply.
     pub(crate) bounds: SettleBounds,
 }
+
+impl Scorer<'_> {
+    /// Whether a compact token group is shaped like one of our numbers: like those of the open
+    /// items (learned, [`crate::shapes`]) or like a configured pattern.
+    pub(crate) fn shaped(&self, compact: &str) -> bool {
+        self.index.shapes.matches(compact)
+            || self.patterns.iter().any(|p| p.matches_compact(compact))
+    }
+}
