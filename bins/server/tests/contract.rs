@@ -4,7 +4,6 @@
 
 mod common;
 
-use psd2_server::run::start;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "contract-api-token-0123456789";
@@ -29,14 +28,7 @@ async fn call(base: &str, method: &str, path: &str, body: Option<&Value>) -> (u1
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_fields_are_refused_and_invoices_come_in_pages() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("c.sqlite").display()
-    );
-    let started = start(common::local_config(dir.path(), &url, TOKEN, REDIRECT, &[]))
-        .await
-        .unwrap();
-    let base = format!("http://{}", started.addr);
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
 
     for (path, body) in [
         (
@@ -99,14 +91,7 @@ async fn unknown_fields_are_refused_and_invoices_come_in_pages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_can_be_removed_through_the_api() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("d.sqlite").display()
-    );
-    let started = start(common::local_config(dir.path(), &url, TOKEN, REDIRECT, &[]))
-        .await
-        .unwrap();
-    let base = format!("http://{}", started.addr);
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
     let sandbox = started.sandbox.as_ref().unwrap();
     let client_id = sandbox.client_id().to_owned();
     let profile = sandbox.ground_truth().profiles[0].id.clone();

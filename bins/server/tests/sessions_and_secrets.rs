@@ -8,18 +8,13 @@ mod common;
 
 use std::path::Path;
 
-use psd2_server::run::{Started, start};
+use psd2_server::run::Started;
 
 const TOKEN: &str = "sessions-secrets-token-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:8000/banking/callback";
 
 async fn server(dir: &Path, extra: &[&str]) -> (Started, String) {
-    let url = format!("sqlite://{}?mode=rwc", dir.join("psd2.sqlite").display());
-    let started = start(common::local_config(dir, &url, TOKEN, REDIRECT, extra))
-        .await
-        .unwrap();
-    let base = format!("http://{}", started.addr);
-    (started, base)
+    common::start_local(dir, TOKEN, REDIRECT, extra).await
 }
 
 fn csrf_of(page: &str) -> String {

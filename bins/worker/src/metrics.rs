@@ -47,43 +47,48 @@ pub struct WorkerMetrics {
 impl WorkerMetrics {
     /// Every metric registered, all zero.
     pub fn new() -> Self {
+        let passes = Counter::default();
+        let accounts = Family::<ResultLabels, Counter>::default();
+        let imported = Counter::default();
+        let auto_reconciled = Counter::default();
+        let expiring = Gauge::default();
+        let last_pass = Gauge::default();
         let mut registry = Registry::with_prefix("psd2_worker");
-        let me = Self {
-            registry: Registry::default(),
-            passes: Counter::default(),
-            accounts: Family::default(),
-            imported: Counter::default(),
-            auto_reconciled: Counter::default(),
-            expiring: Gauge::default(),
-            last_pass: Gauge::default(),
-        };
-        registry.register("passes", "Finished passes", me.passes.clone());
+        registry.register("passes", "Finished passes", passes.clone());
         registry.register(
             "accounts",
             "Accounts handled by passes, by result",
-            me.accounts.clone(),
+            accounts.clone(),
         );
         registry.register(
             "transactions_imported",
             "Transactions newly stored",
-            me.imported.clone(),
+            imported.clone(),
         );
         registry.register(
             "auto_reconciled",
             "Transactions matched to invoices automatically",
-            me.auto_reconciled.clone(),
+            auto_reconciled.clone(),
         );
         registry.register(
             "expiring_connections",
             "Connections whose consent ends within the warning period",
-            me.expiring.clone(),
+            expiring.clone(),
         );
         registry.register(
             "last_pass_timestamp_seconds",
             "When the last pass finished (Unix time)",
-            me.last_pass.clone(),
+            last_pass.clone(),
         );
-        Self { registry, ..me }
+        Self {
+            registry,
+            passes,
+            accounts,
+            imported,
+            auto_reconciled,
+            expiring,
+            last_pass,
+        }
     }
 
     /// Counts a finished pass.

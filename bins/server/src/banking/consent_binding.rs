@@ -16,6 +16,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::auth::ApiTokenDigest;
+
 /// How long a started consent may take at the bank.
 pub const BINDING_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
@@ -34,12 +36,12 @@ pub enum Binding {
 }
 
 /// Consents started on this server and not yet completed: `state` → digest of the browser's
-/// token, and when it started.
+/// token (kept and compared as the API token is), and when it started.
 #[derive(Default)]
-pub struct ConsentBindings(Mutex<HashMap<String, ([u8; 32], Instant)>>);
+pub struct ConsentBindings(Mutex<HashMap<String, (ApiTokenDigest, Instant)>>);
 
 impl ConsentBindings {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ([u8; 32], Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ApiTokenDigest, Instant)>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -54,7 +56,10 @@ impl ConsentBindings {
         if map.len() >= MAX_PENDING {
             return None;
         }
-        map.insert(state.to_owned(), (digest(&token), Instant::now()));
+        map.insert(
+            state.to_owned(),
+            (ApiTokenDigest::of(&token), Instant::now()),
+        );
         Some(token)
     }
 
@@ -71,22 +76,13 @@ impl ConsentBindings {
         let Some(presented) = presented else {
             return Binding::OtherBrowser;
         };
-        // Digests, not tokens, are compared: timing can tell how many leading bytes of a
-        // SHA-256 matched, which says nothing usable about the token (as `ApiTokenDigest`).
-        if *want == digest(presented) {
+        if want.matches(presented) {
             map.remove(state);
             Binding::Matched
         } else {
             Binding::OtherBrowser
         }
     }
-}
-
-fn digest(token: &str) -> [u8; 32] {
-    let d = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
 }
 
 /// Tokens are credentials: `Debug` shows how many consents wait, never them.

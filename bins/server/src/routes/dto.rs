@@ -136,3 +136,15 @@ impl From<storage::entity::allocation::Model> for MatchDto {
         }
     }
 }
+
+/// A list's `offset`, which the database counts in signed 64 bits: a larger one is no page at
+/// all and a clear 400 rather than a failure inside the query builder.
+pub fn page_offset(offset: Option<u64>) -> Result<u64, ApiError> {
+    match offset {
+        Some(o) if i64::try_from(o).is_err() => Err(ApiError::BadRequest(format!(
+            "offset {o} is beyond any page: use at most {}",
+            i64::MAX
+        ))),
+        o => Ok(o.unwrap_or(0)),
+    }
+}

@@ -7,7 +7,7 @@ use storage::{InvoiceKind, InvoiceStatus, NewInvoice};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::parse_date;
+use crate::routes::dto::{page_offset, parse_date};
 use crate::state::AppState;
 
 /// One invoice to create or update.
@@ -167,13 +167,7 @@ pub async fn list(
             storage::MAX_INVOICE_PAGE
         )));
     }
-    let offset = q.offset.unwrap_or(0);
-    if i64::try_from(offset).is_err() {
-        return Err(ApiError::BadRequest(format!(
-            "offset {offset} is beyond any page: use at most {}",
-            i64::MAX
-        )));
-    }
+    let offset = page_offset(q.offset)?;
     let status = match q.status.as_deref().map(str::parse::<InvoiceStatus>) {
         None => None,
         Some(Ok(status)) => Some(status),

@@ -6,7 +6,7 @@ use storage::{BookingStatus, ReconciliationState, TransactionFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::{TransactionDto, parse_date};
+use crate::routes::dto::{TransactionDto, page_offset, parse_date};
 use crate::state::AppState;
 
 /// Filters.
@@ -77,16 +77,7 @@ pub async fn list(
         status,
         reconciliation_state,
         limit: q.limit.unwrap_or(50),
-        offset: match q.offset {
-            // The database counts rows in signed 64 bits: a larger offset is no page at all.
-            Some(o) if i64::try_from(o).is_err() => {
-                return Err(ApiError::BadRequest(format!(
-                    "offset {o} is beyond any page: use at most {}",
-                    i64::MAX
-                )));
-            }
-            o => o.unwrap_or(0),
-        },
+        offset: page_offset(q.offset)?,
     };
     let (rows, total) = state
         .sync

@@ -83,6 +83,22 @@ pub fn local_config(
     psd2_server::config::Config::try_parse_from(args).unwrap()
 }
 
+/// The server in `local` mode (see [`local_config`]) on a SQLite file in `dir`: it and the
+/// address to call (`http://…`).
+pub async fn start_local(
+    dir: &std::path::Path,
+    token: &str,
+    redirect: &str,
+    extra: &[&str],
+) -> (psd2_server::run::Started, String) {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("psd2.sqlite").display());
+    let started = psd2_server::run::start(local_config(dir, &url, token, redirect, extra))
+        .await
+        .unwrap();
+    let base = format!("http://{}", started.addr);
+    (started, base)
+}
+
 /// `curl` with a cookie jar, as a browser keeps the banking page's session: status and body.
 /// `form` pairs are sent url-encoded.
 pub async fn browser(
