@@ -50,6 +50,13 @@ fn spend_budget(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(
     if headers.contains_key("psu-ip-address") {
         return Ok(());
     }
+    let spent = count_call(shared, headers, account);
+    // Written after the allowance's lock is released (saving takes the tokens' lock first).
+    shared.persist();
+    spent
+}
+
+fn count_call(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(), Response> {
     let key = (account.to_owned(), shared.now().date());
     let mut allowance = shared.lock_budget();
     let used = allowance.counted.get(&key).copied().unwrap_or(0);

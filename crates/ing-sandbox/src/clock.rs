@@ -50,6 +50,18 @@ impl Clock {
         Ok(clock)
     }
 
+    /// A clock `offset_nanos` ahead of the wall clock (as [`Clock::offset_nanos`] read it).
+    pub(crate) fn with_offset(offset_nanos: i64) -> Self {
+        Self {
+            offset_nanos: AtomicI64::new(offset_nanos),
+        }
+    }
+
+    /// How far the simulated clock is ahead of the wall clock, in nanoseconds.
+    pub(crate) fn offset_nanos(&self) -> i64 {
+        self.offset_nanos.load(Ordering::Relaxed)
+    }
+
     /// The simulated now.
     pub(crate) fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()

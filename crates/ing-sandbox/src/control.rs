@@ -92,7 +92,10 @@ async fn move_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
         }
     };
     match moved {
-        Some(Ok(now)) => now_answer(now),
+        Some(Ok(now)) => {
+            shared.persist();
+            now_answer(now)
+        }
         Some(Err(e)) => error(StatusCode::BAD_REQUEST, &e.to_string()),
         None => error(
             StatusCode::BAD_REQUEST,

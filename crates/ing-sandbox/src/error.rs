@@ -32,6 +32,15 @@ pub enum Error {
     /// The simulated clock could not be set up.
     #[error("clock: {0}")]
     Clock(String),
+    /// The state directory's file could not be read, understood or written, or it was made
+    /// with other data settings; the reason says what to do.
+    #[error("sandbox state {path}: {reason}")]
+    State {
+        /// The state file.
+        path: PathBuf,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// The consent helper could not grant a consent.
     #[error("consent: {0}")]
     Consent(String),

@@ -112,6 +112,11 @@ struct Serve {
     /// Days a consent lasts (refresh tokens live as long); 0 = consents never end.
     #[arg(long, default_value_t = 90)]
     consent_days: u32,
+    /// Keep issued tokens, consents, the clock and the data's day in `sandbox-state.json` in
+    /// this folder (created owner-only), so a restarted sandbox still knows its clients'
+    /// tokens. Without it everything is forgotten on exit.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
 }
 
 fn parse_day(s: &str) -> Result<time::Date, String> {
@@ -169,6 +174,7 @@ async fn serve(a: Serve) -> anyhow::Result<()> {
     config.clock_control = a.clock_control;
     config.evolve = a.evolve;
     config.consent_days = a.consent_days;
+    config.state_dir = a.state_dir;
     config.faults = FaultConfig {
         seed: a.fault_seed,
         rate_limited: a.fault_rate_limited,

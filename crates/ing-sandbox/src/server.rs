@@ -27,6 +27,7 @@ use crate::data::GroundTruth;
 use crate::error::Error;
 use crate::faults::Faults;
 use crate::ledger::{Ledger, LedgerView};
+use crate::persist::{DataSettings, Store};
 use crate::state::{SandboxConfig, SeenRequest, Shared, Stats};
 use crate::{ais, consent, control, oauth};
 
@@ -62,8 +63,46 @@ impl Sandbox {
             addr: SocketAddr::new(config.bind, config.consent_port),
             source: e,
         })?;
-        let clock = Clock::starting_at(config.start).map_err(|e| Error::Clock(e.to_string()))?;
-        let start_day = clock.now().date();
+        let data_key = DataSettings::of(&config.data, config.evolve);
+        let store = config.state_dir.as_deref().map(Store::open).transpose()?;
+        let saved = match &store {
+            Some(store) => store.load()?,
+            None => None,
+        };
+        if let (Some(saved), Some(store)) = (&saved, &store)
+            && saved.data != data_key
+        {
+            return Err(Error::State {
+                path: store.file().to_path_buf(),
+                reason: format!(
+                    "was made with other data settings ({:?}) than these ({data_key:?}); start \
+                     with the same settings, or give another state directory",
+                    saved.data
+                ),
+            });
+        }
+        // A saved clock goes on where it was (plus the time the sandbox was stopped); the data
+        // is generated for the first start's day again, so it is the same.
+        let (clock, start_day) = match &saved {
+            Some(saved) => (Clock::with_offset(saved.clock_offset_nanos), saved.generated_until),
+            None => {
+                let clock =
+                    Clock::starting_at(config.start).map_err(|e| Error::Clock(e.to_string()))?;
+                let day = clock.now().date();
+                (clock, day)
+            }
+        };
+        let (tokens, allowance) = saved
+            .as_ref()
+            .map(|s| (s.tokens(), s.allowance()))
+            .unwrap_or_default();
+        if let (Some(saved), Some(store)) = (&saved, &store) {
+            tracing::info!(
+                file = %store.file().display(),
+                refresh_tokens = saved.tokens().refresh.len(),
+                "ING sandbox state restored"
+            );
+        }
         let truth = crate::data::generate_until(&config.data, start_day);
         let ledger = config
             .evolve
@@ -81,15 +120,21 @@ impl Sandbox {
             truth,
             ledger,
             index,
-            tokens: Default::default(),
-            budget: Default::default(),
+            tokens: std::sync::Mutex::new(tokens),
+            budget: std::sync::Mutex::new(allowance),
             clock,
             tls_handshakes: AtomicU64::new(0),
             tls_refused: AtomicU64::new(0),
             requests: AtomicU64::new(0),
             seen: Default::default(),
             consent_url: format!("http://{consent_addr}"),
+            store,
+            data_key,
+            generated_until: start_day,
         });
+        // Written at once, so the day the data was generated for is kept even before anything
+        // is issued.
+        shared.save(&shared.lock_tokens())?;
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
         tasks.spawn(serve_api(
@@ -350,8 +395,9 @@ impl SandboxHandle {
     /// real clock). A move beyond the clock's range (±292 years) is ignored and logged.
     pub fn advance_clock(&self, by: Duration) {
         let by = time::Duration::try_from(by).unwrap_or(time::Duration::MAX);
-        if let Err(e) = self.shared.clock.advance(by) {
-            tracing::warn!(error = %e, "clock not moved");
+        match self.shared.clock.advance(by) {
+            Ok(_) => self.shared.persist(),
+            Err(e) => tracing::warn!(error = %e, "clock not moved"),
         }
     }
 
@@ -363,7 +409,9 @@ impl SandboxHandle {
     /// Sets the simulated clock to `now`, which must not lie before the sandbox's current time;
     /// returns the new now.
     pub fn set_now(&self, now: time::OffsetDateTime) -> Result<time::OffsetDateTime, ClockError> {
-        self.shared.clock.set(now)
+        let now = self.shared.clock.set(now)?;
+        self.shared.persist();
+        Ok(now)
     }
 
     /// The truth of an account as of the simulated now: every booked entry visible so far and
@@ -461,9 +509,18 @@ impl SandboxHandle {
     }
 
     /// Stops accepting, lets requests in flight finish (up to 2 s), and waits for the tasks.
+    /// With a state directory, the state is written once more (every change already was).
     pub async fn shutdown(self) {
         self.stop.cancel();
         self.tasks.close();
         let _ = tokio::time::timeout(Duration::from_secs(5), self.tasks.wait()).await;
+        if let Err(e) = self.shared.save(&self.shared.lock_tokens()) {
+            tracing::error!(error = %e, "the sandbox could not save its state at shutdown");
+        }
+    }
+
+    /// The state file, when the sandbox was started with a state directory.
+    pub fn state_file(&self) -> Option<&std::path::Path> {
+        self.shared.store.as_ref().map(crate::persist::Store::file)
     }
 }

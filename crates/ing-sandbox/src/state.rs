@@ -66,6 +66,10 @@ pub struct SandboxConfig {
     /// long as their consent. 0 = consents never end and refresh tokens live
     /// `refresh_token_ttl`.
     pub consent_days: u32,
+    /// Where the sandbox keeps what it must not forget across restarts (issued tokens,
+    /// consents, the clock, the day its data was generated for): `sandbox-state.json` in this
+    /// folder, written on every change. `None` = everything lives in memory only.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl SandboxConfig {
@@ -90,6 +94,7 @@ impl SandboxConfig {
             clock_control: false,
             evolve: false,
             consent_days: 90,
+            state_dir: None,
         }
     }
 }
@@ -129,40 +134,44 @@ pub struct Stats {
     pub unattended_calls: HashMap<String, u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AppToken {
     pub(crate) client_id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub(crate) expires_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CustomerToken {
     pub(crate) client_id: String,
     pub(crate) profile_id: String,
     pub(crate) scopes: Vec<String>,
     pub(crate) consent: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub(crate) expires_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RefreshToken {
     pub(crate) client_id: String,
     pub(crate) profile_id: String,
     pub(crate) scopes: Vec<String>,
     pub(crate) consent: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub(crate) expires_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AuthCode {
     pub(crate) client_id: String,
     pub(crate) profile_id: String,
     pub(crate) scopes: Vec<String>,
     pub(crate) redirect_uri: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub(crate) expires_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Grant {
     pub(crate) client_id: String,
     pub(crate) scopes: Vec<String>,
@@ -226,6 +235,12 @@ pub(crate) struct Shared {
     /// The latest requests on the API port, oldest first (at most [`SEEN_REQUESTS_KEPT`]).
     pub(crate) seen: Mutex<std::collections::VecDeque<SeenRequest>>,
     pub(crate) consent_url: String,
+    /// Where every change is written, with the state directory.
+    pub(crate) store: Option<crate::persist::Store>,
+    /// The data settings the state was made with.
+    pub(crate) data_key: crate::persist::DataSettings,
+    /// The day the generated history ends.
+    pub(crate) generated_until: time::Date,
 }
 
 impl Shared {
@@ -263,11 +278,72 @@ impl Shared {
         seen.push_back(request);
     }
 
-    pub(crate) fn lock_tokens(&self) -> std::sync::MutexGuard<'_, Tokens> {
+    /// The issued tokens. A change made through the guard is written to the state file (when
+    /// there is one) before the lock is released, so what a client is handed is on disk first.
+    pub(crate) fn lock_tokens(&self) -> TokensGuard<'_> {
         // A poisoned lock only means another request panicked mid-update; the maps stay usable.
-        self.tokens
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        TokensGuard {
+            guard: self
+                .tokens
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            shared: self,
+            changed: false,
+        }
+    }
+
+    /// Writes the state file after a change outside the tokens (the clock, the allowance).
+    pub(crate) fn persist(&self) {
+        let mut tokens = self.lock_tokens();
+        tokens.changed = self.store.is_some();
+    }
+
+    /// Writes the state file now; `Ok` without a state directory.
+    pub(crate) fn save(&self, tokens: &Tokens) -> Result<(), crate::Error> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let saved = crate::persist::Saved::capture(
+            self.data_key.clone(),
+            self.generated_until,
+            self.clock.offset_nanos(),
+            tokens,
+            &self.lock_budget(),
+            self.now(),
+        );
+        store.save(&saved)
+    }
+}
+
+/// The tokens, locked; written to the state file on release when changed.
+pub(crate) struct TokensGuard<'a> {
+    guard: std::sync::MutexGuard<'a, Tokens>,
+    shared: &'a Shared,
+    changed: bool,
+}
+
+impl std::ops::Deref for TokensGuard<'_> {
+    type Target = Tokens;
+    fn deref(&self) -> &Tokens {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for TokensGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Tokens {
+        self.changed = true;
+        &mut self.guard
+    }
+}
+
+impl Drop for TokensGuard<'_> {
+    fn drop(&mut self) {
+        if self.changed
+            && let Err(e) = self.shared.save(&self.guard)
+        {
+            // The answer is already made; a restart would forget this change, so say so loudly.
+            tracing::error!(error = %e, "the sandbox could not save its state; a restart will forget the latest tokens");
+        }
     }
 }
 
