@@ -39,6 +39,23 @@ impl ApiTokenDigest {
         Self(out)
     }
 
+    /// The digest as 64 lowercase hex digits (what `local` mode stores).
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A digest from [`ApiTokenDigest::to_hex`]'s form; `None` unless exactly 64 hex digits.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        if hex.len() != 64 || !hex.is_ascii() {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(Self(out))
+    }
+
     /// Whether `presented` is the configured token.
     pub fn matches(&self, presented: &str) -> bool {
         digest(&SHA256, presented.as_bytes()).as_ref() == self.0

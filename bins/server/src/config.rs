@@ -26,9 +26,15 @@ pub struct Config {
     pub bank: Settings,
 
     /// The token every `/api` call must present as `Authorization: Bearer …`. Required outside
-    /// `local` mode; in `local` mode a fresh one is generated and printed when not set.
+    /// `local` mode; in `local` mode, when not set, one is generated on the first start, printed
+    /// once and kept (as its digest) in the data directory for later starts.
     #[arg(long, env = "PSD2_API_TOKEN", hide_env_values = true)]
     pub api_token: Option<String>,
+
+    /// `local` mode without `PSD2_API_TOKEN`: replace the stored API token with a new one,
+    /// printed once (the old one stops working). For a lost token.
+    #[arg(long, env = "PSD2_ROTATE_API_TOKEN")]
+    pub rotate_api_token: bool,
 
     /// Redirect URIs a consent may return to (comma separated, matched exactly).
     #[arg(
@@ -98,6 +104,13 @@ impl Config {
             return Err("PSD2_API_TOKEN must be set outside local mode".into());
         }
         self.bank.validate()?;
+        if self.rotate_api_token && self.api_token.is_some() {
+            return Err(
+                "PSD2_ROTATE_API_TOKEN replaces local mode's generated token; with PSD2_API_TOKEN \
+                 set, change that value instead"
+                    .into(),
+            );
+        }
         if let Some(token) = &self.api_token
             && token.len() < 16
         {
@@ -135,6 +148,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("bank", &self.bank)
             .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
+            .field("rotate_api_token", &self.rotate_api_token)
             .field("redirect_uris", &self.redirect_uris)
             .field("banking_callback", &self.banking_callback)
             .field(

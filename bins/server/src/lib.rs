@@ -6,6 +6,7 @@
 pub mod app;
 pub mod auth;
 pub mod banking;
+pub mod banner;
 pub mod config;
 pub mod error;
 pub mod health;
@@ -14,6 +15,7 @@ pub mod local;
 #[cfg(not(feature = "local-sandbox"))]
 #[path = "local_absent.rs"]
 pub mod local;
+pub mod local_token;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -6,6 +6,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use bank_sync::settings::Settings;
 use ing_sandbox::{DataConfig, DevCertificates, Sandbox, SandboxConfig, SandboxHandle};
 
+/// The folder inside the data directory where the bundled sandbox keeps its state.
+pub const SANDBOX_STATE_DIR: &str = "sandbox";
+
 /// The sandbox this build can start in-process.
 pub type LocalSandbox = SandboxHandle;
 
@@ -37,6 +40,8 @@ pub async fn start_sandbox(settings: &Settings) -> anyhow::Result<SandboxHandle>
         settings.sandbox_port.saturating_add(1)
     };
     config.data = DataConfig::default();
+    // Tokens the server stored must still be known after a restart (`docs/sandbox.md`).
+    config.state_dir = Some(settings.data_dir.join(SANDBOX_STATE_DIR));
     Ok(Sandbox::start(config).await?)
 }
 

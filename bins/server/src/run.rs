@@ -20,8 +20,9 @@ use crate::state::AppState;
 pub struct Started {
     /// Where it listens.
     pub addr: SocketAddr,
-    /// The API token (generated in local mode when none was configured).
-    pub api_token: String,
+    /// How the API token came about in `local` mode without `PSD2_API_TOKEN` (made on this
+    /// start, or kept from an earlier one); `None` when it was configured.
+    pub local_api_token: Option<crate::local_token::LocalApiToken>,
     /// The in-process sandbox of local mode.
     pub sandbox: Option<crate::local::LocalSandbox>,
     /// The use cases (tests read the database through it).
@@ -60,9 +61,17 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
     if let Some(s) = &sandbox {
         crate::local::seed_demo_invoices(&sync, s).await?;
     }
-    let api_token = match &config.api_token {
-        Some(t) => t.clone(),
-        None => bank_sync::random_token("psd2a_")?,
+    let local_api_token = match &config.api_token {
+        Some(_) => None,
+        None => Some(crate::local_token::load_or_create(
+            &settings.data_dir,
+            config.rotate_api_token,
+        )?),
+    };
+    let api_token = match (&config.api_token, &local_api_token) {
+        (Some(t), _) => ApiTokenDigest::of(t),
+        (None, Some(local)) => local.digest(),
+        (None, None) => anyhow::bail!("PSD2_API_TOKEN must be set outside local mode"),
     };
     let metrics = Arc::new(Metrics::new());
     let db = sync.db().clone();
@@ -105,7 +114,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
     let pages = crate::banking::router(crate::banking::BankingState {
         app: state.clone(),
         sessions: Arc::default(),
-        api_token: Arc::new(ApiTokenDigest::of(&api_token)),
+        api_token: Arc::new(api_token.clone()),
         callback_url: Arc::new(config.banking_callback.clone()),
         cookies: crate::banking::session::CookiePolicy {
             secure: config.served_over_https(),
@@ -114,7 +123,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         throttle: throttle.clone(),
     });
     let frame = Frame {
-        api_token: ApiTokenDigest::of(&api_token),
+        api_token,
         throttle,
         readiness,
         metrics: metrics.clone(),
@@ -133,7 +142,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
     ));
     Ok(Started {
         addr,
-        api_token,
+        local_api_token,
         sandbox,
         sync,
         shutdown,
@@ -146,7 +155,10 @@ impl std::fmt::Debug for Started {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Started")
             .field("addr", &self.addr)
-            .field("api_token", &"[redacted]")
+            .field(
+                "local_api_token",
+                &self.local_api_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("sandbox", &self.sandbox)
             .finish_non_exhaustive()
     }

@@ -133,6 +133,8 @@ async fn the_banking_page_in_a_real_browser() {
         &db_url,
         "--cert-path",
         dir.path().join("certs").to_str().unwrap(),
+        "--data-dir",
+        dir.path().join("data").to_str().unwrap(),
         "--api-token",
         TOKEN,
         "--data-key",

@@ -26,7 +26,7 @@ pub use ing_psd2::mask::mask_iban;
 pub use reconciliation::ReconcileSummary;
 pub use revoke::RevokedAtBank;
 pub use service::{BankSync, Policy};
-pub use setup::{LOCAL_DATA_KEY_FILE, SetupError};
+pub use setup::{LOCAL_DATA_KEY_FILE, SetupError, create_private_dir, write_private};
 pub use token::random_token;
 pub use transactions::{SyncReport, TransactionSync, to_new_transaction};
 pub use worker::{AccountReport, AccountResult, PassOptions, PassReport};

@@ -68,12 +68,21 @@ pub struct Settings {
     pub key_id_format: ing_psd2::KeyIdFormat,
 
     /// Base64 of 32 random bytes: the key that encrypts ING's tokens at rest. Required outside
-    /// `local` mode; in `local` mode kept in `data/local-data.key` (created on first start).
+    /// `local` mode; in `local` mode kept in `local-data.key` in the data directory (created on
+    /// first start).
     #[cfg_attr(
         feature = "cli",
         arg(long, env = "PSD2_DATA_KEY", hide_env_values = true)
     )]
     pub data_key: Option<String>,
+
+    /// `local` mode's own files: the generated data key (`local-data.key`), the API token's
+    /// digest and the bundled sandbox's state (`sandbox/`). Created owner-only on first start.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "PSD2_DATA_DIR", default_value = "data")
+    )]
+    pub data_dir: PathBuf,
 
     /// Earlier data keys still able to decrypt (comma separated), for key rotation.
     #[cfg_attr(
@@ -172,6 +181,7 @@ impl std::fmt::Debug for Settings {
             .field("ca_cert", &self.ca_cert)
             .field("key_id_format", &self.key_id_format)
             .field("data_key", &self.data_key.as_ref().map(|_| "[redacted]"))
+            .field("data_dir", &self.data_dir)
             .field("retired_data_keys", &self.retired_data_keys.len())
             .field("sandbox_port", &self.sandbox_port)
             .field("invoice_patterns", &self.invoice_patterns)

@@ -9,8 +9,8 @@ use storage::{DataKey, Database, DbOptions, Keyring};
 use crate::service::{BankSync, Policy};
 use crate::settings::{Environment, Settings};
 
-/// Where `local` mode keeps its generated data key.
-pub const LOCAL_DATA_KEY_FILE: &str = "data/local-data.key";
+/// Where `local` mode keeps its generated data key, inside the data directory.
+pub const LOCAL_DATA_KEY_FILE: &str = "local-data.key";
 
 /// Why the service could not be built; each names what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -82,12 +82,12 @@ impl Settings {
     }
 
     /// The keyring: `PSD2_DATA_KEY` (plus retired keys), or in `local` mode a key kept in
-    /// [`LOCAL_DATA_KEY_FILE`] and created on first start.
+    /// [`LOCAL_DATA_KEY_FILE`] in the data directory and created on first start.
     pub fn keyring(&self) -> Result<Keyring, SetupError> {
         let current = match (&self.data_key, self.environment) {
             (Some(k), _) => DataKey::from_base64(k)?,
             (None, Environment::Local) => {
-                DataKey::from_base64(&local_key(Path::new(LOCAL_DATA_KEY_FILE))?)?
+                DataKey::from_base64(&local_key(&self.data_dir.join(LOCAL_DATA_KEY_FILE))?)?
             }
             (None, _) => {
                 return Err(SetupError::Config(
@@ -173,7 +173,7 @@ fn create_private_file(path: &Path) -> Result<(), SetupError> {
 }
 
 /// Creates `dir` and missing parents, for the owner only.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.as_os_str().is_empty() || dir.exists() {
         return Ok(());
     }
@@ -204,8 +204,10 @@ fn local_key(path: &Path) -> Result<String, SetupError> {
     Ok(key)
 }
 
+/// Creates `path` with `text`, readable and writable by the owner only; an existing file is an
+/// error (never overwritten).
 #[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let mut f = std::fs::OpenOptions::new()
@@ -216,8 +218,9 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
+/// Creates `path` with `text` (no owner-only mode on this platform).
 #[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 

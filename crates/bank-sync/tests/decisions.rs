@@ -109,6 +109,7 @@ async fn world(database_url: String, pg: Option<(String, String)>) -> World {
         key_id_format: ing_psd2::KeyIdFormat::Serial,
         data_key: Some(storage::DataKey::generate_base64().unwrap()),
         retired_data_keys: Vec::new(),
+        data_dir: dir.path().join("data"),
         sandbox_port: 0,
         invoice_patterns: vec!["RE-####-####".into()],
         db_pool: 5,

@@ -48,7 +48,7 @@ async fn curl(args: &[&str]) -> (u16, String) {
 }
 
 /// The server's configuration in `local` mode on ephemeral ports (its bundled sandbox too),
-/// certificates under `dir`, a fresh data key, the API token `token`, one redirect URI, and
+/// certificates and the data directory under `dir`, a fresh data key, the API token `token`, one redirect URI, and
 /// `extra` flags.
 pub fn local_config(
     dir: &std::path::Path,
@@ -59,9 +59,12 @@ pub fn local_config(
 ) -> psd2_server::config::Config {
     use clap::Parser as _;
     let certs = dir.join("certs");
+    let data = dir.join("data");
     let key = storage::DataKey::generate_base64().unwrap();
     let mut args = vec![
         "psd2-server",
+        "--data-dir",
+        data.to_str().unwrap(),
         "--environment",
         "local",
         "--listen",

@@ -28,6 +28,7 @@ pub fn settings(dir: &Path, database_url: &str, api_url: &str, key: &str, budget
         key_id_format: ing_psd2::KeyIdFormat::Serial,
         data_key: Some(key.to_owned()),
         retired_data_keys: Vec::new(),
+        data_dir: dir.join("data"),
         sandbox_port: 0,
         invoice_patterns: vec!["RE-####-####".into()],
         db_pool: 10,
