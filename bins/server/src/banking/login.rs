@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -13,9 +13,23 @@ use super::i18n::{Key, Lang};
 use super::layout::page;
 use super::{BankingState, back, posted};
 
-/// The sign-in page.
-pub async fn form(headers: HeaderMap) -> Response {
-    login_page(Lang::from_headers(&headers), None).into_response()
+/// Why the browser was sent to sign in (`?why=restarted|ended`), when it had a session the
+/// server no longer knows; anything else shows no message.
+#[derive(Debug, Deserialize)]
+pub struct SignedOut {
+    why: Option<String>,
+}
+
+/// The sign-in page, saying why the browser was signed out when it was.
+pub async fn form(headers: HeaderMap, Query(q): Query<SignedOut>) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let why = match q.why.as_deref() {
+        // Sessions live in the server's memory: a restart ends them all.
+        Some("restarted") => Some(lang.t(Key::SignedOutRestart)),
+        Some("ended") => Some(lang.t(Key::SignedOutEnded)),
+        _ => None,
+    };
+    login_page(lang, why).into_response()
 }
 
 fn login_page(lang: Lang, error: Option<&str>) -> maud::Markup {

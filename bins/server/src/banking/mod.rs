@@ -29,7 +29,7 @@ mod transactions;
 
 use consent_binding::ConsentBindings;
 use i18n::{Key, Lang};
-use session::{CookiePolicy, Current, Sessions};
+use session::{CookiePolicy, Current, Lookup, Sessions};
 
 /// What the banking pages share.
 #[derive(Debug, Clone)]
@@ -73,10 +73,17 @@ pub fn router(state: BankingState) -> Router {
 /// The signed-in session and the language, or the answer that sends the browser to sign in.
 fn signed_in(state: &BankingState, headers: &HeaderMap) -> Result<(Current, Lang), Response> {
     let lang = Lang::from_headers(headers);
-    match state.sessions.current(headers, state.cookies) {
-        Some(c) => Ok((c, lang)),
-        None => Err(Redirect::to("/banking/login").into_response()),
-    }
+    let why = match state.sessions.lookup(headers, state.cookies) {
+        Lookup::Live(c) => return Ok((c, lang)),
+        Lookup::None => return Err(Redirect::to("/banking/login").into_response()),
+        Lookup::Restarted => "restarted",
+        Lookup::Ended => "ended",
+    };
+    // The sign-in page says why; the stale cookie goes.
+    let mut r = Redirect::to(&format!("/banking/login?why={why}")).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.session(None));
+    Err(r)
 }
 
 /// The session behind a posted form, whose CSRF token must match it: no session sends the

@@ -34,9 +34,38 @@ struct Session {
     seen: Instant,
 }
 
-/// Every signed-in browser.
-#[derive(Default)]
-pub struct Sessions(Mutex<HashMap<String, Session>>);
+/// Every signed-in browser, in memory: a restart signs everyone out. Each session id starts
+/// with this process's random boot mark (`s_<boot>.<random>`), so a cookie the server does not
+/// know can be told apart: another boot's (the server restarted) or this one's (ended).
+pub struct Sessions {
+    boot: String,
+    map: Mutex<HashMap<String, Session>>,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        // The mark only tells boots apart; the session id's own randomness guards it.
+        let boot = bank_sync::random_token("")
+            .map(|t| t.chars().filter(char::is_ascii_alphanumeric).take(10).collect())
+            .unwrap_or_else(|_| format!("{:x}", std::process::id()));
+        Self {
+            boot,
+            map: Mutex::default(),
+        }
+    }
+}
+
+/// What a request's session cookie stands for.
+pub enum Lookup {
+    /// A live session.
+    Live(Current),
+    /// No session cookie: never signed in here (or signed out).
+    None,
+    /// A session of an earlier run of the server: it restarted, which signs everyone out.
+    Restarted,
+    /// A session of this run that ended (signed out elsewhere, or idle too long).
+    Ended,
+}
 
 /// A request's session.
 #[derive(Clone)]
@@ -51,14 +80,14 @@ pub struct Current {
 
 impl Sessions {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        self.0
+        self.map
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Starts a session for `user`; returns its id.
     pub fn create(&self, user: &str) -> Option<String> {
-        let id = bank_sync::random_token("s_").ok()?;
+        let id = format!("s_{}.{}", self.boot, bank_sync::random_token("").ok()?);
         let csrf = bank_sync::random_token("c_").ok()?;
         let mut map = self.lock();
         map.retain(|_, s| s.seen.elapsed() < IDLE);
@@ -76,15 +105,35 @@ impl Sessions {
 
     /// The session the request's cookie names, if it is alive.
     pub fn current(&self, headers: &HeaderMap, policy: CookiePolicy) -> Option<Current> {
-        let id = cookie(headers, policy.session_name())?;
+        match self.lookup(headers, policy) {
+            Lookup::Live(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The session the request's cookie names, or why there is none.
+    pub fn lookup(&self, headers: &HeaderMap, policy: CookiePolicy) -> Lookup {
+        let Some(id) = cookie(headers, policy.session_name()).filter(|id| !id.is_empty()) else {
+            return Lookup::None;
+        };
         let mut map = self.lock();
-        let s = map.get_mut(&id)?;
+        let Some(s) = map.get_mut(&id) else {
+            let ours = id
+                .strip_prefix("s_")
+                .and_then(|rest| rest.split_once('.'))
+                .is_some_and(|(boot, _)| boot == self.boot);
+            return if ours {
+                Lookup::Ended
+            } else {
+                Lookup::Restarted
+            };
+        };
         if s.seen.elapsed() >= IDLE {
             map.remove(&id);
-            return None;
+            return Lookup::Ended;
         }
         s.seen = Instant::now();
-        Some(Current {
+        Lookup::Live(Current {
             csrf: s.csrf.clone(),
             user: s.user.clone(),
             id,
@@ -189,7 +238,7 @@ pub fn csrf_ok(current: &Current, presented: &str) -> bool {
 
 impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.0.lock().map_or(0, |m| m.len());
+        let n = self.map.lock().map_or(0, |m| m.len());
         f.debug_struct("Sessions").field("open", &n).finish()
     }
 }
@@ -226,6 +275,22 @@ mod tests {
         assert!(s.take_flash(&id).is_none());
         s.remove(&id);
         assert!(s.current(&h, CookiePolicy::default()).is_none());
+        assert!(matches!(
+            s.lookup(&h, CookiePolicy::default()),
+            Lookup::Ended
+        ));
+        // Another run of the server (a restart) does not know this run's sessions.
+        let restarted = Sessions::default();
+        let other = restarted.create("anna").unwrap();
+        restarted.remove(&other);
+        assert!(matches!(
+            restarted.lookup(&h, CookiePolicy::default()),
+            Lookup::Restarted
+        ));
+        assert!(matches!(
+            s.lookup(&HeaderMap::new(), CookiePolicy::default()),
+            Lookup::None
+        ));
     }
 
     #[test]
