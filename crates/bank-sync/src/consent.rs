@@ -105,15 +105,14 @@ impl BankSync {
         })
     }
 
-    /// Completes a consent: the state is spent first (so a refused state exchanges nothing),
-    /// then the code is exchanged and the connection stored with ING's tokens sealed.
-    pub async fn complete_consent(
+    /// Spends the state (so a refused state exchanges nothing), then exchanges the code.
+    async fn exchange_for_state(
         &self,
         client_id: &str,
         code: &str,
         redirect_uri: &str,
         state: &str,
-    ) -> Result<ConsentGrant, SyncError> {
+    ) -> Result<ing_psd2::CustomerTokens, SyncError> {
         if state.trim().is_empty() {
             return Err(SyncError::BadRequest(
                 "state is missing: send the state that consent/initiate returned".into(),
@@ -129,9 +128,23 @@ impl BankSync {
         if code.trim().is_empty() {
             return Err(SyncError::BadRequest("authorization_code is empty".into()));
         }
-        let tokens = self
+        Ok(self
             .client
             .exchange_code(&AuthorizationCode::new(code), Some(redirect_uri))
+            .await?)
+    }
+
+    /// Completes a consent: the state is spent first (so a refused state exchanges nothing),
+    /// then the code is exchanged and the connection stored with ING's tokens sealed.
+    pub async fn complete_consent(
+        &self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        state: &str,
+    ) -> Result<ConsentGrant, SyncError> {
+        let tokens = self
+            .exchange_for_state(client_id, code, redirect_uri, state)
             .await?;
         let now = self.now();
         // The consent lasts 90 days (180 in production after the 2023 RTS amendment) from the
@@ -182,6 +195,94 @@ impl BankSync {
             scope: tokens.scope,
             connection,
         })
+    }
+
+    /// Completes a consent that renews `connection_id` ("Reconnect"): the same connection
+    /// becomes active again with the new tokens and dates, keeping its id, accounts, history and
+    /// bearer token, instead of a second connection taking the accounts over. The refresh token
+    /// it replaces is revoked at ING afterwards (a failure there is logged: the new consent
+    /// stands, and the old token is forgotten here either way).
+    pub async fn renew_consent(
+        &self,
+        connection_id: &str,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        state: &str,
+    ) -> Result<storage::entity::connection::Model, SyncError> {
+        let existing = self
+            .db
+            .find_connection(connection_id)
+            .await?
+            .ok_or_else(|| SyncError::NotFound(format!("connection {connection_id}")))?;
+        if existing.status == storage::ConnectionStatus::Replaced {
+            return Err(SyncError::BadRequest(
+                "this connection was replaced by a newer one for the same accounts; reconnect \
+                 that one instead"
+                    .into(),
+            ));
+        }
+        let tokens = self
+            .exchange_for_state(client_id, code, redirect_uri, state)
+            .await?;
+        let old_refresh = match self.db.get_secret(&self.keys, connection_id, REFRESH).await {
+            Ok(r) => r.map(|(value, _)| value),
+            // A token this key cannot open cannot be revoked either; it is overwritten below.
+            Err(storage::Error::Decrypt { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let now = self.now();
+        let valid_until = now + time::Duration::days(self.policy.default_consent_days);
+        // The new refresh token first: from here on the connection works with it.
+        match &tokens.refresh_token {
+            Some(refresh) => {
+                self.db
+                    .put_secret(
+                        &self.keys,
+                        connection_id,
+                        REFRESH,
+                        refresh.secret(),
+                        tokens
+                            .refresh_expires_at
+                            .map(|t| self.on_our_clock(t))
+                            .or(Some(valid_until)),
+                    )
+                    .await?
+            }
+            None => {
+                self.db.delete_secrets(connection_id).await?;
+            }
+        }
+        self.db
+            .put_secret(
+                &self.keys,
+                connection_id,
+                ACCESS,
+                tokens.access_token.secret(),
+                Some(self.on_our_clock(tokens.expires_at)),
+            )
+            .await?;
+        let connection = self
+            .db
+            .renew_connection(connection_id, &tokens.scope, now, Some(valid_until))
+            .await?;
+        if let Some(old) = old_refresh
+            && tokens
+                .refresh_token
+                .as_ref()
+                .is_none_or(|new| new.secret() != old)
+        {
+            match self.client.revoke(&ing_psd2::RefreshToken::new(old)).await {
+                Ok(()) => {
+                    tracing::info!(connection = %connection_id, "replaced refresh token revoked at ING");
+                }
+                Err(e) => {
+                    tracing::warn!(connection = %connection_id, error = %e, "the replaced refresh token could not be revoked at ING");
+                }
+            }
+        }
+        tracing::info!(connection = %connection_id, "consent renewed");
+        Ok(connection)
     }
 
     /// The connection a bearer connection token names, if it may still be used.

@@ -100,6 +100,34 @@ impl Database {
             .await?)
     }
 
+    /// A connection re-consented by the same person: active again with the new consent's
+    /// scopes and dates; its id, accounts and bearer token stay.
+    pub async fn renew_connection(
+        &self,
+        id: &str,
+        scopes: &str,
+        granted_at: OffsetDateTime,
+        valid_until: Option<OffsetDateTime>,
+    ) -> Result<connection::Model, Error> {
+        let res = Entity::update_many()
+            .col_expr(Column::Status, ConnectionStatus::Active.into())
+            .col_expr(Column::StatusReason, Option::<String>::None.into())
+            .col_expr(Column::Scopes, scopes.to_owned().into())
+            .col_expr(Column::ConsentGrantedAt, Some(granted_at).into())
+            .col_expr(Column::ConsentValidUntil, valid_until.into())
+            .col_expr(Column::LastScaAt, Some(granted_at).into())
+            .col_expr(Column::UpdatedAt, OffsetDateTime::now_utc().into())
+            .filter(Column::Id.eq(id))
+            .exec(&self.conn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(Error::NotFound(format!("connection {id}")));
+        }
+        self.find_connection(id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("connection {id}")))
+    }
+
     /// Sets the status and the reason people see.
     pub async fn set_connection_status(
         &self,

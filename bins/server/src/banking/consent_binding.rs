@@ -25,40 +25,58 @@ pub const BINDING_LIFETIME: Duration = Duration::from_secs(30 * 60);
 const MAX_PENDING: usize = 10_000;
 
 /// What a callback's `state` and cookie amount to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Binding {
-    /// Started here, in this browser, and not used yet: used up now.
-    Matched,
+    /// Started here, in this browser, and not used yet: used up now. `renews` names the
+    /// connection a "Reconnect" started it for (`None`: a new connection).
+    Matched {
+        /// The connection to renew.
+        renews: Option<String>,
+    },
     /// Started here, but this browser does not hold its token.
     OtherBrowser,
     /// Not started here, expired, or used already.
     Unknown,
 }
 
-/// Consents started on this server and not yet completed: `state` → digest of the browser's
-/// token (kept and compared as the API token is), and when it started.
+/// One started consent.
+struct Pending {
+    /// Digest of the browser's token (kept and compared as the API token is).
+    token: ApiTokenDigest,
+    /// When it started.
+    at: Instant,
+    /// The connection a "Reconnect" renews.
+    renews: Option<String>,
+}
+
+/// Consents started on this server and not yet completed, by `state`.
 #[derive(Default)]
-pub struct ConsentBindings(Mutex<HashMap<String, (ApiTokenDigest, Instant)>>);
+pub struct ConsentBindings(Mutex<HashMap<String, Pending>>);
 
 impl ConsentBindings {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ApiTokenDigest, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Records that `state` was started by a browser, and returns the token that browser must
-    /// present at the callback (`None`: no randomness, or too many consents waiting).
-    pub fn bind(&self, state: &str) -> Option<String> {
+    /// Records that `state` was started by a browser (to renew the connection `renews`, or
+    /// for a new one), and returns the token that browser must present at the callback
+    /// (`None`: no randomness, or too many consents waiting).
+    pub fn bind(&self, state: &str, renews: Option<String>) -> Option<String> {
         let token = bank_sync::random_token("b_").ok()?;
         let mut map = self.lock();
-        map.retain(|_, (_, at)| at.elapsed() < BINDING_LIFETIME);
+        map.retain(|_, p| p.at.elapsed() < BINDING_LIFETIME);
         if map.len() >= MAX_PENDING {
             return None;
         }
         map.insert(
             state.to_owned(),
-            (ApiTokenDigest::of(&token), Instant::now()),
+            Pending {
+                token: ApiTokenDigest::of(&token),
+                at: Instant::now(),
+                renews,
+            },
         );
         Some(token)
     }
@@ -66,19 +84,19 @@ impl ConsentBindings {
     /// Whether `presented` is the token made for `state`; a match is used up.
     pub fn take(&self, state: &str, presented: Option<&str>) -> Binding {
         let mut map = self.lock();
-        let Some((want, at)) = map.get(state) else {
+        let Some(pending) = map.get(state) else {
             return Binding::Unknown;
         };
-        if at.elapsed() >= BINDING_LIFETIME {
+        if pending.at.elapsed() >= BINDING_LIFETIME {
             map.remove(state);
             return Binding::Unknown;
         }
         let Some(presented) = presented else {
             return Binding::OtherBrowser;
         };
-        if want.matches(presented) {
-            map.remove(state);
-            Binding::Matched
+        if pending.token.matches(presented) {
+            let renews = map.remove(state).and_then(|p| p.renews);
+            Binding::Matched { renews }
         } else {
             Binding::OtherBrowser
         }
@@ -101,8 +119,8 @@ mod tests {
     #[test]
     fn only_the_starting_browser_completes_its_state_and_only_once() {
         let b = ConsentBindings::default();
-        let mine = b.bind("state-a").unwrap();
-        let other = b.bind("state-b").unwrap();
+        let mine = b.bind("state-a", None).unwrap();
+        let other = b.bind("state-b", Some("conn-1".into())).unwrap();
         assert_eq!(b.take("state-a", None), Binding::OtherBrowser, "no cookie");
         assert_eq!(
             b.take("state-a", Some(&other)),
@@ -110,8 +128,16 @@ mod tests {
             "another consent's token"
         );
         assert_eq!(b.take("state-unknown", Some(&mine)), Binding::Unknown);
-        assert_eq!(b.take("state-a", Some(&mine)), Binding::Matched);
+        assert_eq!(
+            b.take("state-a", Some(&mine)),
+            Binding::Matched { renews: None }
+        );
         assert_eq!(b.take("state-a", Some(&mine)), Binding::Unknown, "used up");
-        assert_eq!(b.take("state-b", Some(&other)), Binding::Matched);
+        assert_eq!(
+            b.take("state-b", Some(&other)),
+            Binding::Matched {
+                renews: Some("conn-1".into())
+            }
+        );
     }
 }

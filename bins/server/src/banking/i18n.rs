@@ -73,6 +73,8 @@ keys! {
     LoginHelp => "Enter the API token of this server (PSD2_API_TOKEN; printed at start in local mode).", "API-Token dieses Servers eingeben (PSD2_API_TOKEN; im local-Modus beim Start ausgegeben).";
     ApiToken => "API token", "API-Token";
     YourName => "Your name (recorded with your decisions)", "Ihr Name (wird mit Ihren Entscheidungen gespeichert)";
+    SignedOutRestart => "The server was restarted, which signs everyone out. Please sign in again.", "Der Server wurde neu gestartet; dabei werden alle abgemeldet. Bitte erneut anmelden.";
+    SignedOutEnded => "Your session has ended (signed out, or unused for 8 hours). Please sign in again.", "Ihre Sitzung ist beendet (abgemeldet oder 8 Stunden nicht genutzt). Bitte erneut anmelden.";
     WrongToken => "That is not the API token of this server.", "Das ist nicht das API-Token dieses Servers.";
     Logout => "Sign out", "Abmelden";
     Overview => "Accounts", "Konten";
@@ -104,6 +106,12 @@ keys! {
     TooManySignIns => "Too many failed sign-ins from this address. Wait a minute and try again.", "Zu viele fehlgeschlagene Anmeldungen von dieser Adresse. Bitte eine Minute warten und erneut versuchen.";
     InternalError => "Something went wrong on our side. It has been logged with reference {ref}; please tell whoever runs this server.", "Bei uns ist ein Fehler aufgetreten. Er wurde unter der Referenz {ref} protokolliert; bitte der Person melden, die diesen Server betreibt.";
     BankError => "The bank could not be reached or answered with an error. Try again in a few minutes.", "Die Bank war nicht erreichbar oder hat mit einem Fehler geantwortet. In ein paar Minuten erneut versuchen.";
+    Reconnected => "Reconnected: the connection is active again, with its accounts and history.", "Neu verbunden: Die Verbindung ist wieder aktiv, mit ihren Konten und Umsätzen.";
+    ExpiredRefused => "The bank no longer accepts this connection's consent (it was withdrawn at the bank, or the bank no longer knows it). Reconnect to give it again; the accounts and their history stay.", "Die Bank akzeptiert die Zustimmung dieser Verbindung nicht mehr (bei der Bank widerrufen, oder der Bank nicht mehr bekannt). Neu verbinden, um sie erneut zu erteilen; Konten und Umsätze bleiben erhalten.";
+    ExpiredEnded => "The consent has run its course (PSD2 consents last 90 days). Reconnect to renew it; the accounts and their history stay.", "Die Zustimmung ist abgelaufen (PSD2-Zustimmungen gelten 90 Tage). Neu verbinden, um sie zu erneuern; Konten und Umsätze bleiben erhalten.";
+    ExpiringSoon => "The consent ends soon. Reconnect before it does to keep syncing without a gap.", "Die Zustimmung endet bald. Vorher neu verbinden, damit die Abfrage ohne Lücke weiterläuft.";
+    RevokedExplained => "This connection was removed and its access at the bank withdrawn.", "Diese Verbindung wurde entfernt und ihr Zugriff bei der Bank widerrufen.";
+    ReplacedExplained => "A newer connection for the same accounts took them over, with their history.", "Eine neuere Verbindung für dieselben Konten hat sie samt Umsätzen übernommen.";
     Connected => "Connected: {n} account(s) added.", "Verbunden: {n} Konto/Konten hinzugefügt.";
     ConsentDenied => "The connection was not allowed at the bank. Nothing was changed.", "Die Verbindung wurde bei der Bank nicht erlaubt. Es wurde nichts geändert.";
     ConsentStale => "This link has expired or was already used. Please start the connection again.", "Dieser Link ist abgelaufen oder wurde schon benutzt. Bitte die Verbindung neu starten.";

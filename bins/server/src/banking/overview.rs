@@ -30,6 +30,39 @@ fn status_text(lang: Lang, status: ConnectionStatus) -> &'static str {
     }
 }
 
+/// A connection "Reconnect" renews: one the bank stopped (or is about to stop) accepting. A
+/// replaced one's accounts live on in its successor, and a removed one stays removed.
+fn reconnectable(status: ConnectionStatus) -> bool {
+    matches!(
+        status,
+        ConnectionStatus::Expiring | ConnectionStatus::Expired | ConnectionStatus::Error
+    )
+}
+
+/// Why a connection is in its state, in words people read (the stored reason keeps the bank's
+/// technical answer for the log and support; an error's reason is ours and shown as it is).
+fn status_explained(
+    lang: Lang,
+    c: &storage::entity::connection::Model,
+    now: OffsetDateTime,
+) -> Option<String> {
+    let text = match c.status {
+        ConnectionStatus::Active => return None,
+        ConnectionStatus::Expiring => lang.t(Key::ExpiringSoon),
+        ConnectionStatus::Expired => {
+            if c.consent_valid_until.is_some_and(|until| until > now) {
+                lang.t(Key::ExpiredRefused)
+            } else {
+                lang.t(Key::ExpiredEnded)
+            }
+        }
+        ConnectionStatus::Revoked => lang.t(Key::RevokedExplained),
+        ConnectionStatus::Replaced => lang.t(Key::ReplacedExplained),
+        ConnectionStatus::Error => return c.status_reason.clone(),
+    };
+    Some(text.to_owned())
+}
+
 /// `GET /banking`.
 pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<Response, Response> {
     let (current, lang) = signed_in(state, headers)?;
@@ -69,17 +102,21 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                     (lang.t(Key::Connection)) " "
                     span class={"badge b-" (c.status)} { (status_text(lang, c.status)) }
                 }
-                @if let Some(until) = c.consent_valid_until {
-                    p {
-                        (lang.t(Key::ValidUntil)) ": " (until.date())
-                        " (" ((until - now).whole_days().max(0)) " " (lang.t(Key::DaysLeft)) ")"
+                // Days left only mean something while the bank accepts the consent.
+                @if c.status.may_sync() {
+                    @if let Some(until) = c.consent_valid_until {
+                        p {
+                            (lang.t(Key::ValidUntil)) ": " (until.date())
+                            " (" ((until - now).whole_days().max(0)) " " (lang.t(Key::DaysLeft)) ")"
+                        }
                     }
                 }
-                @if let Some(reason) = &c.status_reason { p.muted { (reason) } }
-                @if c.status != ConnectionStatus::Active {
+                @if let Some(text) = status_explained(lang, c, now) { p.muted.status-why { (text) } }
+                @if reconnectable(c.status) {
                     form method="post" action="/banking/connect" {
                         input type="hidden" name="csrf" value=(csrf);
-                        button type="submit" { (lang.t(Key::Reconnect)) }
+                        input type="hidden" name="connection" value=(c.id);
+                        button type="submit" id={"reconnect-" (c.id)} { (lang.t(Key::Reconnect)) }
                     }
                 }
                 div.scroll { table {
@@ -132,11 +169,21 @@ pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Resp
     page_handler(&state, &headers).await.unwrap_or_else(|r| r)
 }
 
-/// `POST /banking/connect`: starts a consent and sends the browser to the bank.
+/// The connect form: "Connect ING" (a new connection) or "Reconnect" (names the connection).
+#[derive(Debug, Deserialize)]
+pub struct ConnectForm {
+    csrf: String,
+    /// The connection to renew; absent for a new one.
+    #[serde(default)]
+    connection: Option<String>,
+}
+
+/// `POST /banking/connect`: starts a consent and sends the browser to the bank. A "Reconnect"
+/// renews the connection it names when the consent completes.
 pub async fn connect(
     State(state): State<BankingState>,
     headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<ConnectForm>,
 ) -> Response {
     let (current, lang) = match posted(&state, &headers, &f.csrf) {
         Ok(x) => x,
@@ -151,7 +198,8 @@ pub async fn connect(
     .await;
     match started {
         Ok(s) => {
-            let Some(token) = state.consents.bind(&s.state) else {
+            let renews = f.connection.filter(|c| !c.trim().is_empty());
+            let Some(token) = state.consents.bind(&s.state, renews) else {
                 state
                     .sessions
                     .flash(&current.id, false, lang.t(Key::ConsentStale));
@@ -192,14 +240,14 @@ pub async fn callback(
     Query(q): Query<CallbackQuery>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let outcome: Result<usize, String> = match (&q.error, &q.code, &q.state) {
+    let outcome: Result<Completed, String> = match (&q.error, &q.code, &q.state) {
         (Some(_), _, _) => Err(lang.t(Key::ConsentDenied).to_owned()),
         (None, Some(code), Some(st)) => {
             let presented = cookie(&headers, state.cookies.consent_name());
             match state.consents.take(st, presented.as_deref()) {
                 Binding::OtherBrowser => Err(lang.t(Key::ConsentOtherBrowser).to_owned()),
                 Binding::Unknown => Err(lang.t(Key::ConsentStale).to_owned()),
-                Binding::Matched => complete(&state, peer, code, st)
+                Binding::Matched { renews } => complete(&state, peer, code, st, renews)
                     .await
                     .map_err(|e| explain(lang, &e)),
             }
@@ -207,7 +255,8 @@ pub async fn callback(
         _ => Err(lang.t(Key::ConsentStale).to_owned()),
     };
     let (ok, text) = match outcome {
-        Ok(n) => (true, lang.t(Key::Connected).replace("{n}", &n.to_string())),
+        Ok(Completed::New(n)) => (true, lang.t(Key::Connected).replace("{n}", &n.to_string())),
+        Ok(Completed::Renewed) => (true, lang.t(Key::Reconnected).to_owned()),
         Err(t) => (false, t),
     };
     let status = if ok {
@@ -229,30 +278,52 @@ pub async fn callback(
         .into_response()
 }
 
-/// Completes a consent the binding allowed: tokens, accounts, then the history while the person
-/// is present. The number of accounts newly attached.
+/// What a completed consent did.
+enum Completed {
+    /// A new connection, with this many accounts newly attached.
+    New(usize),
+    /// An existing connection renewed ("Reconnect").
+    Renewed,
+}
+
+/// Completes a consent the binding allowed: tokens (a new connection, or the renewed one
+/// `renews` names), accounts, then the history while the person is present.
 async fn complete(
     state: &BankingState,
     peer: SocketAddr,
     code: &str,
     st: &str,
-) -> Result<usize, bank_sync::SyncError> {
+    renews: Option<String>,
+) -> Result<Completed, bank_sync::SyncError> {
     let sync = &state.app.sync;
     let client_id = sync.client().client_id().await?;
-    let grant = sync
-        .complete_consent(&client_id, code, &state.callback_url, st)
-        .await?;
+    let connection = match &renews {
+        Some(id) => {
+            sync.renew_consent(id, &client_id, code, &state.callback_url, st)
+                .await?
+        }
+        None => {
+            sync.complete_consent(&client_id, code, &state.callback_url, st)
+                .await?
+                .connection
+        }
+    };
     let accounts = sync
-        .sync_accounts(&grant.connection, true, Some(peer.ip()))
+        .sync_accounts(&connection, true, Some(peer.ip()))
         .await?;
     // The person is here now: fetch the history while no allowance limits it.
     for a in &accounts {
         sync.sync_for_person(a.account.id, peer.ip(), true).await?;
     }
-    Ok(accounts
-        .iter()
-        .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
-        .count())
+    if renews.is_some() {
+        return Ok(Completed::Renewed);
+    }
+    Ok(Completed::New(
+        accounts
+            .iter()
+            .filter(|a| a.link != storage::AccountLink::AlreadyAttached)
+            .count(),
+    ))
 }
 
 /// `POST /banking/accounts/{id}/sync`: a sync the person started (so `PSU-IP-Address` is sent
