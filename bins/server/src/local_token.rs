@@ -29,6 +29,24 @@ pub enum LocalApiToken {
     },
 }
 
+/// The token never reaches a `Debug` print.
+impl std::fmt::Debug for LocalApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocalApiToken::New { file, .. } => f
+                .debug_struct("New")
+                .field("token", &"[redacted]")
+                .field("file", file)
+                .finish(),
+            LocalApiToken::Stored { file, .. } => f
+                .debug_struct("Stored")
+                .field("digest", &"[redacted]")
+                .field("file", file)
+                .finish(),
+        }
+    }
+}
+
 impl LocalApiToken {
     /// What requests are checked against.
     pub fn digest(&self) -> ApiTokenDigest {

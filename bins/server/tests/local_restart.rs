@@ -133,7 +133,13 @@ async fn after_a_restart_the_connection_the_api_token_and_the_data_are_still_the
     let banner = psd2_server::banner::local_banner(&started).await;
     assert!(!banner.contains(&token), "{banner}");
     assert!(banner.contains("--rotate-api-token"), "{banner}");
-    let (code, body) = common::call("GET", &format!("{base}/api/connections"), Some(&token), None).await;
+    let (code, body) = common::call(
+        "GET",
+        &format!("{base}/api/connections"),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(code, 200, "{body}");
 
     // The old session cookie: the sign-in page says the restart signed everyone out.
@@ -145,7 +151,10 @@ async fn after_a_restart_the_connection_the_api_token_and_the_data_are_still_the
         .await
         .unwrap();
     let location = String::from_utf8(out.stdout).unwrap();
-    assert!(location.ends_with("/banking/login?why=restarted"), "{location}");
+    assert!(
+        location.ends_with("/banking/login?why=restarted"),
+        "{location}"
+    );
     let (code, page) = common::browser(&jar, "GET", &location, &[]).await;
     assert_eq!(code, 200);
     assert!(page.contains("The server was restarted"), "{page}");
@@ -199,7 +208,10 @@ async fn reconnect_renews_the_same_connection_and_says_why_it_was_needed() {
         page.contains("The bank no longer accepts this connection"),
         "{page}"
     );
-    assert!(!page.contains("days left"), "no days left beside an expired consent: {page}");
+    assert!(
+        !page.contains("days left"),
+        "no days left beside an expired consent: {page}"
+    );
     assert!(!page.contains("invalid_grant"), "{page}");
     assert!(
         page.contains(&format!("id=\"reconnect-{}\"", connection.id)),

@@ -336,13 +336,10 @@ mod tests {
         assert!(store.load().unwrap().is_none());
         let now = time::macros::datetime!(2026-12-01 12:00 UTC);
         let mut allowance = Allowance::default();
+        allowance.counted.insert(("acc".into(), now.date()), 3);
         allowance
             .counted
-            .insert(("acc".into(), now.date()), 3);
-        allowance.counted.insert(
-            ("acc".into(), now.date() - time::Duration::days(5)),
-            4,
-        );
+            .insert(("acc".into(), now.date() - time::Duration::days(5)), 4);
         let key = DataSettings::of(&DataConfig::default(), false);
         let saved = Saved::capture(key.clone(), now.date(), 42, &tokens(), &allowance, now);
         store.save(&saved).unwrap();
@@ -355,10 +352,7 @@ mod tests {
         assert!(t.customer.is_empty(), "the expired access token is dropped");
         assert!(t.revoked.contains("gone"));
         assert_eq!(t.signing_keys["c"], [1, 2, 3]);
-        assert_eq!(
-            t.consent_ends["k"],
-            Some(now + time::Duration::days(89))
-        );
+        assert_eq!(t.consent_ends["k"], Some(now + time::Duration::days(89)));
         let a = back.allowance();
         assert_eq!(a.counted.get(&("acc".to_owned(), now.date())), Some(&3));
         assert_eq!(a.counted.len(), 1, "old days are not kept");

@@ -84,7 +84,10 @@ impl Sandbox {
         // A saved clock goes on where it was (plus the time the sandbox was stopped); the data
         // is generated for the first start's day again, so it is the same.
         let (clock, start_day) = match &saved {
-            Some(saved) => (Clock::with_offset(saved.clock_offset_nanos), saved.generated_until),
+            Some(saved) => (
+                Clock::with_offset(saved.clock_offset_nanos),
+                saved.generated_until,
+            ),
             None => {
                 let clock =
                     Clock::starting_at(config.start).map_err(|e| Error::Clock(e.to_string()))?;

@@ -46,7 +46,12 @@ impl Default for Sessions {
     fn default() -> Self {
         // The mark only tells boots apart; the session id's own randomness guards it.
         let boot = bank_sync::random_token("")
-            .map(|t| t.chars().filter(char::is_ascii_alphanumeric).take(10).collect())
+            .map(|t| {
+                t.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .take(10)
+                    .collect()
+            })
             .unwrap_or_else(|_| format!("{:x}", std::process::id()));
         Self {
             boot,
@@ -56,6 +61,7 @@ impl Default for Sessions {
 }
 
 /// What a request's session cookie stands for.
+#[derive(Debug)]
 pub enum Lookup {
     /// A live session.
     Live(Current),
