@@ -70,7 +70,7 @@ macro_rules! keys {
 keys! {
     Title => "Banking", "Banking";
     Login => "Sign in", "Anmelden";
-    LoginHelp => "Enter the API token of this server (PSD2_API_TOKEN; printed at start in local mode).", "API-Token dieses Servers eingeben (PSD2_API_TOKEN; im local-Modus beim Start ausgegeben).";
+    LoginHelp => "Enter the API token of this server (PSD2_API_TOKEN; in local mode printed on the first start, a new one with --rotate-api-token).", "API-Token dieses Servers eingeben (PSD2_API_TOKEN; im local-Modus beim ersten Start ausgegeben, ein neues mit --rotate-api-token).";
     ApiToken => "API token", "API-Token";
     YourName => "Your name (recorded with your decisions)", "Ihr Name (wird mit Ihren Entscheidungen gespeichert)";
     SignedOutRestart => "The server was restarted, which signs everyone out. Please sign in again.", "Der Server wurde neu gestartet; dabei werden alle abgemeldet. Bitte erneut anmelden.";

@@ -130,3 +130,34 @@ pub async fn logout(
         .insert(header::SET_COOKIE, state.cookies.session(None));
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn sign_in_page(accept_language: &str, why: &str) -> String {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, accept_language.parse().unwrap());
+        let response = form(
+            headers,
+            Query(SignedOut {
+                why: Some(why.to_owned()),
+            }),
+        )
+        .await;
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_sign_in_page_says_why_in_the_browsers_language() {
+        let de = sign_in_page("de-DE,de;q=0.9", "restarted").await;
+        assert!(de.contains("Der Server wurde neu gestartet"), "{de}");
+        let en = sign_in_page("en", "ended").await;
+        assert!(en.contains("Your session has ended"), "{en}");
+        let other = sign_in_page("en", "anything").await;
+        assert!(!other.contains("restarted") && !other.contains("session has ended"));
+    }
+}
