@@ -12,13 +12,24 @@ use super::layout::{money, page as shell};
 use super::login::CsrfForm;
 use super::{BankingState, back, posted, signed_in};
 
-/// The sentences of a stored match's reasons, and why it was held back.
-fn reason_lines(m: &storage::entity::allocation::Model) -> (Vec<String>, Option<String>) {
+/// The sentences of a stored match's reasons, and why it was held back. A payer known from a
+/// person's earlier decision says so in the page's language.
+fn reason_lines(
+    lang: Lang,
+    m: &storage::entity::allocation::Model,
+) -> (Vec<String>, Option<String>) {
     let reasons = m.match_reasons();
     let lines = reasons
         .reasons
         .iter()
-        .map(|r| format!("{:+} {}", r.points, r.text))
+        .map(|r| match &r.learned_from {
+            Some(l) => format!(
+                "{:+} {}",
+                r.points,
+                lang.t(Key::KnownPayerLearned).replace("{date}", &l.on)
+            ),
+            None => format!("{:+} {}", r.points, r.text),
+        })
         .collect();
     (lines, reasons.held_back)
 }
@@ -27,7 +38,7 @@ async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::
     let db = state.app.sync.db();
     let tx = db.transaction(m.transaction_id).await.ok().flatten();
     let inv = db.invoice(m.invoice_id).await.ok().flatten();
-    let (lines, held) = reason_lines(m);
+    let (lines, held) = reason_lines(lang, m);
     html! {
         td {
             @if let Some(t) = &tx {
