@@ -221,3 +221,41 @@ pub async fn assign(
     }
     back("/banking/review")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payer_learned_from_a_decision_says_so_in_the_page_language() {
+        let reasons = serde_json::json!({"reasons": [
+            {"points": 40, "text": "known payer (learned from decision on 2026-12-02)",
+             "learned_from": {"match_id": 7, "on": "2026-12-02"}},
+            {"points": 30, "text": "amount equals the open amount"},
+        ]});
+        let m = storage::entity::allocation::Model {
+            id: 1,
+            transaction_id: 1,
+            invoice_id: 1,
+            amount: "100.00".parse().unwrap(),
+            confidence: "0.95".parse().unwrap(),
+            method: storage::MatchMethod::Auto,
+            reasons: reasons.to_string(),
+            status: storage::MatchStatus::Confirmed,
+            decided_by: Some("auto".into()),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            decided_at: None,
+        };
+        let (de, _) = reason_lines(Lang::De, &m);
+        assert_eq!(
+            de[0],
+            "+40 bekannter Zahler (gelernt aus Entscheidung vom 2026-12-02)"
+        );
+        assert_eq!(de[1], "+30 amount equals the open amount");
+        let (en, _) = reason_lines(Lang::En, &m);
+        assert_eq!(
+            en[0],
+            "+40 known payer (learned from decision on 2026-12-02)"
+        );
+    }
+}
