@@ -63,6 +63,7 @@ pub async fn seed_demo_invoices(
             number: i.number.clone(),
             kind: storage::InvoiceKind::Invoice,
             customer_name: i.customer_name.clone(),
+            customer_number: None,
             customer_ibans: vec![i.customer_iban.clone()],
             total: i.amount,
             currency: i.currency.clone(),

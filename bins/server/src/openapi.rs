@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{backoffice, connections, dto, invoices, reconciliation, transactions};
+use crate::routes::{
+    backoffice, connections, customers, dto, invoices, reconciliation, transactions,
+};
 
 /// Every documented route and schema.
 #[derive(Debug, OpenApi)]
@@ -16,6 +18,7 @@ use crate::routes::{backoffice, connections, dto, invoices, reconciliation, tran
         backoffice::initiate, backoffice::callback, backoffice::accounts_sync, backoffice::transactions_sync,
         connections::list, connections::revoke, connections::accounts, transactions::list,
         invoices::upsert, invoices::list,
+        customers::list, customers::get, customers::remove_payer,
         reconciliation::run, reconciliation::suggestions, reconciliation::confirm,
         reconciliation::reject, reconciliation::undo, reconciliation::manual_match,
     ),
@@ -28,6 +31,7 @@ use crate::routes::{backoffice, connections, dto, invoices, reconciliation, tran
         connections::ConnectionDto, connections::RevokedDto, connections::AccountView, connections::BalanceDto, connections::SyncRunDto,
         transactions::TransactionPage, invoices::InvoiceInput, invoices::InvoiceBatch,
         invoices::InvoiceBatchResult, invoices::InvoiceDto, invoices::InvoicePage,
+        customers::CustomerDto, customers::PayerDto, customers::CustomerDetailDto, customers::CustomerPage,
         reconciliation::RunRequest,
         reconciliation::RunResult, reconciliation::Decision, reconciliation::UndoResult,
         reconciliation::ManualMatch, reconciliation::ManualAllocation,
@@ -38,7 +42,7 @@ use crate::routes::{backoffice, connections, dto, invoices, reconciliation, tran
         (name = "consent", description = "The original's consent endpoints"),
         (name = "sync", description = "The original's sync endpoints"),
         (name = "read", description = "Connections, accounts, transactions"),
-        (name = "invoices", description = "Open items"),
+        (name = "invoices", description = "Open items and customers"),
         (name = "reconciliation", description = "Matching and review"),
     )
 )]

@@ -132,4 +132,18 @@ impl BankSync {
     ) -> Result<InvoiceCounts, SyncError> {
         Ok(self.db.upsert_invoices(invoices).await?)
     }
+
+    /// Forgets a payer learned for the customer with this number (a confirmation made by
+    /// mistake): the next passes no longer count its payments as from a known payer. The
+    /// confirmed match itself stays.
+    pub async fn remove_learned_payer(
+        &self,
+        customer_number: &str,
+        payer_id: i64,
+    ) -> Result<storage::entity::customer_payer::Model, SyncError> {
+        Ok(self
+            .db
+            .remove_learned_payer(customer_number, payer_id)
+            .await?)
+    }
 }

@@ -8,6 +8,7 @@ mod consent;
 mod decisions;
 mod error;
 mod ing_tokens;
+mod payers;
 mod reconciliation;
 mod revoke;
 mod service;

@@ -12,6 +12,7 @@ use storage::{
 };
 
 use crate::error::SyncError;
+use crate::payers::{PassContext, Payers, group, iban_key};
 use crate::service::BankSync;
 
 /// What a reconciliation run did.
@@ -54,7 +55,15 @@ fn to_input(
     }))
 }
 
-fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoice, SyncError> {
+fn invoice_input(
+    i: &storage::entity::invoice::Model,
+    payers: &Payers,
+) -> Result<reconcile::Invoice, SyncError> {
+    let mut customer_ibans = i.ibans()?;
+    if let Some(known) = i.customer_id.and_then(|c| payers.known.get(&c)) {
+        let own: Vec<String> = customer_ibans.iter().map(|x| iban_key(x)).collect();
+        customer_ibans.extend(known.iter().filter(|k| !own.contains(k)).cloned());
+    }
     Ok(reconcile::Invoice {
         id: i.id.to_string(),
         number: i.number.clone(),
@@ -62,11 +71,9 @@ fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoi
             InvoiceKind::Invoice => reconcile::InvoiceKind::Invoice,
             InvoiceKind::CreditNote => reconcile::InvoiceKind::CreditNote,
         },
-        // Invoices are grouped by customer for the several-invoices search; our invoices know
-        // the customer by name.
-        customer_id: i.customer_name.trim().to_lowercase(),
+        customer_id: group(i),
         customer_name: i.customer_name.clone(),
-        customer_ibans: i.ibans()?,
+        customer_ibans,
         open_amount: i.open_amount.decimal(),
         currency: i.currency.clone(),
         issue_date: i.issue_date,
@@ -77,15 +84,30 @@ fn invoice_input(i: &storage::entity::invoice::Model) -> Result<reconcile::Invoi
 }
 
 /// The matcher's reasons as stored: each with its points, the sentence people read, and the
-/// typed signal for programs.
-fn reason_lines(reasons: &[reconcile::ScoredReason]) -> Vec<ReasonLine> {
+/// typed signal for programs; a known IBAN that a person's decision taught says so.
+fn reason_lines(
+    reasons: &[reconcile::ScoredReason],
+    allocations: &[reconcile::Allocation],
+    ctx: &PassContext,
+) -> Vec<ReasonLine> {
     reasons
         .iter()
-        .map(|r| ReasonLine {
-            points: i64::from(r.points),
-            text: r.reason.to_string(),
-            signal: serde_json::to_value(&r.reason).ok(),
-            ..ReasonLine::default()
+        .map(|r| {
+            let learned_from = match &r.reason {
+                reconcile::Reason::PayerIbanKnown { iban } => ctx.learned_from(iban, allocations),
+                _ => None,
+            };
+            let text = match &learned_from {
+                Some(l) => format!("known payer (learned from decision on {})", l.on),
+                None => r.reason.to_string(),
+            };
+            ReasonLine {
+                points: i64::from(r.points),
+                text,
+                signal: serde_json::to_value(&r.reason).ok(),
+                learned_from,
+                ..ReasonLine::default()
+            }
         })
         .collect()
 }
@@ -113,13 +135,28 @@ impl BankSync {
             .map(to_input)
             .filter_map(Result::transpose)
             .collect::<Result<Vec<_>, _>>()?;
-        let invoices = self
-            .db
-            .open_invoices()
-            .await?
+        let payers = Payers::from_rows(self.db.customer_payers().await?);
+        let open = self.db.open_invoices().await?;
+        let invoices = open
             .iter()
-            .map(invoice_input)
+            .map(|i| invoice_input(i, &payers))
             .collect::<Result<Vec<_>, _>>()?;
+        let ctx = PassContext {
+            customer_of: open
+                .iter()
+                .filter_map(|i| Some((i.id.to_string(), i.customer_id?)))
+                .collect(),
+            payer_of: rows
+                .iter()
+                .map(|t| {
+                    (
+                        t.id.to_string(),
+                        (t.counterparty_iban.clone(), t.counterparty_name.clone()),
+                    )
+                })
+                .collect(),
+            payers,
+        };
         let mut summary = ReconcileSummary::default();
         if txs.is_empty() {
             return Ok(summary);
@@ -130,8 +167,9 @@ impl BankSync {
             .await
             .map_err(|e| SyncError::Internal(format!("the matcher task failed: {e}")))?;
         let mut decisions = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
+        for mut o in outcomes {
             let tx_id = id(&o.transaction_id)?;
+            ctx.drop_rejected(&mut o);
             match &o.decision {
                 reconcile::Decision::Auto {
                     allocations,
@@ -153,7 +191,7 @@ impl BankSync {
                         confidence: confidence(*c),
                         method: MatchMethod::Auto,
                         reasons: MatchReasons {
-                            reasons: reason_lines(reasons),
+                            reasons: reason_lines(reasons, allocations, &ctx),
                             ..MatchReasons::default()
                         },
                         decided_by: who.to_owned(),
@@ -166,7 +204,7 @@ impl BankSync {
                     let mut queued = Vec::new();
                     for c in candidates {
                         let reasons = MatchReasons {
-                            reasons: reason_lines(&c.reasons),
+                            reasons: reason_lines(&c.reasons, &c.allocations, &ctx),
                             held_back: Some(held_back.to_string()),
                             allocations: serde_json::to_value(&c.allocations).ok(),
                             before: None,

@@ -144,6 +144,7 @@ async fn matches_by_hand_are_validated_and_stored_one_way() {
                 number: i.number.clone(),
                 kind: storage::InvoiceKind::Invoice,
                 customer_name: i.customer_name.clone(),
+                customer_number: None,
                 customer_ibans: vec![i.customer_iban.clone()],
                 total: i.amount,
                 currency: i.currency.clone(),

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use time::{Date, OffsetDateTime};
 
+use crate::customers::{CustomerCache, customer_for_invoice};
 use crate::db::Database;
 use crate::entity::invoice::{self, Column, Entity};
 use crate::error::Error;
@@ -21,6 +22,10 @@ pub struct NewInvoice {
     pub kind: InvoiceKind,
     /// Customer name.
     pub customer_name: String,
+    /// The back office's customer number (`Kundennummer`). With it the invoice belongs to that
+    /// customer (created on first use) and its IBANs become the customer's uploaded payers;
+    /// without it the invoice is grouped by name, and two customers of one name look like one.
+    pub customer_number: Option<String>,
     /// The customer's known IBANs.
     pub customer_ibans: Vec<String>,
     /// Gross total, positive.
@@ -42,6 +47,8 @@ pub struct InvoiceCounts {
     pub created: u64,
     /// Known numbers updated.
     pub updated: u64,
+    /// Invoices that came without a customer number, grouped by name instead.
+    pub without_customer_number: u64,
 }
 
 fn validate(i: &NewInvoice) -> Result<(), Error> {
@@ -53,6 +60,7 @@ fn validate(i: &NewInvoice) -> Result<(), Error> {
     let texts = [
         ("number", Some(i.number.as_str())),
         ("customer_name", Some(i.customer_name.as_str())),
+        ("customer_number", i.customer_number.as_deref()),
         ("currency", Some(i.currency.as_str())),
         ("creditor_reference", i.creditor_reference.as_deref()),
     ];
@@ -106,7 +114,30 @@ impl Database {
         let now = OffsetDateTime::now_utc();
         let txn = self.conn.begin().await?;
         let mut counts = InvoiceCounts::default();
+        let mut customers = CustomerCache::default();
         for i in batch {
+            let customer_id = match i
+                .customer_number
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                Some(number) => Some(
+                    customer_for_invoice(
+                        &txn,
+                        &mut customers,
+                        number,
+                        i.customer_name.trim(),
+                        &i.customer_ibans,
+                        now,
+                    )
+                    .await?,
+                ),
+                None => {
+                    counts.without_customer_number += 1;
+                    None
+                }
+            };
             let ibans = serde_json::to_string(&i.customer_ibans)
                 .map_err(|e| Error::Invalid(format!("customer_ibans: {e}")))?;
             let existing = Entity::find()
@@ -127,6 +158,7 @@ impl Database {
                     let mut am: invoice::ActiveModel = row.into();
                     am.kind = Set(i.kind);
                     am.customer_name = Set(i.customer_name.clone());
+                    am.customer_id = Set(customer_id);
                     am.customer_ibans = Set(ibans);
                     am.total = Set(i.total.into());
                     am.open_amount = Set(open.into());
@@ -146,6 +178,7 @@ impl Database {
                         number: Set(i.number.clone()),
                         kind: Set(i.kind),
                         customer_name: Set(i.customer_name.clone()),
+                        customer_id: Set(customer_id),
                         customer_ibans: Set(ibans),
                         total: Set(i.total.into()),
                         open_amount: Set(i.total.into()),

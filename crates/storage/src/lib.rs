@@ -20,6 +20,7 @@ mod balances;
 mod connect;
 mod connections;
 mod crypto;
+mod customers;
 mod db;
 mod digest;
 pub mod entity;
@@ -43,6 +44,7 @@ pub use balances::NewBalance;
 pub use connect::DbOptions;
 pub use connections::NewConnection;
 pub use crypto::{DataKey, Keyring};
+pub use customers::{CustomerDetail, CustomerSummary, MAX_CUSTOMER_PAGE};
 pub use db::Database;
 pub use digest::token_digest;
 pub use error::Error;
@@ -53,11 +55,11 @@ pub use matches::{MatchDecision, NewAllocation, NewSuggestion};
 pub use migration::{AccountMerge, Migrator};
 pub use money::{Confidence, Money};
 pub use oauth_states::{ConsumedState, StateRejection};
-pub use reasons::{MatchReasons, ReasonLine};
+pub use reasons::{LearnedFrom, MatchReasons, ReasonLine};
 pub use reconciliation_pass::{PassCommit, PassDecision};
 pub use state::{
     BookingStatus, ConnectionStatus, InvoiceKind, InvoiceStatus, MatchMethod, MatchStatus,
-    ReconciliationState, SyncOutcome, SyncTrigger,
+    PayerOrigin, ReconciliationState, SyncOutcome, SyncTrigger,
 };
 pub use sync::SyncFinish;
 pub use transactions::TransactionFilter;

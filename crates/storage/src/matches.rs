@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use time::OffsetDateTime;
 
+use crate::customers::{learn_in, reject_in};
 use crate::db::Database;
 use crate::entity::allocation::{self, Column, Entity};
 use crate::entity::{invoice, transaction};
@@ -196,6 +197,14 @@ pub(crate) async fn apply_match_in(
         stored.push(Entity::insert(row).exec_with_returning(txn).await?);
     }
     set_reconciliation_state(txn, d.transaction_id, ReconciliationState::Matched).await?;
+    // A person's match teaches who the payer is; the matcher's own does not (it would only
+    // confirm itself).
+    if d.method == MatchMethod::Manual
+        && let Some(first) = stored.first()
+    {
+        let invoices: Vec<i64> = d.allocations.iter().map(|a| a.invoice_id).collect();
+        learn_in(txn, &tx, &invoices, first.id, &d.decided_by, now).await?;
+    }
     Ok(stored)
 }
 
@@ -387,7 +396,8 @@ impl Database {
         Ok(())
     }
 
-    /// Confirms a suggestion as a manual match by `who`.
+    /// Confirms a suggestion as a manual match by `who`; its payer becomes a learned payer of
+    /// the invoice's customer in the same database transaction.
     pub async fn confirm_suggestion(
         &self,
         match_id: i64,
@@ -414,7 +424,8 @@ impl Database {
         .await
     }
 
-    /// Rejects a suggestion; it stays on record with who rejected it.
+    /// Rejects a suggestion; it stays on record with who rejected it, and its payer is recorded
+    /// as not the invoice's customer (in the same database transaction).
     pub async fn reject_suggestion(&self, match_id: i64, who: &str) -> Result<(), Error> {
         let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
@@ -436,6 +447,11 @@ impl Database {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::NotFound(format!("match {match_id}")))?;
+        let tx = transaction::Entity::find_by_id(m.transaction_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("transaction {}", m.transaction_id)))?;
+        reject_in(&txn, &tx, m.invoice_id, match_id, who, now).await?;
         let left = Entity::find()
             .filter(Column::TransactionId.eq(m.transaction_id))
             .filter(Column::Status.eq(MatchStatus::Suggested))

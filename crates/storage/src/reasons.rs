@@ -44,6 +44,20 @@ pub struct ReasonLine {
     /// Who had confirmed the match, and when, before it was re-opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_confirmed: Option<serde_json::Value>,
+    /// Set when the payer counted as known because a person confirmed an earlier payment of
+    /// it: which decision taught it, and when (pages say "known payer (learned from decision
+    /// on …)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned_from: Option<LearnedFrom>,
+}
+
+/// The decision a learned payer comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnedFrom {
+    /// The confirmed match that taught it.
+    pub match_id: i64,
+    /// The day it was confirmed, `YYYY-MM-DD`.
+    pub on: String,
 }
 
 impl ReasonLine {
@@ -123,6 +137,7 @@ impl MatchReasons {
             signal: None,
             reopened: Some(why.to_owned()),
             was_confirmed: Some(was_confirmed),
+            learned_from: None,
         });
         self
     }

@@ -22,6 +22,7 @@ fn invoice(number: &str, total: &str) -> NewInvoice {
         number: number.into(),
         kind: InvoiceKind::Invoice,
         customer_name: "Meyer Elektro e.K.".into(),
+        customer_number: None,
         customer_ibans: vec!["DE89370400440532013000".into()],
         total: dec(total),
         currency: "EUR".into(),

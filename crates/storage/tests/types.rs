@@ -121,6 +121,7 @@ async fn insert_invoice(
         number: number.into(),
         kind: InvoiceKind::Invoice,
         customer_name: "Meyer".into(),
+        customer_number: None,
         customer_ibans: Vec::new(),
         total: Decimal::new(10_000, 2),
         currency: "EUR".into(),

@@ -145,7 +145,7 @@ keys! {
     Rejected => "Rejected.", "Abgelehnt.";
     Undone => "Undone: the invoices are open again.", "Rückgängig gemacht: die Rechnungen sind wieder offen.";
     UploadCsv => "Upload open invoices (CSV)", "Offene Rechnungen hochladen (CSV)";
-    CsvHelp => "Columns: number, customer_name, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. The first line names the columns; amounts with a dot (1190.00), dates as YYYY-MM-DD.", "Spalten: number, customer_name, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. Die erste Zeile nennt die Spalten; Beträge mit Punkt (1190.00), Daten als JJJJ-MM-TT.";
+    CsvHelp => "Columns: number, customer_name, customer_number, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. The first line names the columns; amounts with a dot (1190.00), dates as YYYY-MM-DD.", "Spalten: number, customer_name, customer_number, total, issue_date, due_date, currency, customer_iban, creditor_reference, kind. Die erste Zeile nennt die Spalten; Beträge mit Punkt (1190.00), Daten als JJJJ-MM-TT.";
     Upload => "Upload", "Hochladen";
     CsvDone => "{created} invoice(s) created, {updated} updated.", "{created} Rechnung(en) angelegt, {updated} aktualisiert.";
     CsvErrors => "Nothing was imported; fix these rows and upload again:", "Nichts importiert; diese Zeilen korrigieren und erneut hochladen:";
@@ -160,6 +160,18 @@ keys! {
     Assigned => "Assigned to the invoice.", "Der Rechnung zugeordnet.";
     NextAttempt => "The next sync is possible after {time} (UTC).", "Der nächste Abruf ist nach {time} (UTC) möglich.";
     Syncing => "Syncing…", "Wird abgerufen…";
+    Customers => "Customers", "Kunden";
+    CustomerNumber => "Customer no.", "Kundennr.";
+    OpenItems => "Open items", "Offene Posten";
+    KnownPayers => "Known payers", "Bekannte Zahler";
+    NoCustomers => "No customers yet: upload invoices with a customer_number column.", "Noch keine Kunden: Rechnungen mit einer Spalte customer_number hochladen.";
+    PayerUploaded => "uploaded", "hochgeladen";
+    PayerLearned => "learned from decision on {date}", "gelernt aus Entscheidung vom {date}";
+    PayerRejected => "not this customer (rejected on {date})", "nicht dieser Kunde (abgelehnt am {date})";
+    Remove => "Remove", "Entfernen";
+    PayerRemoved => "The learned payer was removed; its payments no longer count as known.", "Der gelernte Zahler wurde entfernt; seine Zahlungen gelten nicht mehr als bekannt.";
+    KnownPayerLearned => "known payer (learned from decision on {date})", "bekannter Zahler (gelernt aus Entscheidung vom {date})";
+    WithoutCustomerNumber => "{n} invoice(s) without customer number: grouped by customer name, so customers who share a name count as one.", "{n} Rechnung(en) ohne Kundennummer: nach Kundenname gruppiert, Kunden mit gleichem Namen gelten als einer.";
     SessionExpired => "The form was too old. Please try again.", "Das Formular war zu alt. Bitte erneut versuchen.";
 }
 

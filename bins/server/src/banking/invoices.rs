@@ -17,6 +17,8 @@ use super::{BankingState, check_csrf, signed_in};
 struct CsvRow {
     number: String,
     customer_name: String,
+    #[serde(default)]
+    customer_number: Option<String>,
     total: String,
     issue_date: String,
     #[serde(default)]
@@ -70,6 +72,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewInvoice>, Vec<(usize, String)>> {
                     .map_or(Ok(InvoiceKind::Invoice), |k| k.parse())
                     .map_err(|e: storage::Error| e.to_string())?,
                 customer_name: row.customer_name.clone(),
+                customer_number: blank(row.customer_number.clone()),
                 customer_ibans: blank(row.customer_iban.clone())
                     .map(|i| vec![i.replace(' ', "")])
                     .unwrap_or_default(),
@@ -195,13 +198,21 @@ pub async fn upload(
         Err(errors) => render(&state, &headers, errors).await,
         Ok(batch) => {
             match state.app.sync.upsert_invoices(&batch).await {
-                Ok(c) => state.sessions.flash(
-                    &current.id,
-                    true,
-                    lang.t(Key::CsvDone)
+                Ok(c) => {
+                    let mut text = lang
+                        .t(Key::CsvDone)
                         .replace("{created}", &c.created.to_string())
-                        .replace("{updated}", &c.updated.to_string()),
-                ),
+                        .replace("{updated}", &c.updated.to_string());
+                    if c.without_customer_number > 0 {
+                        text.push(' ');
+                        text.push_str(
+                            &lang
+                                .t(Key::WithoutCustomerNumber)
+                                .replace("{n}", &c.without_customer_number.to_string()),
+                        );
+                    }
+                    state.sessions.flash(&current.id, true, text)
+                }
                 Err(e) => state
                     .sessions
                     .flash(&current.id, false, super::explain(lang, &e)),

@@ -1,4 +1,5 @@
-//! The banking page: connect ING, watch the sync, review matches, upload invoices — in the
+//! The banking page: connect ING, watch the sync, review matches, upload invoices, see customers
+//! and the payers learned for them — in the
 //! browser, server-rendered (maud) with plain forms, so it needs no front-end build, works with
 //! the keyboard and without JavaScript. It uses only what the API's library functions offer.
 #![allow(
@@ -21,6 +22,7 @@ pub mod i18n;
 pub mod layout;
 pub mod session;
 
+mod customers;
 mod invoices;
 mod login;
 mod overview;
@@ -66,6 +68,11 @@ pub fn router(state: BankingState) -> Router {
         .route(
             "/banking/invoices",
             get(invoices::page).post(invoices::upload),
+        )
+        .route("/banking/customers", get(customers::page))
+        .route(
+            "/banking/customers/{number}/payers/{id}/remove",
+            post(customers::remove),
         )
         .with_state(state)
 }

@@ -12,13 +12,24 @@ use super::layout::{money, page as shell};
 use super::login::CsrfForm;
 use super::{BankingState, back, posted, signed_in};
 
-/// The sentences of a stored match's reasons, and why it was held back.
-fn reason_lines(m: &storage::entity::allocation::Model) -> (Vec<String>, Option<String>) {
+/// The sentences of a stored match's reasons, and why it was held back. A payer known from a
+/// person's earlier decision says so in the page's language.
+fn reason_lines(
+    lang: Lang,
+    m: &storage::entity::allocation::Model,
+) -> (Vec<String>, Option<String>) {
     let reasons = m.match_reasons();
     let lines = reasons
         .reasons
         .iter()
-        .map(|r| format!("{:+} {}", r.points, r.text))
+        .map(|r| match &r.learned_from {
+            Some(l) => format!(
+                "{:+} {}",
+                r.points,
+                lang.t(Key::KnownPayerLearned).replace("{date}", &l.on)
+            ),
+            None => format!("{:+} {}", r.points, r.text),
+        })
         .collect();
     (lines, reasons.held_back)
 }
@@ -27,7 +38,7 @@ async fn row(state: &BankingState, lang: Lang, m: &storage::entity::allocation::
     let db = state.app.sync.db();
     let tx = db.transaction(m.transaction_id).await.ok().flatten();
     let inv = db.invoice(m.invoice_id).await.ok().flatten();
-    let (lines, held) = reason_lines(m);
+    let (lines, held) = reason_lines(lang, m);
     html! {
         td {
             @if let Some(t) = &tx {
@@ -209,4 +220,42 @@ pub async fn assign(
             .flash(&current.id, false, super::explain(lang, &e)),
     }
     back("/banking/review")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payer_learned_from_a_decision_says_so_in_the_page_language() {
+        let reasons = serde_json::json!({"reasons": [
+            {"points": 40, "text": "known payer (learned from decision on 2026-12-02)",
+             "learned_from": {"match_id": 7, "on": "2026-12-02"}},
+            {"points": 30, "text": "amount equals the open amount"},
+        ]});
+        let m = storage::entity::allocation::Model {
+            id: 1,
+            transaction_id: 1,
+            invoice_id: 1,
+            amount: "100.00".parse().unwrap(),
+            confidence: "0.95".parse().unwrap(),
+            method: storage::MatchMethod::Auto,
+            reasons: reasons.to_string(),
+            status: storage::MatchStatus::Confirmed,
+            decided_by: Some("auto".into()),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            decided_at: None,
+        };
+        let (de, _) = reason_lines(Lang::De, &m);
+        assert_eq!(
+            de[0],
+            "+40 bekannter Zahler (gelernt aus Entscheidung vom 2026-12-02)"
+        );
+        assert_eq!(de[1], "+30 amount equals the open amount");
+        let (en, _) = reason_lines(Lang::En, &m);
+        assert_eq!(
+            en[0],
+            "+40 known payer (learned from decision on 2026-12-02)"
+        );
+    }
 }

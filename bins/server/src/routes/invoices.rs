@@ -21,6 +21,11 @@ pub struct InvoiceInput {
     pub kind: Option<String>,
     /// Customer name.
     pub customer_name: String,
+    /// The back office's customer number. Invoices with the same number belong to one customer
+    /// (whose payers the matcher learns); without it the invoice is grouped with others of the
+    /// same customer name, and customers who share a name look like one.
+    #[serde(default)]
+    pub customer_number: Option<String>,
     /// IBANs the customer pays from.
     #[serde(default)]
     pub customer_ibans: Vec<String>,
@@ -55,6 +60,20 @@ pub struct InvoiceBatchResult {
     pub created: u64,
     /// Updated by number.
     pub updated: u64,
+    /// Invoices without a customer number, grouped by customer name instead.
+    pub without_customer_number: u64,
+    /// Set when some invoices came without a customer number: what that means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+/// The upload result's warning for invoices without a customer number.
+pub fn without_number_warning(count: u64) -> Option<String> {
+    (count > 0).then(|| {
+        format!(
+            "{count} invoice(s) without customer_number: grouped by customer name, so customers              who share a name are treated as one; send customer_number to keep them apart"
+        )
+    })
 }
 
 /// An invoice as stored.
@@ -68,6 +87,8 @@ pub struct InvoiceDto {
     pub kind: String,
     /// Customer.
     pub customer_name: String,
+    /// The customer's number, when the invoice came with one.
+    pub customer_number: Option<String>,
     /// Total.
     pub total: String,
     /// Still open.
@@ -96,6 +117,7 @@ fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
             .map_or(Ok(InvoiceKind::Invoice), str::parse)
             .map_err(|e: storage::Error| ApiError::BadRequest(e.to_string()))?,
         customer_name: i.customer_name,
+        customer_number: i.customer_number,
         customer_ibans: i.customer_ibans,
         total,
         currency: i.currency.unwrap_or_else(|| "EUR".into()),
@@ -127,6 +149,8 @@ pub async fn upsert(
     Ok(ApiJson(InvoiceBatchResult {
         created: c.created,
         updated: c.updated,
+        without_customer_number: c.without_customer_number,
+        warning: without_number_warning(c.without_customer_number),
     }))
 }
 
@@ -184,6 +208,13 @@ pub async fn list(
         .invoices_page(status, limit, offset)
         .await
         .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
+    let ids: Vec<i64> = rows.iter().filter_map(|i| i.customer_id).collect();
+    let customers = state
+        .sync
+        .db()
+        .customers_by_id(&ids)
+        .await
+        .map_err(|e| ApiError::from(bank_sync::SyncError::from(e)))?;
     let items = rows
         .into_iter()
         .map(|i| InvoiceDto {
@@ -191,6 +222,10 @@ pub async fn list(
             number: i.number,
             kind: i.kind.to_string(),
             customer_name: i.customer_name,
+            customer_number: i
+                .customer_id
+                .and_then(|c| customers.get(&c))
+                .map(|c| c.number.clone()),
             total: i.total.to_string(),
             open_amount: i.open_amount.to_string(),
             currency: i.currency,

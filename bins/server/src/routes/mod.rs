@@ -7,6 +7,7 @@ use crate::state::AppState;
 
 pub mod backoffice;
 pub mod connections;
+pub mod customers;
 pub mod dto;
 pub mod invoices;
 pub mod reconciliation;
@@ -40,6 +41,12 @@ pub fn api(state: AppState) -> Router {
             post(reconciliation::manual_match),
         )
         .route("/invoices", get(invoices::list).post(invoices::upsert))
+        .route("/customers", get(customers::list))
+        .route("/customers/{number}", get(customers::get))
+        .route(
+            "/customers/{number}/payers/{id}",
+            delete(customers::remove_payer),
+        )
         .route("/reconciliation/run", post(reconciliation::run))
         .route(
             "/reconciliation/suggestions",

@@ -120,6 +120,7 @@ pub fn invoice(i: &ing_sandbox::data::Invoice) -> storage::NewInvoice {
         number: i.number.clone(),
         kind: storage::InvoiceKind::Invoice,
         customer_name: i.customer_name.clone(),
+        customer_number: None,
         customer_ibans: vec![i.customer_iban.clone()],
         total: i.amount,
         currency: i.currency.clone(),

@@ -18,6 +18,10 @@ pub struct Model {
     pub kind: InvoiceKind,
     /// Customer name.
     pub customer_name: String,
+    /// The customer (`customers.id`) when the invoice came with a customer number; without
+    /// one the matcher groups the invoice with others of the same name, as before customers
+    /// were stored.
+    pub customer_id: Option<i64>,
     /// JSON array of the customer's known IBANs.
     pub customer_ibans: String,
     /// Gross total, positive.

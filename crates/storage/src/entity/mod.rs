@@ -5,6 +5,8 @@ pub mod account_sync;
 pub mod allocation;
 pub mod balance;
 pub mod connection;
+pub mod customer;
+pub mod customer_payer;
 pub mod ing_call;
 pub mod invoice;
 pub mod oauth_state;

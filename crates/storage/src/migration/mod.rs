@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261125_000001_connections_accounts_transactions;
 mod m20261125_000002_states_balances_invoices_matches_sync;
 mod m20261202_000002_merge_duplicate_accounts;
+mod m20261202_000003_customers;
 
 pub use m20261202_000002_merge_duplicate_accounts::AccountMerge;
 pub(crate) use m20261202_000002_merge_duplicate_accounts::merge_duplicate_accounts;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_connections_accounts_transactions::Migration),
             Box::new(m20261125_000002_states_balances_invoices_matches_sync::Migration),
             Box::new(m20261202_000002_merge_duplicate_accounts::Migration),
+            Box::new(m20261202_000003_customers::Migration),
         ]
     }
 }
