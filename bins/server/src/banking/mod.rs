@@ -20,6 +20,7 @@ pub mod consent_binding;
 pub mod i18n;
 pub mod layout;
 pub mod session;
+pub mod uploads;
 
 mod invoices;
 mod login;
@@ -48,6 +49,8 @@ pub struct BankingState {
     pub consents: Arc<ConsentBindings>,
     /// Failed sign-ins per address (shared with the API's token check).
     pub throttle: Arc<crate::throttle::FailureThrottle>,
+    /// Invoice files waiting for the person to confirm their preview.
+    pub uploads: Arc<uploads::Uploads>,
 }
 
 /// `/banking/…`.
@@ -67,6 +70,7 @@ pub fn router(state: BankingState) -> Router {
             "/banking/invoices",
             get(invoices::page).post(invoices::upload),
         )
+        .route("/banking/invoices/confirm", post(invoices::confirm))
         .with_state(state)
 }
 
