@@ -74,7 +74,10 @@ fn could_be_thousands(s: &str, mark: char) -> bool {
 
 pub(crate) fn evidence(value: &str) -> Evidence {
     let (_, s) = strip(value);
-    if !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Evidence::Nothing;
     }
     let commas = s.matches(',').count();
@@ -101,7 +104,11 @@ pub(crate) fn evidence(value: &str) -> Evidence {
 pub(crate) fn read(value: &str, mark: Option<DecimalMark>) -> Result<Decimal, Problem> {
     let not = || Problem::NotAnAmount(value.to_owned());
     let (negative, s) = strip(value);
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Err(not());
     }
     let (decimal, thousands) = match mark {
@@ -126,9 +133,7 @@ pub(crate) fn read(value: &str, mark: Option<DecimalMark>) -> Result<Decimal, Pr
     // Thousands groups: one to three digits first, then groups of exactly three.
     let groups: Vec<&str> = whole.split(thousands).collect();
     let grouped_ok = groups.len() == 1
-        || (groups
-            .first()
-            .is_some_and(|g| (1..=3).contains(&g.len()))
+        || (groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
             && groups.iter().skip(1).all(|g| g.len() == 3));
     if (whole.is_empty() && frac.is_none()) || !grouped_ok {
         return Err(not());
@@ -173,9 +178,18 @@ mod tests {
         assert_eq!(read("1.190,50", Some(DecimalMark::Comma)), Ok(d("1190.50")));
         assert_eq!(read("1.190", Some(DecimalMark::Point)), Ok(d("1.190")));
         assert_eq!(read("1,190.50", Some(DecimalMark::Point)), Ok(d("1190.50")));
-        assert_eq!(read("-1.190,00", Some(DecimalMark::Comma)), Ok(d("-1190.00")));
-        assert_eq!(read("1.190,00-", Some(DecimalMark::Comma)), Ok(d("-1190.00")));
-        assert_eq!(read("EUR 1.190,00", Some(DecimalMark::Comma)), Ok(d("1190.00")));
+        assert_eq!(
+            read("-1.190,00", Some(DecimalMark::Comma)),
+            Ok(d("-1190.00"))
+        );
+        assert_eq!(
+            read("1.190,00-", Some(DecimalMark::Comma)),
+            Ok(d("-1190.00"))
+        );
+        assert_eq!(
+            read("EUR 1.190,00", Some(DecimalMark::Comma)),
+            Ok(d("1190.00"))
+        );
         assert_eq!(read("1190", None), Ok(d("1190")));
         assert_eq!(
             read("1.190", None),

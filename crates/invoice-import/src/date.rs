@@ -51,10 +51,7 @@ fn ymd(y: &str, m: &str, d: &str, value: &str) -> Result<Date, Problem> {
 /// Reads `value` (a time after the date, as some exports add, is ignored).
 pub(crate) fn read(value: &str, order: Option<DateOrder>) -> Result<Date, Problem> {
     let v = value.trim();
-    let v = v
-        .split(['T', ' '])
-        .next()
-        .unwrap_or(v);
+    let v = v.split(['T', ' ']).next().unwrap_or(v);
     let not = || Problem::NotADate(value.to_owned());
     if let Some(parts) = split3(v, '-') {
         return match parts {

@@ -57,7 +57,11 @@ pub enum FileError {
 }
 
 fn names(fields: &[Field]) -> String {
-    fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    fields
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What is wrong with one value of a row.
@@ -154,7 +158,9 @@ impl std::fmt::Display for RowError {
             Problem::OpenAboveTotal { open, total } => {
                 write!(f, ": open {open} is more than the total {total}")?
             }
-            Problem::NegativeInvoice(v) => write!(f, ": {v:?} is negative but the kind is invoice")?,
+            Problem::NegativeInvoice(v) => {
+                write!(f, ": {v:?} is negative but the kind is invoice")?
+            }
             Problem::UnknownKind(v) => write!(f, ": {v:?} is not a kind we know")?,
             Problem::NotACurrency(v) => write!(f, ": {v:?} is not a currency code")?,
             Problem::DuplicateNumber { first_line } => {

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod amount;
+mod cells;
 mod columns;
 mod date;
 mod error;

@@ -5,8 +5,8 @@ use std::io::Cursor;
 use calamine::{Data, Reader as _, Xlsx};
 use rust_decimal::Decimal;
 
+use crate::cells::{Cell, Table};
 use crate::error::FileError;
-use crate::table::{Cell, Table};
 
 /// How the text of a CSV file was encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +125,11 @@ fn separator(text: &str) -> (Separator, usize) {
         }
     }
     // On a tie the later candidate wins: `;` over tab over `,`.
-    let mut counts = [(Separator::Comma, 0usize), (Separator::Tab, 0), (Separator::Semicolon, 0)];
+    let mut counts = [
+        (Separator::Comma, 0usize),
+        (Separator::Tab, 0),
+        (Separator::Semicolon, 0),
+    ];
     let mut quoted = false;
     for c in first.chars() {
         match c {
@@ -146,7 +150,10 @@ fn separator(text: &str) -> (Separator, usize) {
 
 fn csv(bytes: &[u8]) -> Result<(Format, Table), FileError> {
     let (encoding, text) = decode(bytes);
-    if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
+    {
         return Err(FileError::Empty);
     }
     let (sep, skip) = separator(&text);
@@ -195,8 +202,8 @@ fn csv(bytes: &[u8]) -> Result<(Format, Table), FileError> {
 }
 
 fn xlsx(bytes: &[u8]) -> Result<(Format, Table), FileError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| FileError::NotAWorkbook(e.to_string()))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::NotAWorkbook(e.to_string()))?;
     let sheet = book
         .sheet_names()
         .first()
@@ -234,7 +241,9 @@ fn cell(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
         Data::String(s) if s.trim().is_empty() => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.trim().to_owned()),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            Cell::Text(s.trim().to_owned())
+        }
         Data::Int(i) => Cell::Number(Decimal::from(*i)),
         Data::Float(f) => format!("{f}")
             .parse::<Decimal>()
@@ -270,6 +279,9 @@ mod tests {
     fn encodings_are_detected() {
         assert_eq!(decode(b"\xEF\xBB\xBFa").0, Encoding::Utf8Bom);
         assert_eq!(decode("Müller".as_bytes()).0, Encoding::Utf8);
-        assert_eq!(decode(b"M\xFCller Stra\xDFe"), (Encoding::Windows1252, "Müller Straße".into()));
+        assert_eq!(
+            decode(b"M\xFCller Stra\xDFe"),
+            (Encoding::Windows1252, "Müller Straße".into())
+        );
     }
 }

@@ -6,42 +6,15 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use time::Date;
 
+use crate::Import;
 use crate::amount::{self, DecimalMark, Evidence};
+use crate::cells::{Cell, Table};
 use crate::columns::{Field, Mapping, field_for};
 use crate::date::{self, DateOrder};
 use crate::error::{FileError, Problem, RowError};
 use crate::preview::ColumnFormat;
 use crate::read::Format;
 use crate::row::{Iban, InvoiceKind, InvoiceRow, Skipped};
-use crate::Import;
-
-/// One cell: text from a CSV or a workbook's text cell, or a workbook's typed number or date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Cell {
-    Empty,
-    Text(String),
-    Number(Decimal),
-    Date(Date),
-}
-
-impl Cell {
-    /// The cell as text (a workbook's number `10042` as `10042`, a date as `YYYY-MM-DD`).
-    pub(crate) fn text(self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s,
-            Cell::Number(d) => d.normalize().to_string(),
-            Cell::Date(d) => d.to_string(),
-        }
-    }
-}
-
-/// The header line and the rows, each with its line number.
-#[derive(Debug)]
-pub(crate) struct Table {
-    pub(crate) headers: Vec<String>,
-    pub(crate) rows: Vec<(usize, Vec<Cell>)>,
-}
 
 struct Columns<'a> {
     table: &'a Table,
@@ -58,10 +31,13 @@ impl Columns<'_> {
 
     fn texts(&self, field: Field) -> impl Iterator<Item = (usize, &str)> {
         let i = self.index.get(&field).copied();
-        self.table.rows.iter().filter_map(move |(line, cells)| match cells.get(i?) {
-            Some(Cell::Text(s)) => Some((*line, s.as_str())),
-            _ => None,
-        })
+        self.table
+            .rows
+            .iter()
+            .filter_map(move |(line, cells)| match cells.get(i?) {
+                Some(Cell::Text(s)) => Some((*line, s.as_str())),
+                _ => None,
+            })
     }
 }
 
@@ -178,7 +154,9 @@ pub(crate) fn import(format: Format, table: Table) -> Result<Import, FileError> 
 fn decide_marks(cols: &mut Columns<'_>) -> Result<(), FileError> {
     let mut own = HashMap::new();
     for f in [Field::Total, Field::Open] {
-        let Some(&i) = cols.index.get(&f) else { continue };
+        let Some(&i) = cols.index.get(&f) else {
+            continue;
+        };
         let mut comma = None;
         let mut point = None;
         for (line, v) in cols.texts(f) {
@@ -344,7 +322,11 @@ fn read_row(
     let negative = total < Decimal::ZERO || open.is_some_and(|o| o < Decimal::ZERO);
     let kind = match (named_kind, negative) {
         (Some(InvoiceKind::Invoice), true) => {
-            let f = if total < Decimal::ZERO { Field::Total } else { Field::Open };
+            let f = if total < Decimal::ZERO {
+                Field::Total
+            } else {
+                Field::Open
+            };
             fail(Some(f), Problem::NegativeInvoice(total.to_string()));
             return None;
         }
@@ -361,7 +343,10 @@ fn read_row(
     if let Some(o) = open
         && o > total
     {
-        fail(Some(Field::Open), Problem::OpenAboveTotal { open: o, total });
+        fail(
+            Some(Field::Open),
+            Problem::OpenAboveTotal { open: o, total },
+        );
         return None;
     }
     Some(InvoiceRow {

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use invoice_import::{
-    ColumnFormat, DecimalMark, Encoding, Field, FileError, Format, InvoiceKind, Problem,
-    Separator, parse,
+    ColumnFormat, DecimalMark, Encoding, Field, FileError, Format, InvoiceKind, Problem, Separator,
+    parse,
 };
 use rust_decimal::Decimal;
 use time::macros::date;
@@ -116,7 +116,10 @@ fn an_empty_file_or_a_header_alone_is_an_error() {
     assert_eq!(parse(b"", None), Err(FileError::Empty));
     assert_eq!(parse(b"\xEF\xBB\xBF\r\n\r\n", None), Err(FileError::Empty));
     assert_eq!(
-        parse(b"Rechnungsnummer;Kunde;Betrag;Rechnungsdatum\r\n;;;\r\n", None),
+        parse(
+            b"Rechnungsnummer;Kunde;Betrag;Rechnungsdatum\r\n;;;\r\n",
+            None
+        ),
         Err(FileError::HeaderOnly)
     );
 }
@@ -177,9 +180,16 @@ fn an_xlsx_workbook_is_read_with_its_numbers_and_dates() {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Offene Posten").unwrap();
-    for (c, h) in ["Rechnungsnummer", "Kunde", "Kundennummer", "Betrag", "Rechnungsdatum", "Fällig"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "Rechnungsnummer",
+        "Kunde",
+        "Kundennummer",
+        "Betrag",
+        "Rechnungsdatum",
+        "Fällig",
+    ]
+    .iter()
+    .enumerate()
     {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
@@ -189,10 +199,10 @@ fn an_xlsx_workbook_is_read_with_its_numbers_and_dates() {
     sheet.write_number(1, 2, 10042).unwrap();
     sheet.write_number(1, 3, 1190.1).unwrap();
     sheet
-        .write_datetime_with_format(1, 4, &ExcelDateTime::from_ymd(2026, 11, 1).unwrap(), &day)
+        .write_datetime_with_format(1, 4, ExcelDateTime::from_ymd(2026, 11, 1).unwrap(), &day)
         .unwrap();
     sheet
-        .write_datetime_with_format(1, 5, &ExcelDateTime::from_ymd(2026, 11, 15).unwrap(), &day)
+        .write_datetime_with_format(1, 5, ExcelDateTime::from_ymd(2026, 11, 15).unwrap(), &day)
         .unwrap();
     // A number as invoice number, an amount typed as German text.
     sheet.write_number(2, 0, 10043).unwrap();
@@ -241,9 +251,21 @@ fn every_bad_row_is_named_with_its_field() {
         [
             (2, Some(Field::Total), Problem::NotAnAmount("abc".into())),
             (3, Some(Field::Customer), Problem::Missing),
-            (3, Some(Field::IssueDate), Problem::TwoDigitYear("01.11.26".into())),
-            (4, Some(Field::Number), Problem::DuplicateNumber { first_line: 2 }),
-            (6, Some(Field::Total), Problem::NegativeInvoice("-40.00".into())),
+            (
+                3,
+                Some(Field::IssueDate),
+                Problem::TwoDigitYear("01.11.26".into())
+            ),
+            (
+                4,
+                Some(Field::Number),
+                Problem::DuplicateNumber { first_line: 2 }
+            ),
+            (
+                6,
+                Some(Field::Total),
+                Problem::NegativeInvoice("-40.00".into())
+            ),
             (7, Some(Field::Kind), Problem::UnknownKind("Mahnung".into())),
             (8, Some(Field::Total), Problem::Zero),
         ]
@@ -279,13 +301,23 @@ fn file_level_problems_say_what_to_change() {
         }
     );
     let twice = parse(b"Rechnungsnummer;Belegnummer\n1;2\n", None).unwrap_err();
-    assert!(matches!(twice, FileError::DuplicateColumn { field: Field::Number, .. }));
-    assert_eq!(parse(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Some("a.xls")), Err(FileError::OldExcel));
+    assert!(matches!(
+        twice,
+        FileError::DuplicateColumn {
+            field: Field::Number,
+            ..
+        }
+    ));
+    assert_eq!(
+        parse(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Some("a.xls")),
+        Err(FileError::OldExcel)
+    );
 }
 
 #[test]
 fn excels_sep_line_and_tabs_are_understood() {
-    let file = "sep=;\nRechnungsnummer;Kunde;Betrag;Rechnungsdatum\nRE-1;Meyer;1.190,00;01.11.2026\n";
+    let file =
+        "sep=;\nRechnungsnummer;Kunde;Betrag;Rechnungsdatum\nRE-1;Meyer;1.190,00;01.11.2026\n";
     let import = parse(file.as_bytes(), None).unwrap();
     assert!(import.is_clean(), "{:?}", import.errors);
     assert_eq!(import.rows[0].line, 3);
