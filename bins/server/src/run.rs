@@ -121,6 +121,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         },
         consents: Arc::default(),
         throttle: throttle.clone(),
+        uploads: Arc::default(),
     });
     let frame = Frame {
         api_token,

@@ -304,7 +304,7 @@ async fn the_banking_page_in_a_real_browser() {
 
     // Invoices: a bad file is refused whole with its rows named, a good one is imported.
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "number,customer_name,total,issue_date\nRE-2026-9001,Meyer Elektro e.K.,abc,2026-11-01\nRE-2026-9002,Meyer,10.00,1.11.2026\n").unwrap();
+    std::fs::write(&bad, "number,customer_name,total,issue_date\nRE-2026-9001,Meyer Elektro e.K.,abc,2026-11-01\nRE-2026-9002,Meyer,10.00,1.11.26\n").unwrap();
     let good = dir.path().join("good.csv");
     std::fs::write(&good, "number,customer_name,total,issue_date,due_date,customer_iban\nRE-2026-9001,Meyer Elektro e.K.,1190.00,2026-11-01,2026-11-15,DE89 3704 0044 0532 0130 00\n").unwrap();
     c.goto(&format!("{base}/banking/invoices")).await.unwrap();
@@ -330,6 +330,15 @@ async fn the_banking_page_in_a_real_browser() {
         .await
         .unwrap();
     c.find(Locator::Id("upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // A preview first; nothing is stored until it is confirmed.
+    until(&c, "#preview", "RE-2026-9001").await;
+    shot(&c, "06b-invoices-preview").await;
+    c.find(Locator::Id("confirm"))
         .await
         .unwrap()
         .click()

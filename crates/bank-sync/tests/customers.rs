@@ -76,6 +76,7 @@ impl World {
             daily_budget: 4,
             user_sync_min_seconds: 0,
             history_days: 730,
+            data_dir: self.dir.path().join("data"),
         }
         .build(Vec::new())
         .await

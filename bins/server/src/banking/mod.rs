@@ -21,6 +21,7 @@ pub mod consent_binding;
 pub mod i18n;
 pub mod layout;
 pub mod session;
+pub mod uploads;
 
 mod customers;
 mod invoices;
@@ -50,6 +51,8 @@ pub struct BankingState {
     pub consents: Arc<ConsentBindings>,
     /// Failed sign-ins per address (shared with the API's token check).
     pub throttle: Arc<crate::throttle::FailureThrottle>,
+    /// Invoice files waiting for the person to confirm their preview.
+    pub uploads: Arc<uploads::Uploads>,
 }
 
 /// `/banking/…`.
@@ -74,6 +77,7 @@ pub fn router(state: BankingState) -> Router {
             "/banking/customers/{number}/payers/{id}/remove",
             post(customers::remove),
         )
+        .route("/banking/invoices/confirm", post(invoices::confirm))
         .with_state(state)
 }
 
