@@ -136,7 +136,11 @@ mod tests {
         for i in &d.invoices {
             assert!(seen.insert(i.number.as_str()), "{} issued twice", i.number);
         }
-        assert!(d.invoices.iter().any(|i| i.number.starts_with("RE-2024-1000")));
+        assert!(
+            d.invoices
+                .iter()
+                .any(|i| i.number.starts_with("RE-") && i.number.len() == "RE-2024-10000".len())
+        );
     }
 
     #[test]
