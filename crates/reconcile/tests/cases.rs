@@ -236,6 +236,42 @@ fn digits_inside_a_random_end_to_end_id_name_no_invoice() {
 }
 
 #[test]
+fn a_payer_known_by_a_shared_name_still_finds_the_item_of_that_amount() {
+    // Four customers are called "Schouten Advies"; the three compared first have open items of
+    // other amounts. The payment from an unknown IBAN found no candidate at all (issue 16,
+    // name_only at 20,000 transactions); the item of that amount must be suggested.
+    let mut invs = Vec::new();
+    for (k, amount) in ["10.00", "20.00", "30.00", "1698.00"].iter().enumerate() {
+        invs.push(Invoice {
+            customer_name: "Schouten Advies BV".into(),
+            ..invoice(
+                &format!("i{k}"),
+                &format!("RE-2024-1320{k}"),
+                &format!("c{k}"),
+                amount,
+                ISSUED,
+            )
+        });
+    }
+    let txs = [payment(
+        "t1",
+        "1698.00",
+        PAID,
+        "Schouten Advies",
+        IBAN_UNKNOWN,
+        "",
+    )];
+    let out = run(&txs, &invs);
+    assert!(!matches!(out[0].decision, Decision::Auto { .. }));
+    let s = suggested(&out[0]);
+    assert!(
+        s.iter().take(3).any(|c| c == &vec!["i3".to_string()]),
+        "{:#?}",
+        out[0].decision
+    );
+}
+
+#[test]
 fn sepa_tags_spaces_and_a_placeholder_end_to_end_id() {
     let invs = [invoice("i1", "RE-2024-0815", "mueller", "250.00", ISSUED)];
     let txs = [payment(

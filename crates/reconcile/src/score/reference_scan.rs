@@ -67,7 +67,7 @@ fn digits_stand_alone(tokens: &Tokens, i: usize, j: usize, field: TextField) -> 
         i.checked_sub(2).and_then(word),
         i.checked_sub(1).and_then(word),
     ) {
-        (Some(a), Some("NR" | "NO" | "NUMMER")) if matches!(a, "KD" | "KUNDEN" | "KLANT") => true,
+        (Some("KD" | "KUNDEN" | "KLANT"), Some("NR" | "NO" | "NUMMER")) => true,
         (_, Some(w)) => CUSTOMER_NUMBER_LABELS.contains(&w),
         _ => false,
     };
