@@ -154,6 +154,124 @@ fn german_text_with_number_without_prefix_and_customer_number() {
 }
 
 #[test]
+fn a_customer_number_is_not_another_customers_invoice_without_its_prefix() {
+    // Customer numbers (from 10,000) and web-shop numbers without prefix and zeros
+    // (`INV-0013425` written `13425`) share a range: the payer's customer number named another
+    // customer's invoice, and the known payer's own payment was held back (issue 16).
+    let invs = [
+        invoice("i1", "RE-2024-20834", "mueller", "59.00", ISSUED),
+        invoice("i2", "INV-0013425", "other", "19.00", ISSUED),
+        invoice("i3", "INV-0013426", "other", "19.00", ISSUED),
+        invoice("i4", "INV-0013427", "other", "19.00", ISSUED),
+    ];
+    let txs = [
+        payment(
+            "t1",
+            "59.00",
+            PAID,
+            "MUELLER HAUSTECHNIK GMBH",
+            IBAN_MUELLER,
+            "Kd-Nr 13425",
+        ),
+        payment(
+            "t2",
+            "19.00",
+            PAID,
+            "Jan Jansen",
+            IBAN_UNKNOWN,
+            "klantnummer 13426",
+        ),
+        payment(
+            "t3",
+            "19.00",
+            PAID,
+            "Jan Jansen",
+            IBAN_UNKNOWN,
+            "Rechnung 13427",
+        ),
+    ];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "59.00")]);
+    assert!(
+        !reasons(&out[0])
+            .iter()
+            .any(|r| matches!(r, Reason::InvoiceNumber { .. })),
+        "Kd-Nr 13425 names no invoice"
+    );
+    assert!(
+        !matches!(out[1].decision, Decision::Auto { .. }),
+        "klantnummer 13426 is a customer number, not INV-0013426"
+    );
+    // Without a label the same digits are the invoice's number without prefix and zeros.
+    assert_eq!(auto(&out[2]), vec![alloc("i4", "19.00")]);
+}
+
+#[test]
+fn digits_inside_a_random_end_to_end_id_name_no_invoice() {
+    // A payer's bank fills the end-to-end id with a random hex code; its digit runs
+    // (`20768` in `4F41A20768B5EE37`) read as an invoice number without prefix named another
+    // customer's item and held the payment back (issue 16).
+    let invs = [
+        invoice("i1", "RE-2024-20834", "mueller", "9489.54", ISSUED),
+        invoice("i2", "INV-0020768", "other", "0.57", ISSUED),
+        invoice("i3", "INV-0020769", "other", "12.00", ISSUED),
+    ];
+    let mut t1 = payment(
+        "t1",
+        "9489.54",
+        PAID,
+        "MUELLER HAUSTECHNIK GMBH",
+        IBAN_MUELLER,
+        "Ueberweisung",
+    );
+    t1.end_to_end_id = Some("4F41A20768B5EE37".into());
+    let mut t2 = payment("t2", "12.00", PAID, "Jan Jansen", IBAN_UNKNOWN, "Zahlung");
+    t2.end_to_end_id = Some("9C0E4D7F1B2A20769".into());
+    let out = run(&[t1, t2], &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "9489.54")]);
+    assert!(
+        !matches!(out[1].decision, Decision::Auto { .. }),
+        "a hex id ending in 20769 is no reference to INV-0020769"
+    );
+}
+
+#[test]
+fn a_payer_known_by_a_shared_name_still_finds_the_item_of_that_amount() {
+    // Four customers are called "Schouten Advies"; the three compared first have open items of
+    // other amounts. The payment from an unknown IBAN found no candidate at all (issue 16,
+    // name_only at 20,000 transactions); the item of that amount must be suggested.
+    let mut invs = Vec::new();
+    for (k, amount) in ["10.00", "20.00", "30.00", "1698.00"].iter().enumerate() {
+        invs.push(Invoice {
+            customer_name: "Schouten Advies BV".into(),
+            ..invoice(
+                &format!("i{k}"),
+                &format!("RE-2024-1320{k}"),
+                &format!("c{k}"),
+                amount,
+                ISSUED,
+            )
+        });
+    }
+    let txs = [payment(
+        "t1",
+        "1698.00",
+        PAID,
+        "Schouten Advies",
+        IBAN_UNKNOWN,
+        "",
+    )];
+    let out = run(&txs, &invs);
+    assert!(!matches!(out[0].decision, Decision::Auto { .. }));
+    let s = suggested(&out[0]);
+    assert!(
+        s.iter().take(3).any(|c| c == &vec!["i3".to_string()]),
+        "{:#?}",
+        out[0].decision
+    );
+}
+
+#[test]
 fn sepa_tags_spaces_and_a_placeholder_end_to_end_id() {
     let invs = [invoice("i1", "RE-2024-0815", "mueller", "250.00", ISSUED)];
     let txs = [payment(

@@ -127,6 +127,23 @@ mod tests {
     }
 
     #[test]
+    fn invoice_numbers_are_unique_past_9999() {
+        // At 10,000 transactions the `RE` series runs past 9999; a paid invoice paid again
+        // once capped the counter at 9999, so `RE-2024-10000…` were issued again and again and
+        // one number named a dozen open items of other customers.
+        let d = generate(&GenConfig::standard(7, 10_000));
+        let mut seen = std::collections::HashSet::new();
+        for i in &d.invoices {
+            assert!(seen.insert(i.number.as_str()), "{} issued twice", i.number);
+        }
+        assert!(
+            d.invoices
+                .iter()
+                .any(|i| i.number.starts_with("RE-") && i.number.len() == "RE-2024-10000".len())
+        );
+    }
+
+    #[test]
     fn labels_name_existing_open_items() {
         let d = generate(&GenConfig::standard(3, 500));
         let ids: std::collections::HashSet<&str> =

@@ -19,6 +19,61 @@ use super::typos::TypoQuery;
 /// How many token positions one invoice number may span in a text (`RE 2024 08 15` is four).
 const MAX_WINDOW: usize = 5;
 
+/// Words (folded, as tokens) that say the number after them is the payer's customer number,
+/// not an invoice's: `Kd-Nr 13425`, `Kunde 13425`, `klantnummer 13425`. Customer numbers and
+/// invoice numbers without their prefix and zeros (`INV-0013425` written `13425`) share a
+/// range in a growing business; read as an invoice, the customer number named another
+/// customer's item and held the payer's own payment back.
+const CUSTOMER_NUMBER_LABELS: &[&str] = &[
+    "KUNDE",
+    "KUNDENNR",
+    "KUNDENNUMMER",
+    "KDNR",
+    "KLANT",
+    "KLANTNR",
+    "KLANTNUMMER",
+    "DEBITOR",
+    "DEBITORNR",
+    "DEBITEURNR",
+    "DEBITEURNUMMER",
+    "CUSTOMER",
+];
+
+/// Whether the digit tokens `i..=j` stand as a number of their own: not glued to letters on
+/// their right (`20768B` in `4F41A20768B5EE37` is part of a code), in the end-to-end id not
+/// glued to letters on either side (a payer's random hex id, not a number), and not right
+/// after a customer-number label.
+fn digits_stand_alone(tokens: &Tokens, i: usize, j: usize, field: TextField) -> bool {
+    let (Some(first), Some(last)) = (tokens.toks.get(i), tokens.toks.get(j)) else {
+        return true;
+    };
+    let glued_right = tokens
+        .toks
+        .get(j + 1)
+        .is_some_and(|t| !t.digit && t.from == last.to);
+    let before = i.checked_sub(1).and_then(|k| tokens.toks.get(k));
+    let glued_left = before.is_some_and(|t| !t.digit && t.to == first.from);
+    if glued_right || (field == TextField::EndToEndId && glued_left) {
+        return false;
+    }
+    let word = |k: usize| {
+        tokens
+            .toks
+            .get(k)
+            .filter(|t| !t.digit)
+            .map(|_| tokens.get(k))
+    };
+    let label = match (
+        i.checked_sub(2).and_then(word),
+        i.checked_sub(1).and_then(word),
+    ) {
+        (Some("KD" | "KUNDEN" | "KLANT"), Some("NR" | "NO" | "NUMMER")) => true,
+        (_, Some(w)) => CUSTOMER_NUMBER_LABELS.contains(&w),
+        _ => false,
+    };
+    !label
+}
+
 impl TransactionScoring<'_, '_> {
     pub(super) fn find_references(&mut self) {
         let tx = self.tx;
@@ -178,6 +233,9 @@ impl TransactionScoring<'_, '_> {
             }
             let mut found = false;
             let mut found_settles = false;
+            // Digits alone name an invoice only where they stand as a number: not inside a
+            // code, not as the customer number.
+            let digits_allowed = !all_digit || digits_stand_alone(tokens, i, j, field);
             if buf.len() <= max {
                 let mut hits = index.number_hits(repaired, buf).peekable();
                 if hits.peek().is_some() {
@@ -188,7 +246,7 @@ impl TransactionScoring<'_, '_> {
                     found = true;
                     found_settles |= prefixed;
                     for (inv, key) in hits {
-                        if key == KeyKind::Digits && prefixed {
+                        if key == KeyKind::Digits && (prefixed || !digits_allowed) {
                             continue;
                         }
                         found_settles |= self.settles(inv);
@@ -214,7 +272,8 @@ impl TransactionScoring<'_, '_> {
             // numbering a typo often hits another real invoice exactly.
             if let Some(q) = typo_queries.as_deref_mut() {
                 let shaped = self.scorer.shaped(buf);
-                let digits_only = all_digit && buf.len() >= 6 && significant_digits(buf) >= 5;
+                let digits_only =
+                    all_digit && digits_allowed && buf.len() >= 6 && significant_digits(buf) >= 5;
                 if shaped || digits_only {
                     let core: String = buf.chars().filter(char::is_ascii_digit).collect();
                     if core.len() >= 5 {

@@ -60,8 +60,16 @@ impl TransactionScoring<'_, '_> {
             }
         }
         // Amount alone, only when nothing else offers a candidate (Odoo's fallback; never
-        // automatic since nothing identifies the payer).
-        if cands.is_empty()
+        // automatic since nothing identifies the payer). A payer known by name only whose
+        // name-alikes offer nothing the amount fits counts as nothing: with many customers of
+        // one name, the three most similar need not be the payer.
+        let nothing_fits = || {
+            self.iban_customers.is_empty()
+                && cands
+                    .iter()
+                    .all(|&i| self.best_reference(i).is_none() && !self.settles(i))
+        };
+        if (cands.is_empty() || nothing_fits())
             && let Some(c) = cents(self.paid)
         {
             self.nearest_by_due_date(self.scorer.amounts.hits(c), &mut cands);
