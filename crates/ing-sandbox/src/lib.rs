@@ -39,6 +39,7 @@ mod server;
 pub mod signature;
 mod signed;
 mod state;
+mod tokens;
 mod verify;
 
 pub use certs::{DevCertificates, SecretPem};

@@ -21,7 +21,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::data::DataConfig;
 use crate::error::Error;
-use crate::state::{Allowance, AppToken, AuthCode, CustomerToken, Grant, RefreshToken, Tokens};
+use crate::tokens::{Allowance, AppToken, AuthCode, CustomerToken, Grant, RefreshToken, Tokens};
 
 /// The state file's name inside the state directory.
 pub const STATE_FILE: &str = "sandbox-state.json";
