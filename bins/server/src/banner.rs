@@ -47,6 +47,8 @@ pub async fn local_banner(s: &Started) -> String {
 psd2-server is running in local mode: the bundled ING sandbox answers at {api}
 (consent pages at {consent}). Nothing here talks to ING.
 
+Banking page: {base}/banking (sign in with the API token; German or English by your browser)
+
 {token_line}
 
 The whole flow with curl:

@@ -80,6 +80,26 @@ fn worker_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
+/// In `local` mode the bank is the sandbox that runs inside `psd2-server`. Without a server every
+/// account would fail with a bare "connection refused", so the worker says what to do instead.
+async fn require_local_sandbox(settings: &Settings) -> anyhow::Result<()> {
+    if settings.environment != bank_sync::settings::Environment::Local
+        || settings.api_base_url.is_some()
+    {
+        return Ok(());
+    }
+    let addr = SocketAddr::from(([127, 0, 0, 1], settings.sandbox_port));
+    let wait = std::time::Duration::from_secs(3);
+    match tokio::time::timeout(wait, tokio::net::TcpStream::connect(addr)).await {
+        Ok(Ok(_)) => Ok(()),
+        _ => anyhow::bail!(
+            "local mode: the bundled ING sandbox does not answer at {addr}. It runs inside \
+             psd2-server: start the server first (`cargo run -p psd2-server`) from the same \
+             folder, then the worker (they share data/ and certificates/)"
+        ),
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     if let Err(e) = dotenvy::dotenv()
@@ -91,10 +111,13 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Colours only on a terminal: a log file or journal gets plain text, not escape codes.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     let flags = Flags::parse();
     flags.bank.validate().map_err(anyhow::Error::msg)?;
+    require_local_sandbox(&flags.bank).await?;
     let mut sync = flags.bank.build(Vec::new()).await?;
     if let Some(now) = flags.now {
         tracing::warn!(%now, "simulated clock: running as of a given time (tests only)");
