@@ -44,6 +44,12 @@ struct Flags {
     #[arg(long, env = "PSD2_WORKER_INTERVAL_MINUTES", default_value_t = 360)]
     interval_minutes: u64,
 
+    /// Accounts synced at the same time on PostgreSQL (each account by one task only, within its
+    /// own daily allowance); SQLite syncs one at a time. The bank's answer time, not the CPU, is
+    /// what this hides.
+    #[arg(long, env = "PSD2_WORKER_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+
     /// This worker's name in account leases (default: host name and process id).
     #[arg(long, env = "PSD2_WORKER_NAME")]
     name: Option<String>,
@@ -144,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
         overlap_days: flags.overlap_days.max(0),
         initial_days: flags.initial_days.max(1),
         stop: stop.clone(),
+        concurrency: usize::from(flags.concurrency),
         ..PassOptions::default()
     };
     let metrics = Arc::new(metrics::WorkerMetrics::new());
@@ -187,12 +194,14 @@ async fn pass(sync: &bank_sync::BankSync, opts: &PassOptions) -> anyhow::Result<
             if let Some(bar) = &bar {
                 bar.set_length(total as u64);
                 bar.set_position(i as u64);
-                bar.set_message(
-                    account
-                        .iban
-                        .as_deref()
-                        .map_or_else(|| account.name.clone(), bank_sync::mask_iban),
-                );
+                let name = account
+                    .iban
+                    .as_deref()
+                    .map_or_else(|| account.name.clone(), bank_sync::mask_iban);
+                bar.set_message(format!(
+                    "{name} started (up to {} at once)",
+                    opts.concurrency
+                ));
             }
         })
         .await?;

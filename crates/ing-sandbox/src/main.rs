@@ -117,6 +117,13 @@ struct Serve {
     /// tokens. Without it everything is forgotten on exit.
     #[arg(long)]
     state_dir: Option<PathBuf>,
+    /// Milliseconds every API answer is held back, as a real bank's network time (ING answers
+    /// in roughly 100–300 ms); 0 = at once.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Up to this many milliseconds more, drawn anew for every answer.
+    #[arg(long, default_value_t = 0)]
+    latency_jitter_ms: u64,
 }
 
 fn parse_day(s: &str) -> Result<time::Date, String> {
@@ -175,6 +182,7 @@ async fn serve(a: Serve) -> anyhow::Result<()> {
     config.evolve = a.evolve;
     config.consent_days = a.consent_days;
     config.state_dir = a.state_dir;
+    config.latency = ing_sandbox::Latency::from_millis(a.latency_ms, a.latency_jitter_ms);
     config.faults = FaultConfig {
         seed: a.fault_seed,
         rate_limited: a.fault_rate_limited,

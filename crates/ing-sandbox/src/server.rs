@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -128,6 +128,7 @@ impl Sandbox {
             clock,
             tls_handshakes: AtomicU64::new(0),
             tls_refused: AtomicU64::new(0),
+            in_flight: crate::latency::InFlight::default(),
             requests: AtomicU64::new(0),
             seen: Default::default(),
             consent_url: format!("http://{consent_addr}"),
@@ -231,6 +232,20 @@ async fn count(
     next.run(request).await
 }
 
+/// The middleware: counts the request in flight, waits, then answers.
+pub(crate) async fn delay(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let _flying = crate::latency::Flying::start(&shared.in_flight);
+    let wait = shared.config.latency.draw();
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+    next.run(request).await
+}
+
 fn api_router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/oauth2/token", post(oauth::token))
@@ -252,6 +267,7 @@ fn api_router(shared: Arc<Shared>) -> Router {
             post(consent::grantssupport_auth_code),
         )
         .layer(middleware::from_fn_with_state(shared.clone(), count))
+        .layer(middleware::from_fn_with_state(shared.clone(), delay))
         .with_state(shared)
 }
 
@@ -374,6 +390,7 @@ impl SandboxHandle {
         Stats {
             tls_handshakes: self.shared.tls_handshakes.load(Ordering::Relaxed),
             tls_refused: self.shared.tls_refused.load(Ordering::Relaxed),
+            most_in_flight: self.shared.in_flight.most(),
             requests: self.shared.requests.load(Ordering::Relaxed),
             faults_injected: self.shared.faults.injected(),
             unattended_calls,

@@ -73,6 +73,8 @@ pub struct SandboxConfig {
     /// consents, the clock, the day its data was generated for): `sandbox-state.json` in this
     /// folder, written on every change. `None` = everything lives in memory only.
     pub state_dir: Option<std::path::PathBuf>,
+    /// How long each API answer is held back (none by default): a real bank's network time.
+    pub latency: crate::latency::Latency,
 }
 
 impl SandboxConfig {
@@ -98,6 +100,7 @@ impl SandboxConfig {
             evolve: false,
             consent_days: 90,
             state_dir: None,
+            latency: crate::latency::Latency::default(),
         }
     }
 }
@@ -128,6 +131,9 @@ pub struct Stats {
     pub tls_handshakes: u64,
     /// TLS handshakes refused (no or a foreign client certificate).
     pub tls_refused: u64,
+    /// The most API requests that were being answered at the same moment: how much of its
+    /// waiting on the bank a client overlapped.
+    pub most_in_flight: u64,
     /// Requests answered on the API port.
     pub requests: u64,
     /// Faults injected.
@@ -155,6 +161,7 @@ pub(crate) struct Shared {
     pub(crate) clock: crate::clock::Clock,
     pub(crate) tls_handshakes: AtomicU64,
     pub(crate) tls_refused: AtomicU64,
+    pub(crate) in_flight: crate::latency::InFlight,
     pub(crate) requests: AtomicU64,
     /// The latest requests on the API port, oldest first (at most [`SEEN_REQUESTS_KEPT`]).
     pub(crate) seen: Mutex<std::collections::VecDeque<SeenRequest>>,

@@ -46,12 +46,24 @@ pub async fn world(
     budget: u32,
     database_url: Option<String>,
 ) -> World {
+    world_tuned(data, sandbox_budget, budget, database_url, |_| {}).await
+}
+
+/// [`world`] with more of the sandbox's configuration changed by `tune`.
+pub async fn world_tuned(
+    data: DataConfig,
+    sandbox_budget: Option<u32>,
+    budget: u32,
+    database_url: Option<String>,
+    tune: impl FnOnce(&mut SandboxConfig),
+) -> World {
     let dir = tempfile::tempdir().unwrap();
     let certs = DevCertificates::generate().unwrap();
     certs.write_to(dir.path()).unwrap();
     let mut config = SandboxConfig::new(certs);
     config.data = data;
     config.unattended_daily_budget = sandbox_budget;
+    tune(&mut config);
     let sandbox = Sandbox::start(config).await.unwrap();
     let url = database_url.unwrap_or_else(|| {
         format!(
@@ -169,4 +181,19 @@ pub fn scheduled_worker_command(
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     c
+}
+
+/// A new, empty PostgreSQL database on the server `DATABASE_URL` names, when it names one.
+pub async fn fresh_postgres(prefix: &str) -> Option<String> {
+    use sea_orm::ConnectionTrait as _;
+    let admin = std::env::var("DATABASE_URL").ok()?;
+    if !admin.starts_with("postgres") {
+        return None;
+    }
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let conn = sea_orm::Database::connect(admin.clone()).await.unwrap();
+    conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap();
+    Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
 }
