@@ -111,7 +111,11 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                         .decode_and_unescape_value(reader.decoder())
                         .map(|v| v.into_owned())
                         .unwrap_or_default();
-                    if stack.is_empty() && key == "xmlns" {
+                    // The default namespace, or a prefixed one (`xmlns:ns2`) naming a message.
+                    if stack.is_empty()
+                        && (key == "xmlns"
+                            || (key.starts_with("xmlns:") && value.contains(":xsd:")))
+                    {
                         namespace = Some(value.clone());
                     }
                     node.attrs.push((local(key.as_bytes()), value));
