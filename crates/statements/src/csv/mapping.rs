@@ -96,6 +96,9 @@ pub struct ColumnMapping {
     /// Structured creditor reference (`RF…`).
     #[serde(default)]
     pub creditor_reference: Option<String>,
+    /// The bank transaction code.
+    #[serde(default)]
+    pub bank_transaction_code: Option<String>,
     /// A column and the values in it that mark a row as a reversal.
     #[serde(default)]
     pub reversal: Option<(String, Vec<String>)>,
@@ -130,6 +133,7 @@ impl ColumnMapping {
             pending: None,
             footer_prefixes: Vec::new(),
             creditor_reference: None,
+            bank_transaction_code: None,
             reversal: None,
             formula_quote: false,
         }
@@ -164,6 +168,7 @@ impl ColumnMapping {
             &self.bank_reference,
             &self.account_iban,
             &self.creditor_reference,
+            &self.bank_transaction_code,
         ];
         out.extend(optional.into_iter().flatten().map(String::as_str));
         out.extend(self.remittance.iter().map(String::as_str));

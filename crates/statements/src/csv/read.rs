@@ -312,6 +312,7 @@ pub(crate) fn read(text: &str, mapping: &ColumnMapping) -> Result<Statement, Err
             remittance: (!remittance.is_empty()).then(|| remittance.join(" ")),
             reversal: flagged(&mapping.reversal),
             creditor_reference: non_empty(&cell(r, opt(&mapping.creditor_reference))),
+            bank_transaction_code: non_empty(&cell(r, opt(&mapping.bank_transaction_code))),
             booking_text: non_empty(&cell(r, text_i)),
             end_to_end_id: real_id(&cell(r, e2e_i)),
             mandate_id: real_id(&cell(r, mref_i)),

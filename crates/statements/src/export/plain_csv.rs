@@ -106,6 +106,7 @@ pub fn plain_csv_mapping(mark: DecimalMark) -> ColumnMapping {
     m.mandate_id = s("mandate_id");
     m.creditor_id = s("creditor_id");
     m.booking_text = s("booking_text");
+    m.bank_transaction_code = s("bank_transaction_code");
     m.formula_quote = true;
     m
 }
