@@ -6,7 +6,9 @@
 //! storage layer falls back to its fingerprint of date, amount, counterparty and texts, as for
 //! PSD2 entries without an id.
 
-use ais_model::{AccountReference, PartialAmount, StructuredRemittance, Transaction, TransactionLists};
+use ais_model::{
+    AccountReference, PartialAmount, StructuredRemittance, Transaction, TransactionLists,
+};
 
 use crate::model::{Entry, EntryStatus, Party, Statement};
 

@@ -1,5 +1,7 @@
 //! Broken files are refused whole, with the line or element and what to do.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use statements::{AmountColumns, ColumnMapping, Error, Format, parse, parse_csv_with};
 
 #[test]
@@ -23,7 +25,12 @@ fn camt_with_a_bad_amount_names_the_entry_and_line() {
 <Amt Ccy="EUR">12,50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BkTxCd/></Ntry>
 </Stmt></BkToCstmrStmt></Document>"#;
     let e = parse(xml.as_bytes(), None).unwrap_err();
-    let Error::Xml { element, line, reason } = &e else {
+    let Error::Xml {
+        element,
+        line,
+        reason,
+    } = &e
+    else {
         panic!("{e}")
     };
     assert!(element.ends_with("Stmt[1]/Ntry[2]/Amt"), "{element}");
@@ -59,7 +66,8 @@ fn mt940_bad_line_and_missing_closing_balance() {
     let text = ":20:X\r\n:25:DE89370400440532013000\r\n:28C:1\r\n:60F:C240102EUR1,00\r\n:61:2401X3C1,00NTRF\r\n:62F:C240102EUR2,00\r\n-\r\n";
     let e = parse(text.as_bytes(), None).unwrap_err();
     assert!(e.to_string().starts_with("line 5, field :61:"), "{e}");
-    let text = ":20:X\r\n:25:DE89370400440532013000\r\n:60F:C240102EUR1,00\r\n:61:240103C1,00NTRF\r\n";
+    let text =
+        ":20:X\r\n:25:DE89370400440532013000\r\n:60F:C240102EUR1,00\r\n:61:240103C1,00NTRF\r\n";
     let e = parse(text.as_bytes(), Some(Format::Mt940)).unwrap_err();
     assert!(e.to_string().contains(":62F:"), "{e}");
 }
@@ -78,10 +86,15 @@ fn csv_bad_date_and_bad_amount_name_line_and_column() {
             reason: "\"31.02.2024\" is not a date written as DayMonthYear".into()
         }
     );
-    let csv = csv.replace("31.02.2024", "02.02.2024").replace("y;1,00;EUR;DE89370400440532013000;;\n\n", "");
+    let csv = csv
+        .replace("31.02.2024", "02.02.2024")
+        .replace("y;1,00;EUR;DE89370400440532013000;;\n\n", "");
     let bad = csv.replacen("y;1,00", "y;1,0,0", 2);
     let e = parse(bad.as_bytes(), None).unwrap_err();
-    assert!(e.to_string().starts_with("line 2, column \"Betrag\""), "{e}");
+    assert!(
+        e.to_string().starts_with("line 2, column \"Betrag\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -95,7 +108,10 @@ fn generic_csv_refuses_ambiguous_amounts_and_reads_a_decided_column() {
     // Every value could be a thousands separator or a decimal mark: refused with its line.
     let ambiguous = "date,amount\n2024-01-01,1.190\n2024-01-02,2.500\n";
     let e = parse_csv_with(ambiguous.as_bytes(), &mapping).unwrap_err();
-    assert!(e.to_string().starts_with("line 2, column \"amount\""), "{e}");
+    assert!(
+        e.to_string().starts_with("line 2, column \"amount\""),
+        "{e}"
+    );
     assert!(e.to_string().contains("decimal mark"), "{e}");
     // Another value in the column settles it.
     let decided = "date;amount\n2024-01-01;1.190\n2024-01-02;2,5\n";

@@ -1,5 +1,7 @@
 //! DATEV Buchungsstapel: header, column line and rows as format version 700 lays them out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use rust_decimal::Decimal;
 use statements::{Chart, DatevBooking, DatevSettings, Period, write_datev};
 use time::macros::{date, datetime};
@@ -18,7 +20,10 @@ fn settings() -> DatevSettings {
 }
 
 fn period() -> Period {
-    Period { from: date!(2024 - 01 - 01), to: date!(2024 - 01 - 31) }
+    Period {
+        from: date!(2024 - 01 - 01),
+        to: date!(2024 - 01 - 31),
+    }
 }
 
 #[test]
@@ -39,7 +44,13 @@ fn header_columns_and_rows() {
             text: "Lastschrift \"Strom\"".into(),
         },
     ];
-    let bytes = write_datev(&settings(), period(), datetime!(2024 - 02 - 01 14:04:40.439), &bookings).unwrap();
+    let bytes = write_datev(
+        &settings(),
+        period(),
+        datetime!(2024 - 02 - 01 14:04:40.439),
+        &bookings,
+    )
+    .unwrap();
     let (text, _, bad) = encoding_rs::WINDOWS_1252.decode(&bytes);
     assert!(!bad);
     assert!(bytes.contains(&0xfc), "ü is written in Windows-1252");
@@ -74,13 +85,30 @@ fn what_datev_would_refuse_is_refused_here() {
     let mut s = settings();
     s.bank_account = "12000".into();
     assert!(write_datev(&s, period(), created, std::slice::from_ref(&ok)).is_err());
-    let across = Period { from: date!(2023 - 12 - 01), to: date!(2024 - 01 - 31) };
+    let across = Period {
+        from: date!(2023 - 12 - 01),
+        to: date!(2024 - 01 - 31),
+    };
     let e = write_datev(&settings(), across, created, std::slice::from_ref(&ok)).unwrap_err();
     assert!(e.to_string().contains("fiscal year"), "{e}");
-    let outside = DatevBooking { date: date!(2024 - 02 - 01), ..ok.clone() };
+    let outside = DatevBooking {
+        date: date!(2024 - 02 - 01),
+        ..ok.clone()
+    };
     assert!(write_datev(&settings(), period(), created, &[outside]).is_err());
-    let emoji = DatevBooking { text: "Danke 🙂".into(), ..ok.clone() };
-    assert!(write_datev(&settings(), period(), created, &[emoji]).unwrap_err().to_string().contains("Windows-1252"));
-    let long = DatevBooking { text: "x".repeat(61), ..ok };
+    let emoji = DatevBooking {
+        text: "Danke 🙂".into(),
+        ..ok.clone()
+    };
+    assert!(
+        write_datev(&settings(), period(), created, &[emoji])
+            .unwrap_err()
+            .to_string()
+            .contains("Windows-1252")
+    );
+    let long = DatevBooking {
+        text: "x".repeat(61),
+        ..ok
+    };
     assert!(write_datev(&settings(), period(), created, &[long]).is_err());
 }

@@ -1,11 +1,17 @@
 //! Every supported format and bank layout read from a hand-written file in `fixtures/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use rust_decimal::Decimal;
 use statements::{BankCsv, Encoding, EntryStatus, Format, parse};
 use time::macros::date;
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn d(s: &str) -> Decimal {
@@ -19,7 +25,10 @@ fn camt053_v02_splits_a_batch_and_keeps_charges_reversals_and_references() {
     assert_eq!(p.camt_version, Some(2));
     let st = &p.statements[0];
     assert_eq!(st.account.iban.as_deref(), Some("DE89370400440532013000"));
-    assert_eq!(st.account.owner_name.as_deref(), Some("Beispiel Handel GmbH"));
+    assert_eq!(
+        st.account.owner_name.as_deref(),
+        Some("Beispiel Handel GmbH")
+    );
     assert_eq!(st.account.bic.as_deref(), Some("COBADEFFXXX"));
     assert_eq!(st.opening_balance.as_ref().unwrap().amount, d("1000.00"));
     assert_eq!(st.closing_balance.as_ref().unwrap().amount, d("1275.50"));
@@ -29,8 +38,14 @@ fn camt053_v02_splits_a_batch_and_keeps_charges_reversals_and_references() {
     let (a, b) = (&st.entries[0], &st.entries[1]);
     assert_eq!(a.amount, d("119.00"));
     assert_eq!(b.amount, d("231.00"));
-    assert_eq!(a.counterparty.name.as_deref(), Some("Jürgen Müller & Söhne"));
-    assert_eq!(a.counterparty.iban.as_deref(), Some("DE02120300000000202051"));
+    assert_eq!(
+        a.counterparty.name.as_deref(),
+        Some("Jürgen Müller & Söhne")
+    );
+    assert_eq!(
+        a.counterparty.iban.as_deref(),
+        Some("DE02120300000000202051")
+    );
     assert_eq!(a.counterparty.bic.as_deref(), Some("BYLADEM1001"));
     assert_eq!(a.end_to_end_id.as_deref(), Some("E2E-RE-2024-0001"));
     assert_eq!(a.remittance.as_deref(), Some("RE-2024-0001 vielen Dank"));
@@ -44,7 +59,10 @@ fn camt053_v02_splits_a_batch_and_keeps_charges_reversals_and_references() {
     assert_eq!(dd.amount, d("-72.00"));
     assert_eq!(dd.mandate_id.as_deref(), Some("M-4711"));
     assert_eq!(dd.creditor_id.as_deref(), Some("DE98ZZZ09999999999"));
-    assert_eq!(dd.counterparty.name.as_deref(), Some("Stadtwerke Beispielstadt"));
+    assert_eq!(
+        dd.counterparty.name.as_deref(),
+        Some("Stadtwerke Beispielstadt")
+    );
     assert_eq!(dd.charges.len(), 1);
     assert_eq!(dd.charges[0].amount, d("2.00"));
     let rv = &st.entries[3];
@@ -59,14 +77,24 @@ fn camt053_v08_with_prefixes_status_codes_and_party_choice() {
     assert_eq!(p.camt_version, Some(8));
     let st = &p.statements[0];
     assert_eq!(st.opening_balance.as_ref().unwrap().amount, d("-20.00"));
-    assert_eq!(st.closing_balance.as_ref().unwrap().date, date!(2025 - 02 - 28));
+    assert_eq!(
+        st.closing_balance.as_ref().unwrap().date,
+        date!(2025 - 02 - 28)
+    );
     let e = &st.entries[0];
     assert_eq!(e.status, EntryStatus::Booked);
     assert_eq!(e.booking_date, Some(date!(2025 - 02 - 28)));
-    assert_eq!(e.bank_reference.as_deref(), Some("TX-8-1"), "the transaction's own reference wins");
+    assert_eq!(
+        e.bank_reference.as_deref(),
+        Some("TX-8-1"),
+        "the transaction's own reference wins"
+    );
     assert_eq!(e.counterparty.name.as_deref(), Some("De Vries B.V."));
     assert_eq!(e.counterparty.bic.as_deref(), Some("ABNANL2A"));
-    assert_eq!(e.remittance.as_deref(), Some("Factuur INV-0000042\ntweede regel"));
+    assert_eq!(
+        e.remittance.as_deref(),
+        Some("Factuur INV-0000042\ntweede regel")
+    );
     assert_eq!(e.charges[0].included, Some(true));
 }
 
@@ -99,9 +127,15 @@ fn mt940_german_windows_1252_with_subfields_reversals_and_two_messages() {
     assert_eq!(e[0].amount, d("119.00"));
     assert_eq!(e[0].bank_reference.as_deref(), Some("B4A03ZZ1"));
     assert_eq!(e[0].end_to_end_id.as_deref(), Some("RE-2024-0001"));
-    assert_eq!(e[0].remittance.as_deref(), Some("RE-2024-0001 Jürgen Müller Dank"));
+    assert_eq!(
+        e[0].remittance.as_deref(),
+        Some("RE-2024-0001 Jürgen Müller Dank")
+    );
     assert_eq!(e[0].counterparty.name.as_deref(), Some("Jürgen Müller"));
-    assert_eq!(e[0].counterparty.iban.as_deref(), Some("DE02120300000000202051"));
+    assert_eq!(
+        e[0].counterparty.iban.as_deref(),
+        Some("DE02120300000000202051")
+    );
     assert_eq!(e[0].booking_text.as_deref(), Some("SEPA-GUTSCHRIFT"));
     assert_eq!(e[0].bank_transaction_code.as_deref(), Some("NTRF+166"));
     assert_eq!(e[1].amount, d("-72.00"));
@@ -117,10 +151,16 @@ fn mt940_german_windows_1252_with_subfields_reversals_and_two_messages() {
     assert_eq!(e[3].amount, d("72.00"));
     assert_eq!(e[3].remittance.as_deref(), Some("Rückgabe Abschlag"));
     let second = &p.statements[1];
-    assert_eq!(second.account.iban.as_deref(), Some("DE89370400440532013000"));
+    assert_eq!(
+        second.account.iban.as_deref(),
+        Some("DE89370400440532013000")
+    );
     assert_eq!(second.account.currency.as_deref(), Some("EUR"));
     assert_eq!(second.entries[0].amount, d("12.5"));
-    assert_eq!(second.entries[0].remittance.as_deref(), Some("Zinsen Dezember"));
+    assert_eq!(
+        second.entries[0].remittance.as_deref(),
+        Some("Zinsen Dezember")
+    );
 }
 
 #[test]
@@ -143,7 +183,10 @@ fn ing_germany_with_preamble_in_windows_1252() {
     assert_eq!(st.entries.len(), 2);
     assert_eq!(st.entries[0].amount, d("-72.00"));
     assert_eq!(st.entries[1].amount, d("1347.50"));
-    assert_eq!(st.entries[1].counterparty.name.as_deref(), Some("Jürgen Müller"));
+    assert_eq!(
+        st.entries[1].counterparty.name.as_deref(),
+        Some("Jürgen Müller")
+    );
     assert_eq!(st.entries[1].remittance.as_deref(), Some("RE-2024-0001"));
     assert_eq!(st.entries[1].currency, "EUR");
 }
@@ -155,9 +198,15 @@ fn ing_netherlands_direction_column() {
     let e = &p.statements[0].entries;
     assert_eq!(e[0].amount, d("1190.00"));
     assert_eq!(e[0].booking_date, Some(date!(2024 - 01 - 05)));
-    assert_eq!(e[0].counterparty.iban.as_deref(), Some("NL02ABNA0123456789"));
+    assert_eq!(
+        e[0].counterparty.iban.as_deref(),
+        Some("NL02ABNA0123456789")
+    );
     assert_eq!(e[1].amount, d("-23.45"));
-    assert_eq!(p.statements[0].account.iban.as_deref(), Some("NL91ABNA0417164300"));
+    assert_eq!(
+        p.statements[0].account.iban.as_deref(),
+        Some("NL91ABNA0417164300")
+    );
 }
 
 #[test]
@@ -184,7 +233,10 @@ fn volksbank_utf8_with_bom_and_thousands() {
     let e = &p.statements[0].entries[0];
     assert_eq!(e.amount, d("1234.56"));
     assert_eq!(e.counterparty.bic.as_deref(), Some("BYLADEM1001"));
-    assert_eq!(p.statements[0].account.iban.as_deref(), Some("DE89370400440532013000"));
+    assert_eq!(
+        p.statements[0].account.iban.as_deref(),
+        Some("DE89370400440532013000")
+    );
 }
 
 #[test]
@@ -225,7 +277,11 @@ fn rabobank_signed_amounts_and_three_descriptions() {
 #[test]
 fn an_explicit_format_wins_over_detection() {
     // The Sparkasse file read as Volksbank: refused, naming the columns it looked for.
-    let err = parse(&fixture("sparkasse.csv"), Some(Format::BankCsv(BankCsv::Volksbank))).unwrap_err();
+    let err = parse(
+        &fixture("sparkasse.csv"),
+        Some(Format::BankCsv(BankCsv::Volksbank)),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("IBAN Auftragskonto"), "{err}");
     // MT942 content read as MT940 is refused for its missing balances.
     let err = parse(&fixture("mt942_de.sta"), Some(Format::Mt940)).unwrap_err();

@@ -5,11 +5,13 @@
 //! With `STATEMENTS_EXPORT_DIR` set, the exports are also written there for
 //! `scripts/checks/statements.sh`, which reads them with independent Python parsers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use rust_decimal::Decimal;
 use statements::{
     AccountId, Balance, CamtHeader, CamtVersion, Charge, DecimalMark, Entry, EntryStatus, Format,
-    Party, Period, Statement, parse, parse_csv_with, plain_csv_mapping, write_camt053,
-    write_mt940, write_plain_csv,
+    Party, Period, Statement, parse, parse_csv_with, plain_csv_mapping, write_camt053, write_mt940,
+    write_plain_csv,
 };
 use time::macros::{date, datetime};
 use time::{Date, Duration};
@@ -19,8 +21,19 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
+    }
+
+    fn index(&mut self, n: usize) -> usize {
+        self.next(n as u64) as usize
+    }
+
+    fn days(&mut self, n: u64) -> Duration {
+        Duration::days(self.next(n) as i64)
     }
 }
 
@@ -53,39 +66,58 @@ fn sample(n: usize, seed: u64) -> Statement {
     let mut entries = Vec::new();
     let mut total = Decimal::ZERO;
     for i in 0..n {
-        let cents = i64::try_from(r.next(500_000)).unwrap() - 200_000;
-        let amount = if i % 17 == 5 { Decimal::new(0, 2) } else { Decimal::new(cents, 2) };
-        let booked = start + Duration::days(i64::try_from(r.next(28)).unwrap());
-        let value = booked + Duration::days(i64::try_from(r.next(3)).unwrap());
+        let cents = r.next(500_000) as i64 - 200_000;
+        let amount = if i % 17 == 5 {
+            Decimal::new(0, 2)
+        } else {
+            Decimal::new(cents, 2)
+        };
+        let booked = start + r.days(28);
+        let value = booked + r.days(3);
         let with_party = r.next(4) != 0;
         let e = Entry {
             booking_date: Some(booked),
             value_date: Some(value),
             amount,
             currency: "EUR".into(),
-            status: if i % 11 == 3 { EntryStatus::Pending } else { EntryStatus::Booked },
+            status: if i % 11 == 3 {
+                EntryStatus::Pending
+            } else {
+                EntryStatus::Booked
+            },
             reversal: i % 13 == 7,
             counterparty: if with_party {
                 Party {
-                    name: Some(NAMES[usize::try_from(r.next(6)).unwrap()].into()),
-                    iban: Some(IBANS[usize::try_from(r.next(3)).unwrap()].into()),
+                    name: Some(NAMES[r.index(6)].into()),
+                    iban: Some(IBANS[r.index(3)].into()),
                     account: None,
                     bic: (r.next(2) == 0).then(|| "BYLADEM1001".into()),
                 }
             } else {
                 Party::default()
             },
-            remittance: (r.next(5) != 0).then(|| TEXTS[usize::try_from(r.next(5)).unwrap()].into()),
+            remittance: (r.next(5) != 0).then(|| TEXTS[r.index(5)].into()),
             creditor_reference: (r.next(4) == 0).then(|| "RF18539007547034".into()),
             end_to_end_id: (r.next(2) == 0).then(|| format!("E2E-{i}")),
             bank_reference: (r.next(3) != 0).then(|| format!("REF{i:06}")),
             mandate_id: (amount < Decimal::ZERO && r.next(3) == 0).then(|| format!("M-{i}")),
             creditor_id: (amount < Decimal::ZERO && r.next(3) == 0)
                 .then(|| "DE98ZZZ09999999999".into()),
-            bank_transaction_code: Some(if amount < Decimal::ZERO { "NDDT+105" } else { "NTRF+166" }.into()),
+            bank_transaction_code: Some(
+                if amount < Decimal::ZERO {
+                    "NDDT+105"
+                } else {
+                    "NTRF+166"
+                }
+                .into(),
+            ),
             booking_text: (r.next(2) == 0).then(|| "SEPA-GUTSCHRIFT".into()),
             charges: if r.next(6) == 0 {
-                vec![Charge { amount: Decimal::new(150, 2), currency: "EUR".into(), included: Some(true) }]
+                vec![Charge {
+                    amount: Decimal::new(150, 2),
+                    currency: "EUR".into(),
+                    included: Some(true),
+                }]
             } else {
                 Vec::new()
             },
@@ -106,15 +138,29 @@ fn sample(n: usize, seed: u64) -> Statement {
         },
         id: Some("STMT-2024-01".into()),
         sequence: Some("1".into()),
-        period: Some(Period { from: start, to: date!(2024 - 01 - 31) }),
-        opening_balance: Some(Balance { date: date!(2023 - 12 - 31), amount: opening, currency: "EUR".into() }),
-        closing_balance: Some(Balance { date: date!(2024 - 01 - 31), amount: opening + total, currency: "EUR".into() }),
+        period: Some(Period {
+            from: start,
+            to: date!(2024 - 01 - 31),
+        }),
+        opening_balance: Some(Balance {
+            date: date!(2023 - 12 - 31),
+            amount: opening,
+            currency: "EUR".into(),
+        }),
+        closing_balance: Some(Balance {
+            date: date!(2024 - 01 - 31),
+            amount: opening + total,
+            currency: "EUR".into(),
+        }),
         entries,
     }
 }
 
 fn header() -> CamtHeader {
-    CamtHeader { message_id: "MSG-1".into(), created: datetime!(2024 - 02 - 01 08:00:00) }
+    CamtHeader {
+        message_id: "MSG-1".into(),
+        created: datetime!(2024 - 02 - 01 08:00:00),
+    }
 }
 
 fn booked_only(mut st: Statement) -> Statement {
@@ -175,9 +221,19 @@ fn mt940_gives_back_entries_and_balances() {
 fn mt940_refuses_what_it_cannot_hold() {
     let mut st = booked_only(sample(3, 4));
     st.entries[0].remittance = Some("Frage? Antwort".into());
-    assert!(write_mt940(std::slice::from_ref(&st)).unwrap_err().to_string().contains("'?'"));
+    assert!(
+        write_mt940(std::slice::from_ref(&st))
+            .unwrap_err()
+            .to_string()
+            .contains("'?'")
+    );
     let pending = sample(12, 5);
-    assert!(write_mt940(&[pending]).unwrap_err().to_string().contains("pending"));
+    assert!(
+        write_mt940(&[pending])
+            .unwrap_err()
+            .to_string()
+            .contains("pending")
+    );
 }
 
 #[test]
@@ -186,7 +242,10 @@ fn plain_csv_gives_back_entries_with_either_decimal_mark() {
     for mark in [DecimalMark::Comma, DecimalMark::Point] {
         let bytes = write_plain_csv(std::slice::from_ref(&st), mark).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.contains("'-Minus am Anfang"), "formula-like text is neutralised");
+        assert!(
+            text.contains("'-Minus am Anfang"),
+            "formula-like text is neutralised"
+        );
         let back = parse_csv_with(&bytes, &plain_csv_mapping(mark)).unwrap();
         let expected: Vec<Entry> = st
             .entries
@@ -211,22 +270,46 @@ fn write_exports_for_independent_readers() {
     let booked = booked_only(st.clone());
     let sum = |s: &Statement| s.entries.iter().map(|e| e.amount).sum::<Decimal>();
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
-    write("camt053_v08.xml", write_camt053(std::slice::from_ref(&st), &header(), CamtVersion::V08).unwrap().as_bytes());
-    write("camt053_v02.xml", write_camt053(std::slice::from_ref(&st), &header(), CamtVersion::V02).unwrap().as_bytes());
-    write("statement.sta", write_mt940(std::slice::from_ref(&booked)).unwrap().as_bytes());
+    write(
+        "camt053_v08.xml",
+        write_camt053(std::slice::from_ref(&st), &header(), CamtVersion::V08)
+            .unwrap()
+            .as_bytes(),
+    );
+    write(
+        "camt053_v02.xml",
+        write_camt053(std::slice::from_ref(&st), &header(), CamtVersion::V02)
+            .unwrap()
+            .as_bytes(),
+    );
+    write(
+        "statement.sta",
+        write_mt940(std::slice::from_ref(&booked))
+            .unwrap()
+            .as_bytes(),
+    );
     let expected = serde_json_lite(&[
         ("camt_entries", st.entries.len().to_string()),
         ("camt_sum", sum(&st).to_string()),
         ("mt940_entries", booked.entries.len().to_string()),
         ("mt940_sum", sum(&booked).to_string()),
-        ("opening", st.opening_balance.as_ref().unwrap().amount.to_string()),
-        ("closing", st.closing_balance.as_ref().unwrap().amount.to_string()),
+        (
+            "opening",
+            st.opening_balance.as_ref().unwrap().amount.to_string(),
+        ),
+        (
+            "closing",
+            st.closing_balance.as_ref().unwrap().amount.to_string(),
+        ),
     ]);
     write("expected.json", expected.as_bytes());
 }
 
 fn serde_json_lite(pairs: &[(&str, String)]) -> String {
-    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\": \"{v}\"")).collect();
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": \"{v}\""))
+        .collect();
     format!("{{{}}}", body.join(", "))
 }
 
@@ -235,7 +318,15 @@ fn every_date_stays_in_its_year() {
     // The MT940 entry date carries no year: across a year end it must land in the right one.
     let mut st = booked_only(sample(1, 8));
     st.entries[0].value_date = Some(date!(2024 - 01 - 01));
-    st.entries[0].booking_date = Some(Date::from_calendar_date(2023, time::Month::December, 31).unwrap());
-    let back = parse(write_mt940(std::slice::from_ref(&st)).unwrap().as_bytes(), None).unwrap();
-    assert_eq!(back.statements[0].entries[0].booking_date, st.entries[0].booking_date);
+    st.entries[0].booking_date =
+        Some(Date::from_calendar_date(2023, time::Month::December, 31).unwrap());
+    let back = parse(
+        write_mt940(std::slice::from_ref(&st)).unwrap().as_bytes(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        back.statements[0].entries[0].booking_date,
+        st.entries[0].booking_date
+    );
 }

@@ -152,9 +152,9 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
             }
             Event::Text(t) => {
                 if let Some(node) = stack.last_mut() {
-                    let s = t.decode().map_err(|e| {
-                        err(&names, line, format!("text is not readable ({e})"))
-                    })?;
+                    let s = t
+                        .decode()
+                        .map_err(|e| err(&names, line, format!("text is not readable ({e})")))?;
                     node.text.push_str(&s);
                 }
             }
@@ -191,9 +191,7 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                 };
                 match node.name.as_str() {
                     "Ntry" => sink.entry(node, &path)?,
-                    "Stmt" | "Rpt" | "Ntfctn" if stack.len() == 2 => {
-                        sink.statement(node, &path)?
-                    }
+                    "Stmt" | "Rpt" | "Ntfctn" if stack.len() == 2 => sink.statement(node, &path)?,
                     _ => match stack.last_mut() {
                         Some(parent) => parent.children.push(node),
                         None => break,
@@ -251,7 +249,10 @@ mod tests {
         );
         assert_eq!(c.entries[1].1.line, 4);
         assert_eq!(c.entries[1].1.text_at("Amt").unwrap(), "A & Bü");
-        assert_eq!(c.entries[0].1.child("Amt").unwrap().attr("Ccy"), Some("EUR"));
+        assert_eq!(
+            c.entries[0].1.child("Amt").unwrap().attr("Ccy"),
+            Some("EUR")
+        );
         assert_eq!(c.statements.len(), 1);
     }
 

@@ -82,8 +82,7 @@ pub(crate) fn read(text: &str) -> Result<CamtDocument, Error> {
         return Err(Error::Xml {
             element: "Document".into(),
             line: 1,
-            reason: "the document holds no statement (Stmt/Rpt); export the statement again"
-                .into(),
+            reason: "the document holds no statement (Stmt/Rpt); export the statement again".into(),
         });
     }
     Ok(CamtDocument {
@@ -224,9 +223,7 @@ fn charges(node: &Node, path: &str) -> Result<Vec<Charge>, Error> {
         for r in records {
             let amt = need(r, path, "Amt")?;
             let (value, currency) = amount(amt, &format!("{path}/Chrgs/Amt"))?;
-            let included = r
-                .text_at("ChrgInclInd")
-                .map(|t| t == "true" || t == "1");
+            let included = r.text_at("ChrgInclInd").map(|t| t == "true" || t == "1");
             out.push(Charge {
                 amount: value,
                 currency,
@@ -316,10 +313,7 @@ fn details(tx: &Node, path: &str) -> Result<Details, Error> {
     Ok(Details {
         amount: amt.map(|(v, c)| (v, c, dir)),
         end_to_end_id: tx.text_at("Refs/EndToEndId").as_deref().and_then(real_id),
-        reference: tx
-            .text_at("Refs/AcctSvcrRef")
-            .as_deref()
-            .and_then(real_id),
+        reference: tx.text_at("Refs/AcctSvcrRef").as_deref().and_then(real_id),
         mandate_id: tx.text_at("Refs/MndtId").as_deref().and_then(real_id),
         creditor_id: parties.and_then(creditor_id),
         debtor: side("Dbtr", "DbtrAcct", "DbtrAgt"),

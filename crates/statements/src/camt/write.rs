@@ -64,7 +64,9 @@ pub(crate) fn is_bic(s: &str) -> bool {
     let b = s.as_bytes();
     (b.len() == 8 || b.len() == 11)
         && b[..6].iter().all(u8::is_ascii_uppercase)
-        && b[6..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[6..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn account_id(x: &mut Xml, iban: Option<&str>, other: Option<&str>) {
@@ -89,7 +91,14 @@ fn agent(x: &mut Xml, name: &'static str, bic: &str, v: CamtVersion) {
     x.open(name, &[]);
     x.open("FinInstnId", &[]);
     if is_bic(bic) {
-        x.leaf(if v == CamtVersion::V02 { "BIC" } else { "BICFI" }, bic);
+        x.leaf(
+            if v == CamtVersion::V02 {
+                "BIC"
+            } else {
+                "BICFI"
+            },
+            bic,
+        );
     } else {
         x.open("Othr", &[]);
         x.leaf("Id", bic);
@@ -106,8 +115,19 @@ fn balance(x: &mut Xml, code: &str, b: &Balance) -> Result<(), Error> {
     x.leaf("Cd", code);
     x.close();
     x.close();
-    x.leaf_with("Amt", &[("Ccy", &b.currency)], &iso_amount(b.amount, "a balance")?);
-    x.leaf("CdtDbtInd", if b.amount.is_sign_negative() && !b.amount.is_zero() { "DBIT" } else { "CRDT" });
+    x.leaf_with(
+        "Amt",
+        &[("Ccy", &b.currency)],
+        &iso_amount(b.amount, "a balance")?,
+    );
+    x.leaf(
+        "CdtDbtInd",
+        if b.amount.is_sign_negative() && !b.amount.is_zero() {
+            "DBIT"
+        } else {
+            "CRDT"
+        },
+    );
     x.open("Dt", &[]);
     x.leaf("Dt", &b.date.to_string());
     x.close();
@@ -115,7 +135,14 @@ fn balance(x: &mut Xml, code: &str, b: &Balance) -> Result<(), Error> {
     Ok(())
 }
 
-fn party(x: &mut Xml, role: &'static str, acct: &'static str, p: &Party, creditor_id: Option<&str>, v: CamtVersion) {
+fn party(
+    x: &mut Xml,
+    role: &'static str,
+    acct: &'static str,
+    p: &Party,
+    creditor_id: Option<&str>,
+    v: CamtVersion,
+) {
     if p.name.is_some() || creditor_id.is_some() {
         x.open(role, &[]);
         if v == CamtVersion::V08 {
@@ -149,9 +176,13 @@ fn party(x: &mut Xml, role: &'static str, acct: &'static str, p: &Party, credito
 }
 
 fn entry(x: &mut Xml, e: &Entry, v: CamtVersion) -> Result<(), Error> {
-    let credit = !(e.amount.is_sign_negative() && !e.amount.is_zero());
+    let credit = !e.amount.is_sign_negative() || e.amount.is_zero();
     x.open("Ntry", &[]);
-    x.leaf_with("Amt", &[("Ccy", &e.currency)], &iso_amount(e.amount, "an amount")?);
+    x.leaf_with(
+        "Amt",
+        &[("Ccy", &e.currency)],
+        &iso_amount(e.amount, "an amount")?,
+    );
     x.leaf("CdtDbtInd", if credit { "CRDT" } else { "DBIT" });
     if e.reversal {
         x.leaf("RvslInd", "true");
@@ -183,7 +214,9 @@ fn entry(x: &mut Xml, e: &Entry, v: CamtVersion) -> Result<(), Error> {
     if let Some(code) = &e.bank_transaction_code {
         let parts: Vec<&str> = code.split('-').collect();
         if let [d, f, s] = parts.as_slice()
-            && [d, f, s].iter().all(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_uppercase()))
+            && [d, f, s]
+                .iter()
+                .all(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_uppercase()))
         {
             x.open("Domn", &[]);
             x.leaf("Cd", d);
@@ -204,7 +237,11 @@ fn entry(x: &mut Xml, e: &Entry, v: CamtVersion) -> Result<(), Error> {
             CamtVersion::V02 => {
                 for c in &e.charges {
                     x.open("Chrgs", &[]);
-                    x.leaf_with("Amt", &[("Ccy", &c.currency)], &iso_amount(c.amount, "a charge")?);
+                    x.leaf_with(
+                        "Amt",
+                        &[("Ccy", &c.currency)],
+                        &iso_amount(c.amount, "a charge")?,
+                    );
                     x.close();
                 }
             }
@@ -212,7 +249,11 @@ fn entry(x: &mut Xml, e: &Entry, v: CamtVersion) -> Result<(), Error> {
                 x.open("Chrgs", &[]);
                 for c in &e.charges {
                     x.open("Rcrd", &[]);
-                    x.leaf_with("Amt", &[("Ccy", &c.currency)], &iso_amount(c.amount, "a charge")?);
+                    x.leaf_with(
+                        "Amt",
+                        &[("Ccy", &c.currency)],
+                        &iso_amount(c.amount, "a charge")?,
+                    );
                     if let Some(inc) = c.included {
                         x.leaf("ChrgInclInd", if inc { "true" } else { "false" });
                     }
@@ -325,7 +366,10 @@ pub fn write_camt053(
     x.close();
     for (n, st) in statements.iter().enumerate() {
         x.open("Stmt", &[]);
-        let id = st.id.clone().unwrap_or_else(|| format!("{}-{}", header.message_id, n + 1));
+        let id = st
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", header.message_id, n + 1));
         max35(&id, "the statement id")?;
         x.leaf("Id", &id);
         if let Some(seq) = &st.sequence
@@ -343,7 +387,11 @@ pub fn write_camt053(
             x.close();
         }
         x.open("Acct", &[]);
-        account_id(&mut x, st.account.iban.as_deref(), st.account.other.as_deref());
+        account_id(
+            &mut x,
+            st.account.iban.as_deref(),
+            st.account.other.as_deref(),
+        );
         if let Some(c) = &st.account.currency {
             x.leaf("Ccy", c);
         }
@@ -355,7 +403,14 @@ pub fn write_camt053(
         if let Some(bic) = st.account.bic.as_deref().filter(|b| is_bic(b)) {
             x.open("Svcr", &[]);
             x.open("FinInstnId", &[]);
-            x.leaf(if v == CamtVersion::V02 { "BIC" } else { "BICFI" }, bic);
+            x.leaf(
+                if v == CamtVersion::V02 {
+                    "BIC"
+                } else {
+                    "BICFI"
+                },
+                bic,
+            );
             x.close();
             x.close();
         }
@@ -375,7 +430,8 @@ pub fn write_camt053(
             }
             _ => {
                 return Err(Error::Export(
-                    "camt.053.001.02 needs the opening and closing balance of each statement".into(),
+                    "camt.053.001.02 needs the opening and closing balance of each statement"
+                        .into(),
                 ));
             }
         }

@@ -65,7 +65,10 @@ fn could_be_thousands(s: &str, mark: char) -> bool {
 
 pub(crate) fn evidence(value: &str) -> Evidence {
     let (_, s) = strip(value);
-    if !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Evidence::Nothing;
     }
     let commas = s.matches(',').count();
@@ -95,7 +98,11 @@ pub(crate) enum Problem {
 /// Reads `value` with a decimal mark (`None`: only a value without any mark is readable).
 pub(crate) fn read(value: &str, mark: Option<DecimalMark>) -> Result<Decimal, Problem> {
     let (negative, s) = strip(value);
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Err(Problem::NotAnAmount);
     }
     let (decimal, thousands) = match mark {
@@ -181,7 +188,10 @@ mod tests {
 
     #[test]
     fn an_open_mark_is_decided_by_the_column_or_refused() {
-        assert_eq!(decide(["1.190", "12,5"].into_iter()), Ok(Some(DecimalMark::Comma)));
+        assert_eq!(
+            decide(["1.190", "12,5"].into_iter()),
+            Ok(Some(DecimalMark::Comma))
+        );
         assert_eq!(decide(["1.190", "2.000"].into_iter()), Ok(None));
         assert_eq!(decide(["1,5", "2.5"].into_iter()), Err((0, 1)));
         assert_eq!(read("1.190", None), Err(Problem::Ambiguous));

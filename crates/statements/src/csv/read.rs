@@ -10,8 +10,8 @@ use time::{Date, Month};
 use super::amount::{self, DecimalMark, Problem};
 use super::mapping::{AmountColumns, ColumnMapping, DateFormat};
 use crate::error::Error;
-use crate::mt940::field86::looks_like_iban;
 use crate::model::{AccountId, Entry, EntryStatus, Party, Period, Statement, non_empty, real_id};
+use crate::mt940::field86::looks_like_iban;
 
 /// How many lines may come before the header.
 const PREAMBLE_LINES: usize = 40;
@@ -193,13 +193,15 @@ pub(crate) fn read(text: &str, mapping: &ColumnMapping) -> Result<Statement, Err
         if v.is_empty() {
             return Ok(None);
         }
-        parse_date(&v, mapping.date_format).map(Some).ok_or_else(|| {
-            Error::csv(
-                r.line,
-                Some(name),
-                format!("{v:?} is not a date written as {:?}", mapping.date_format),
-            )
-        })
+        parse_date(&v, mapping.date_format)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::csv(
+                    r.line,
+                    Some(name),
+                    format!("{v:?} is not a date written as {:?}", mapping.date_format),
+                )
+            })
     };
 
     let name_i = opt(&mapping.counterparty_name);
@@ -216,7 +218,11 @@ pub(crate) fn read(text: &str, mapping: &ColumnMapping) -> Result<Statement, Err
     let mut st = Statement::default();
     for r in &rows {
         let booking_date = read_date(r, &mapping.booking_date)?.ok_or_else(|| {
-            Error::csv(r.line, Some(&mapping.booking_date), "the booking date is empty")
+            Error::csv(
+                r.line,
+                Some(&mapping.booking_date),
+                "the booking date is empty",
+            )
         })?;
         let value_date = match &mapping.value_date {
             Some(c) => read_date(r, c)?,
@@ -341,7 +347,9 @@ pub(crate) fn read(text: &str, mapping: &ColumnMapping) -> Result<Statement, Err
 fn preamble_account(preamble: &[Vec<String>]) -> AccountId {
     let mut id = AccountId::default();
     for row in preamble {
-        let key = row.first().map(|c| norm(c).trim_end_matches(':').to_owned());
+        let key = row
+            .first()
+            .map(|c| norm(c).trim_end_matches(':').to_owned());
         let value = row.get(1).map(|v| v.replace(' ', ""));
         if let (Some(k), Some(v)) = (key, value)
             && matches!(k.as_str(), "iban" | "konto" | "kontonummer" | "rekening")
@@ -392,7 +400,12 @@ pub(crate) fn parse_date(v: &str, format: DateFormat) -> Option<Date> {
         _ => return None,
     };
     let month = Month::try_from(u8::try_from(num(m)?).ok()?).ok()?;
-    Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(num(d)?).ok()?).ok()
+    Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        month,
+        u8::try_from(num(d)?).ok()?,
+    )
+    .ok()
 }
 
 #[cfg(test)]

@@ -102,7 +102,9 @@ pub fn write_datev(
     bookings: &[DatevBooking],
 ) -> Result<Vec<u8>, Error> {
     if !(1001..=9_999_999).contains(&settings.consultant) {
-        return Err(Error::Export("the consultant number must be 1001–9999999".into()));
+        return Err(Error::Export(
+            "the consultant number must be 1001–9999999".into(),
+        ));
     }
     if !(1..=99_999).contains(&settings.client) {
         return Err(Error::Export("the client number must be 1–99999".into()));

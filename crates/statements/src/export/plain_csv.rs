@@ -53,7 +53,11 @@ fn row(e: &Entry, mark: DecimalMark) -> Vec<String> {
             EntryStatus::Booked => "booked".into(),
             EntryStatus::Pending => "pending".into(),
         },
-        if e.reversal { "yes".into() } else { "no".into() },
+        if e.reversal {
+            "yes".into()
+        } else {
+            "no".into()
+        },
         opt(&p.name),
         opt(&p.iban.clone().or_else(|| p.account.clone())),
         opt(&p.bic),

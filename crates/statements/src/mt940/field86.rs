@@ -29,9 +29,8 @@ pub(crate) fn parse(value: &str) -> Info {
             ..Info::default()
         };
     }
-    let structured = v.len() > 3
-        && v.as_bytes()[..3].iter().all(u8::is_ascii_digit)
-        && v.get(3..4) == Some("?");
+    let structured =
+        v.len() > 3 && v.as_bytes()[..3].iter().all(u8::is_ascii_digit) && v.get(3..4) == Some("?");
     if structured {
         german(v)
     } else if v.starts_with('/') {

@@ -93,7 +93,10 @@ fn swift_amount(s: &str, f: &Field) -> Result<Decimal, Error> {
             format!("{s:?} is not an amount (digits and one decimal comma)"),
         )
     };
-    if s.is_empty() || s.matches(',').count() != 1 || !s.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+    if s.is_empty()
+        || s.matches(',').count() != 1
+        || !s.bytes().all(|b| b.is_ascii_digit() || b == b',')
+    {
         return Err(bad());
     }
     let mut plain = s.replace(',', ".");
@@ -139,7 +142,10 @@ fn entry_date(value_date: Date, mmdd: &str, f: &Field) -> Result<Date, Error> {
         )
     };
     let month: u8 = mmdd.get(..2).and_then(|m| m.parse().ok()).ok_or_else(bad)?;
-    let day: u8 = mmdd.get(2..4).and_then(|d| d.parse().ok()).ok_or_else(bad)?;
+    let day: u8 = mmdd
+        .get(2..4)
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(bad)?;
     let month = Month::try_from(month).map_err(|_| bad())?;
     let mut year = value_date.year();
     if value_date.month() == Month::December && month == Month::January {
@@ -191,7 +197,9 @@ fn statement_line(f: &Field, currency: &str, status: EntryStatus) -> Result<Entr
     let kind = rest
         .get(..4)
         .filter(|k| k.starts_with(['N', 'F', 'S']))
-        .ok_or_else(|| bad("the transaction type (N, F or S and three characters) is missing".into()))?;
+        .ok_or_else(|| {
+            bad("the transaction type (N, F or S and three characters) is missing".into())
+        })?;
     rest = &rest[4..];
     let (_customer_ref, bank_ref) = match rest.split_once("//") {
         Some((c, b)) => (c, Some(b)),
@@ -308,7 +316,11 @@ fn message(fields: &[Field], kind: Kind) -> Result<Statement, Error> {
     if kind == Kind::Mt940 && (st.opening_balance.is_none() || st.closing_balance.is_none()) {
         return Err(Error::swift(
             first_line,
-            if st.opening_balance.is_none() { ":60F:" } else { ":62F:" },
+            if st.opening_balance.is_none() {
+                ":60F:"
+            } else {
+                ":62F:"
+            },
             "an MT940 statement needs its opening (:60F:) and closing (:62F:) balance; the file is cut off or is an MT942",
         ));
     }
@@ -375,10 +387,20 @@ mod tests {
 
     #[test]
     fn entry_date_across_new_year_and_reversals() {
-        let e = statement_line(&field("61", "2312310102C5,NTRFKD1"), "EUR", EntryStatus::Booked).unwrap();
+        let e = statement_line(
+            &field("61", "2312310102C5,NTRFKD1"),
+            "EUR",
+            EntryStatus::Booked,
+        )
+        .unwrap();
         assert_eq!(e.booking_date, Some(time::macros::date!(2024 - 01 - 02)));
         assert_eq!(e.amount, Decimal::new(5, 0));
-        let r = statement_line(&field("61", "240102RD10,00NRTINONREF"), "EUR", EntryStatus::Booked).unwrap();
+        let r = statement_line(
+            &field("61", "240102RD10,00NRTINONREF"),
+            "EUR",
+            EntryStatus::Booked,
+        )
+        .unwrap();
         assert!(r.reversal);
         assert_eq!(r.amount, Decimal::new(1000, 2));
         assert_eq!(r.bank_reference, None);
@@ -386,17 +408,23 @@ mod tests {
 
     #[test]
     fn bad_lines_name_line_and_field() {
-        let e = statement_line(&field("61", "240102X10,00NTRF"), "EUR", EntryStatus::Booked).unwrap_err();
+        let e = statement_line(&field("61", "240102X10,00NTRF"), "EUR", EntryStatus::Booked)
+            .unwrap_err();
         assert!(e.to_string().starts_with("line 7, field :61:"), "{e}");
-        let e = statement_line(&field("61", "240102C10.00NTRF"), "EUR", EntryStatus::Booked).unwrap_err();
+        let e = statement_line(&field("61", "240102C10.00NTRF"), "EUR", EntryStatus::Booked)
+            .unwrap_err();
         assert!(e.to_string().contains("not an amount"), "{e}");
-        let e = statement_line(&field("61", "240102C10,00"), "EUR", EntryStatus::Booked).unwrap_err();
+        let e =
+            statement_line(&field("61", "240102C10,00"), "EUR", EntryStatus::Booked).unwrap_err();
         assert!(e.to_string().contains("transaction type"), "{e}");
     }
 
     #[test]
     fn account_forms() {
-        assert_eq!(account("37040044/0532013000").other.as_deref(), Some("37040044/0532013000"));
+        assert_eq!(
+            account("37040044/0532013000").other.as_deref(),
+            Some("37040044/0532013000")
+        );
         let a = account("DE89370400440532013000EUR");
         assert_eq!(a.iban.as_deref(), Some("DE89370400440532013000"));
         assert_eq!(a.currency.as_deref(), Some("EUR"));

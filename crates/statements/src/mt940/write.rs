@@ -16,12 +16,26 @@ fn swift_amount(d: Decimal) -> String {
 }
 
 fn yymmdd(d: Date) -> String {
-    format!("{:02}{:02}{:02}", d.year().rem_euclid(100), u8::from(d.month()), d.day())
+    format!(
+        "{:02}{:02}{:02}",
+        d.year().rem_euclid(100),
+        u8::from(d.month()),
+        d.day()
+    )
 }
 
 fn balance(tag: &str, b: &Balance) -> String {
-    let mark = if b.amount.is_sign_negative() && !b.amount.is_zero() { 'D' } else { 'C' };
-    format!(":{tag}:{mark}{}{}{}\r\n", yymmdd(b.date), b.currency, swift_amount(b.amount))
+    let mark = if b.amount.is_sign_negative() && !b.amount.is_zero() {
+        'D'
+    } else {
+        'C'
+    };
+    format!(
+        ":{tag}:{mark}{}{}{}\r\n",
+        yymmdd(b.date),
+        b.currency,
+        swift_amount(b.amount)
+    )
 }
 
 fn chunks(text: &str, size: usize) -> Vec<String> {
@@ -45,7 +59,11 @@ fn check(what: &str, value: &str, max: usize, n: usize) -> Result<(), Error> {
 
 /// The SWIFT transaction type and the German business code an entry's code stands for.
 fn codes(e: &Entry) -> (String, String) {
-    let default_gvc = if e.amount.is_sign_negative() { "116" } else { "166" };
+    let default_gvc = if e.amount.is_sign_negative() {
+        "116"
+    } else {
+        "166"
+    };
     if let Some(code) = &e.bank_transaction_code {
         let (swift, gvc) = match code.split_once('+') {
             Some((s, g)) => (s, Some(g)),
@@ -53,7 +71,9 @@ fn codes(e: &Entry) -> (String, String) {
         };
         let swift_ok = swift.len() == 4
             && swift.starts_with(['N', 'F', 'S'])
-            && swift.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && swift
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         let gvc_ok = gvc.is_none_or(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
         if swift_ok && gvc_ok {
             return (swift.to_owned(), gvc.unwrap_or(default_gvc).to_owned());
@@ -129,7 +149,9 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
             "entry {n}: the references and text need more than the 14 purpose subfields MT940 has; export as camt.053"
         )));
     }
-    let keys = ["20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "60", "61", "62", "63"];
+    let keys = [
+        "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "60", "61", "62", "63",
+    ];
     let mut purpose_fields: Vec<String> = subfields
         .iter()
         .zip(keys)
