@@ -3,12 +3,14 @@
 //! format's own way of writing the direction (`CRDT`/`DBIT`, `C`/`D`/`RC`/`RD`, `S`/`H`, a minus
 //! sign) ends up as one number, never a float.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-/// The account a statement belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The account a statement belongs to. Its `Debug` masks the IBAN and account number.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AccountId {
     /// IBAN, spaces removed, when the file names one.
     pub iban: Option<String>,
@@ -54,8 +56,9 @@ pub struct Charge {
     pub included: Option<bool>,
 }
 
-/// The other side of an entry: the payer of money in, the payee of money out.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The other side of an entry: the payer of money in, the payee of money out. Its `Debug` masks
+/// the IBAN and account number.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Party {
     /// Name.
     pub name: Option<String>,
@@ -71,6 +74,44 @@ impl Party {
     /// Whether nothing is known about the party.
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.iban.is_none() && self.account.is_none() && self.bic.is_none()
+    }
+}
+
+/// An IBAN or account number as `Debug` may show it: the first two and last four characters,
+/// so a logged entry never carries a full account number.
+pub(crate) fn masked(value: &Option<String>) -> Option<String> {
+    value.as_ref().map(|v| {
+        let n = v.chars().count();
+        let head: String = v.chars().take(2).collect();
+        let tail: String = v.chars().skip(n.saturating_sub(4)).collect();
+        if n <= 6 {
+            "…".to_owned()
+        } else {
+            format!("{head}…{tail}")
+        }
+    })
+}
+
+impl fmt::Debug for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountId")
+            .field("iban", &masked(&self.iban))
+            .field("other", &masked(&self.other))
+            .field("currency", &self.currency)
+            .field("bic", &self.bic)
+            .field("owner_name", &self.owner_name)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Party")
+            .field("name", &self.name)
+            .field("iban", &masked(&self.iban))
+            .field("account", &masked(&self.account))
+            .field("bic", &self.bic)
+            .finish()
     }
 }
 
@@ -175,6 +216,25 @@ mod tests {
         let z: Decimal = "-0.00".parse().unwrap();
         assert_eq!(unsigned_zero(z).to_string(), "0.00");
         assert_eq!(unsigned_zero(Decimal::new(-5, 0)), Decimal::new(-5, 0));
+    }
+
+    #[test]
+    fn debug_never_shows_a_full_iban() {
+        let p = Party {
+            name: Some("A".into()),
+            iban: Some("DE89370400440532013000".into()),
+            account: Some("0532013000".into()),
+            bic: None,
+        };
+        let text = format!("{p:?}");
+        assert!(!text.contains("DE89370400440532013000"), "{text}");
+        assert!(!text.contains("0532013000"), "{text}");
+        assert!(text.contains("DE…3000"), "{text}");
+        let a = AccountId {
+            iban: p.iban.clone(),
+            ..AccountId::default()
+        };
+        assert!(!format!("{a:?}").contains("3704004405"));
     }
 
     #[test]
