@@ -330,3 +330,31 @@ fn every_date_stays_in_its_year() {
         st.entries[0].booking_date
     );
 }
+
+/// Reading speed of a large camt.053 (`STATEMENTS_BENCH_ENTRIES=100000`; skipped otherwise so CI
+/// stays fast). Prints entries per second; `docs/PERFORMANCE.md` has the figure.
+#[test]
+fn camt053_read_speed() {
+    let Some(n) = std::env::var("STATEMENTS_BENCH_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    else {
+        return;
+    };
+    let st = sample(n, 9);
+    let xml = write_camt053(std::slice::from_ref(&st), &header(), CamtVersion::V08).unwrap();
+    let started = std::time::Instant::now();
+    let back = parse(xml.as_bytes(), None).unwrap();
+    let took = started.elapsed();
+    assert_eq!(back.statements[0].entries.len(), n);
+    let lists = back.statements[0].to_transaction_lists();
+    let mapped = started.elapsed();
+    assert_eq!(lists.booked.len() + lists.pending.len(), n);
+    println!(
+        "camt.053.001.08: {n} entries, {} MB, read in {:.2} s ({:.0} entries/s), mapped to PSD2 transactions by {:.2} s",
+        xml.len() / 1_000_000,
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64(),
+        mapped.as_secs_f64()
+    );
+}

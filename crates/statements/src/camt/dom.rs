@@ -120,15 +120,21 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                     }
                     node.attrs.push((local(key.as_bytes()), value));
                 }
-                let n = counters
-                    .last_mut()
-                    .map(|c| {
-                        let v = c.entry(node.name.clone()).or_insert(0);
-                        *v += 1;
-                        *v
-                    })
-                    .unwrap_or(1);
-                names.push(format!("{}[{n}]", node.name));
+                // Positions (`Ntry[4]`) down to the entries; inside an entry its own paths say
+                // where, and counting every element would cost an allocation each.
+                if stack.len() < 4 {
+                    let n = counters
+                        .last_mut()
+                        .map(|c| {
+                            let v = c.entry(node.name.clone()).or_insert(0);
+                            *v += 1;
+                            *v
+                        })
+                        .unwrap_or(1);
+                    names.push(format!("{}[{n}]", node.name));
+                } else {
+                    names.push(node.name.clone());
+                }
                 counters.push(Default::default());
                 stack.push(node);
             }
@@ -183,12 +189,20 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                 }
             }
             Event::End(_) => {
-                let path = names.join("/");
-                names.pop();
-                counters.pop();
                 let Some(node) = stack.pop() else {
                     continue;
                 };
+                // The path is only built for the elements handed over (not per element).
+                let handed = node.name == "Ntry"
+                    || (stack.len() == 2
+                        && matches!(node.name.as_str(), "Stmt" | "Rpt" | "Ntfctn"));
+                let path = if handed {
+                    names.join("/")
+                } else {
+                    String::new()
+                };
+                names.pop();
+                counters.pop();
                 match node.name.as_str() {
                     "Ntry" => sink.entry(node, &path)?,
                     "Stmt" | "Rpt" | "Ntfctn" if stack.len() == 2 => sink.statement(node, &path)?,
