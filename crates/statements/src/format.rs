@@ -98,7 +98,7 @@ pub(crate) fn detect(text: &str) -> Result<Format, Error> {
         if bank
             .mappings()
             .iter()
-            .any(|m| crate::csv::read::table(text, m).is_some())
+            .any(|m| matches!(crate::csv::read::table(text, m), Ok(Some(_))))
         {
             return Ok(Format::BankCsv(bank));
         }

@@ -110,7 +110,7 @@ fn read_layout(text: &str, bank: BankCsv) -> Result<Statement, Error> {
     let mappings = bank.mappings();
     let chosen = mappings
         .iter()
-        .find(|m| csv::read::table(text, m).is_some())
+        .find(|m| matches!(csv::read::table(text, m), Ok(Some(_))))
         .or(mappings.first());
     match chosen {
         Some(m) => csv::read::read(text, m),

@@ -35,7 +35,8 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
-fn records(text: &str, sep: char) -> Vec<Row> {
+/// The records of the text, at most `limit` of them.
+fn records(text: &str, sep: char, limit: usize) -> Result<Vec<Row>, Error> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(u8::try_from(sep).unwrap_or(b';'))
         .has_headers(false)
@@ -43,9 +44,21 @@ fn records(text: &str, sep: char) -> Vec<Row> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
-    // A record that cannot be read (bad quoting) ends the table here; the caller reports rows it
-    // expected but did not get by line, so nothing is silently cut.
-    while let Ok(true) = reader.read_record(&mut record) {
+    while out.len() < limit {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                return Err(Error::csv(
+                    line,
+                    None,
+                    format!("the line cannot be read as CSV ({e}); export the file again"),
+                ));
+            }
+        }
         let line = record
             .position()
             .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
@@ -54,7 +67,7 @@ fn records(text: &str, sep: char) -> Vec<Row> {
             cells: record.iter().map(str::to_owned).collect(),
         });
     }
-    out
+    Ok(out)
 }
 
 /// The index of `name` (`name#2`: its second occurrence) in the header.
@@ -73,35 +86,41 @@ fn index(header: &[String], name: &str) -> Option<usize> {
 }
 
 /// Finds the mapping's header line, trying each separator.
-pub(crate) fn table(text: &str, mapping: &ColumnMapping) -> Option<Table> {
+pub(crate) fn table(text: &str, mapping: &ColumnMapping) -> Result<Option<Table>, Error> {
     let seps: Vec<char> = match mapping.separator {
         Some(s) => vec![s],
         None => vec![';', ',', '\t'],
     };
     let wanted = mapping.columns();
     for sep in seps {
-        let mut rows = records(text, sep);
-        let found = rows
+        // Only the first lines are searched for the header; the whole file is read once found
+        // (detection tries every layout and separator).
+        let Ok(first) = records(text, sep, PREAMBLE_LINES) else {
+            continue;
+        };
+        let found = first
             .iter()
-            .take(PREAMBLE_LINES)
             .position(|r| wanted.iter().all(|c| index(&r.cells, c).is_some()));
         if let Some(at) = found {
+            let mut rows = records(text, sep, usize::MAX)?;
             let rest = rows.split_off(at + 1);
-            let header_row = rows.pop()?;
-            return Some(Table {
+            let Some(header_row) = rows.pop() else {
+                continue;
+            };
+            return Ok(Some(Table {
                 header: header_row.cells,
                 header_line: header_row.line,
                 rows: rest,
                 preamble: rows.into_iter().map(|r| r.cells).collect(),
-            });
+            }));
         }
     }
-    None
+    Ok(None)
 }
 
 /// Reads the whole table with the mapping.
 pub(crate) fn read(text: &str, mapping: &ColumnMapping) -> Result<Statement, Error> {
-    let t = table(text, mapping).ok_or_else(|| {
+    let t = table(text, mapping)?.ok_or_else(|| {
         Error::csv(
             1,
             None,
