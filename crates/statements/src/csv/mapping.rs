@@ -51,47 +51,65 @@ pub enum AmountColumns {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnMapping {
     /// Field separator; `None` detects `;`, `,` or tab from the header line.
+    #[serde(default)]
     pub separator: Option<char>,
     /// Booking date column.
     pub booking_date: String,
     /// Value date column.
+    #[serde(default)]
     pub value_date: Option<String>,
     /// How dates are written.
+    #[serde(default)]
     pub date_format: DateFormat,
     /// The amount.
     pub amount: AmountColumns,
     /// Decimal mark of the amounts; `None` decides from the column's values (ambiguous columns
     /// are refused).
+    #[serde(default)]
     pub decimal_mark: Option<DecimalMark>,
     /// Currency column.
+    #[serde(default)]
     pub currency: Option<String>,
     /// Currency when there is no currency column (or it is empty).
+    #[serde(default)]
     pub default_currency: Option<String>,
     /// Counterparty name.
+    #[serde(default)]
     pub counterparty_name: Option<String>,
     /// Counterparty IBAN (or account number).
+    #[serde(default)]
     pub counterparty_iban: Option<String>,
     /// Counterparty BIC.
+    #[serde(default)]
     pub counterparty_bic: Option<String>,
     /// Remittance columns, joined with a space.
+    #[serde(default)]
     pub remittance: Vec<String>,
     /// Booking text ("Lastschrift", "Overschrijving").
+    #[serde(default)]
     pub booking_text: Option<String>,
     /// End-to-end id.
+    #[serde(default)]
     pub end_to_end_id: Option<String>,
     /// Mandate id.
+    #[serde(default)]
     pub mandate_id: Option<String>,
     /// SEPA creditor id.
+    #[serde(default)]
     pub creditor_id: Option<String>,
     /// The bank's id of the booking.
+    #[serde(default)]
     pub bank_reference: Option<String>,
     /// The account's own IBAN, when each row names it.
+    #[serde(default)]
     pub account_iban: Option<String>,
     /// A column and the values in it that mark a row as pending (Sparkasse's `Info` column says
     /// `Umsatz vorgemerkt`).
+    #[serde(default)]
     pub pending: Option<(String, Vec<String>)>,
     /// A row whose first cell starts with one of these ends the table (closing balance lines
     /// under Deutsche Bank's export).
+    #[serde(default)]
     pub footer_prefixes: Vec<String>,
     /// Structured creditor reference (`RF…`).
     #[serde(default)]
@@ -179,5 +197,21 @@ impl ColumnMapping {
             out.push(c);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_mapping_needs_only_its_required_parts() {
+        let m: ColumnMapping = serde_json::from_str(
+            r#"{"booking_date": "Datum", "amount": {"Signed": "Betrag"}, "default_currency": "EUR"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.columns(), ["Datum", "Betrag"]);
+        assert_eq!(m.date_format, DateFormat::DayMonthYear);
+        assert!(m.remittance.is_empty());
     }
 }
