@@ -301,3 +301,15 @@ fn entries_map_to_the_psd2_transaction_and_its_dedupe_keys() {
     let json = serde_json::to_value(t).unwrap();
     assert_eq!(json["transactionAmount"]["amount"], "119.00");
 }
+
+#[test]
+fn camt_declared_and_encoded_as_iso_8859_1() {
+    let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\"><BkToCstmrStmt><Stmt><Id>1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>\n<Ntry><Amt Ccy=\"EUR\">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BkTxCd/><NtryDtls><TxDtls><Amt Ccy=\"EUR\">5.00</Amt><RltdPties><Dbtr><Nm>Jürgen Müller</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>";
+    let bytes = encoding_rs::WINDOWS_1252.encode(xml).0.into_owned();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let p = parse(&bytes, None).unwrap();
+    assert_eq!(p.encoding, Encoding::Windows1252);
+    assert_eq!(p.camt_version, Some(4));
+    let e = &p.statements[0].entries[0];
+    assert_eq!(e.counterparty.name.as_deref(), Some("Jürgen Müller"));
+}
