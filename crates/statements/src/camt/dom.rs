@@ -50,11 +50,11 @@ impl Node {
 }
 
 fn local(name: &[u8]) -> String {
-    let name = String::from_utf8_lossy(name);
-    match name.rsplit_once(':') {
-        Some((_, l)) => l.to_owned(),
-        None => name.into_owned(),
-    }
+    let local = match name.iter().rposition(|b| *b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    String::from_utf8_lossy(local).into_owned()
 }
 
 /// What the walk reports besides entries: the root's namespace and each closed statement.
@@ -161,7 +161,10 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                     let s = t
                         .decode()
                         .map_err(|e| err(&names, line, format!("text is not readable ({e})")))?;
-                    node.text.push_str(&s);
+                    // Indentation between elements is no text (values are trimmed anyway).
+                    if !(node.text.is_empty() && s.trim().is_empty()) {
+                        node.text.push_str(&s);
+                    }
                 }
             }
             Event::CData(t) => {
