@@ -313,3 +313,22 @@ fn camt_declared_and_encoded_as_iso_8859_1() {
     let e = &p.statements[0].entries[0];
     assert_eq!(e.counterparty.name.as_deref(), Some("Jürgen Müller"));
 }
+
+#[test]
+fn camt_batch_parts_keep_their_own_charges() {
+    let xml = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Id>1</Id>
+<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BkTxCd/>
+<Chrgs><Rcrd><Amt Ccy="EUR">0.10</Amt></Rcrd></Chrgs>
+<NtryDtls>
+<TxDtls><Amt Ccy="EUR">4.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls>
+<TxDtls><Amt Ccy="EUR">6.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Chrgs><Rcrd><Amt Ccy="EUR">0.25</Amt></Rcrd></Chrgs></TxDtls>
+</NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"#;
+    let p = parse(xml.as_bytes(), None).unwrap();
+    let e = &p.statements[0].entries;
+    assert_eq!(e[0].amount, d("-4.00"));
+    assert_eq!(e[1].amount, d("-6.00"));
+    let fees = |i: usize| e[i].charges.iter().map(|c| c.amount).collect::<Vec<_>>();
+    assert_eq!(fees(0), [d("0.10")], "the entry's fee on the first part");
+    assert_eq!(fees(1), [d("0.25")], "the part's own fee stays with it");
+}

@@ -428,9 +428,11 @@ fn entries(ntry: &Node, path: &str) -> Result<Vec<Entry>, Error> {
                     .reference
                     .take()
                     .or_else(|| entry_ref.as_ref().map(|r| format!("{r}/{}", i + 1)));
-                let mut e = fill(base.clone(), d);
+                // Each part keeps its own charges; the entry's are added to the first below.
+                let mut part_base = base.clone();
+                part_base.charges = Vec::new();
+                let mut e = fill(part_base, d);
                 e.amount = part;
-                e.charges = Vec::new();
                 e.bank_reference = reference;
                 out.push(e);
             }
@@ -446,7 +448,9 @@ fn entries(ntry: &Node, path: &str) -> Result<Vec<Entry>, Error> {
             }
             // The entry's own fees belong to the batch as a whole: kept on its first part.
             if let Some(first) = out.first_mut() {
+                let own = std::mem::take(&mut first.charges);
                 first.charges = base.charges;
+                first.charges.extend(own);
             }
             Ok(out)
         }
