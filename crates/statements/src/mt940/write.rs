@@ -43,15 +43,16 @@ fn chunks(text: &str, size: usize) -> Vec<String> {
     chars.chunks(size).map(|c| c.iter().collect()).collect()
 }
 
-fn check(what: &str, value: &str, max: usize, n: usize) -> Result<(), Error> {
+/// `at` names the place: "entry 3", "statement 1".
+fn check(what: &str, value: &str, max: usize, at: &str) -> Result<(), Error> {
     if value.contains(['?', '\n', '\r']) {
         return Err(Error::Export(format!(
-            "entry {n}: the {what} contains '?' or a line break, which MT940's :86: cannot hold; export as camt.053"
+            "{at}: the {what} contains '?' or a line break, which MT940 cannot hold; export as camt.053"
         )));
     }
     if value.chars().count() > max {
         return Err(Error::Export(format!(
-            "entry {n}: the {what} is longer than the {max} characters MT940 holds; export as camt.053"
+            "{at}: the {what} is longer than the {max} characters MT940 holds; export as camt.053"
         )));
     }
     Ok(())
@@ -83,6 +84,7 @@ fn codes(e: &Entry) -> (String, String) {
 }
 
 fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
+    let at = format!("entry {n}");
     if e.status == EntryStatus::Pending {
         return Err(Error::Export(format!(
             "entry {n} is pending; MT940 holds booked entries only (export pending ones as camt.053)"
@@ -103,7 +105,7 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
     let (swift, gvc) = codes(e);
     let bank_ref = match &e.bank_reference {
         Some(r) => {
-            check("bank reference", r, 16, n)?;
+            check("bank reference", r, 16, &at)?;
             format!("//{r}")
         }
         None => String::new(),
@@ -117,7 +119,7 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
     ));
     let mut fields: Vec<String> = Vec::new();
     if let Some(t) = &e.booking_text {
-        check("booking text", t, 27, n)?;
+        check("booking text", t, 27, &at)?;
         fields.push(format!("?00{t}"));
     }
     let mut purpose_parts: Vec<String> = Vec::new();
@@ -127,12 +129,12 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
         ("CRED+", &e.creditor_id),
     ] {
         if let Some(v) = v {
-            check(key, v, 35, n)?;
+            check(key, v, 35, &at)?;
             purpose_parts.push(format!("{key}{v}"));
         }
     }
     if let Some(text) = &e.remittance {
-        check("remittance text", text, 378, n)?;
+        check("remittance text", text, 378, &at)?;
         purpose_parts.push(if purpose_parts.is_empty() {
             text.clone()
         } else {
@@ -159,11 +161,11 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
         .collect();
     let p = &e.counterparty;
     if let Some(b) = &p.bic {
-        check("counterparty BIC", b, 11, n)?;
+        check("counterparty BIC", b, 11, &at)?;
     }
     let account = p.iban.as_ref().or(p.account.as_ref());
     if let Some(a) = account {
-        check("counterparty account", a, 34, n)?;
+        check("counterparty account", a, 34, &at)?;
     }
     // ?20–?29 come before the party, ?60–?63 after it, as the banks order them.
     let tail: Vec<String> = purpose_fields.split_off(purpose_fields.len().min(10));
@@ -175,7 +177,7 @@ fn entry(out: &mut String, e: &Entry, n: usize) -> Result<(), Error> {
         fields.push(format!("?31{a}"));
     }
     if let Some(name) = &p.name {
-        check("counterparty name", name, 54, n)?;
+        check("counterparty name", name, 54, &at)?;
         let parts = chunks(name, 27);
         for (part, k) in parts.iter().zip(["32", "33"]) {
             fields.push(format!("?{k}{part}"));
@@ -203,7 +205,7 @@ pub fn write_mt940(statements: &[Statement]) -> Result<String, Error> {
             )));
         };
         let id = st.id.clone().unwrap_or_else(|| "STARTUMSE".to_owned());
-        check("statement id", &id, 16, 0)?;
+        check("statement id", &id, 16, &format!("statement {}", i + 1))?;
         out.push_str(&format!(":20:{id}\r\n"));
         let account = st
             .account
