@@ -370,12 +370,12 @@ pub fn line(lang: Lang, l: &ReasonLine, pay: Payment<'_>) -> (Weight, String) {
     {
         return (weight, reason(lang, &r, pay));
     }
-    (weight, fixed_sentence(lang, &l.text))
+    (weight, fixed_sentence(lang, &l.text, pay))
 }
 
 /// The project's own sentences that carry no typed signal: a match by hand, a payment the bank
 /// changed after it was matched. Anything else is shown as stored.
-fn fixed_sentence(lang: Lang, text: &str) -> String {
+fn fixed_sentence(lang: Lang, text: &str, pay: Payment<'_>) -> String {
     if text == "matched by hand" || text == "chosen by a person on the banking page" {
         return lang.t(Key::ByHand).to_owned();
     }
@@ -383,10 +383,14 @@ fn fixed_sentence(lang: Lang, text: &str) -> String {
         && let Some((before, rest)) = rest.split_once(" to ")
         && let Some((after, on)) = rest.split_once(" on ")
     {
+        let amount = |a: &str| match a.parse::<Money>() {
+            Ok(m) => money(lang, m, pay.currency),
+            Err(_) => a.to_owned(),
+        };
         return lang
             .t(Key::BankChangedAmount)
-            .replace("{before}", before)
-            .replace("{after}", after)
+            .replace("{before}", &amount(before))
+            .replace("{after}", &amount(after))
             .replace("{on}", on);
     }
     text.to_owned()
@@ -670,7 +674,7 @@ mod tests {
             ReasonLine::text("the bank changed the amount from 100.00 to 90.00 on 2026-12-01");
         assert_eq!(
             line(Lang::De, &changed, EUR).1,
-            "die Bank hat den Betrag am 2026-12-01 von 100.00 auf 90.00 geändert"
+            "die Bank hat den Betrag am 2026-12-01 von 100,00 € auf 90,00 € geändert"
         );
         assert_eq!(line(Lang::De, &ReasonLine::text("odd"), EUR).1, "odd");
         assert_eq!(confidence(Lang::De, d("0.51")), "51 %");
