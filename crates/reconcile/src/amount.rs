@@ -41,7 +41,8 @@ pub(crate) enum Fit {
         /// Paid after the discount deadline (within a grace period).
         late: bool,
     },
-    /// Off by no more than the tolerance (fees, rounding).
+    /// Off by no more than the tolerance (a fee, an unannounced cash discount, a small under- or
+    /// overpayment).
     Tolerance {
         /// paid − open (negative when short).
         difference: Decimal,

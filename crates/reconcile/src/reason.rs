@@ -8,10 +8,10 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How an invoice number was recognised in a text, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumberMatch {
     /// Same letters and digits; only case, spaces, dashes, slashes and SEPA tags differed.
@@ -25,7 +25,7 @@ pub enum NumberMatch {
 }
 
 /// The transaction field in which a reference was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextField {
     /// Free remittance text.
@@ -47,7 +47,10 @@ impl fmt::Display for TextField {
 }
 
 /// One signal that raised or lowered a candidate's score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Stored reasons read back as this type (`Deserialize`), so a page can say each one in its own
+/// language from the typed signal rather than the English sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// The invoice's number occurs, as whole tokens, in a text of the payment.
@@ -99,7 +102,9 @@ pub enum Reason {
         /// Taken after the discount period (within the grace days).
         late: bool,
     },
-    /// The amount differs by no more than the tolerance (fees, rounding).
+    /// The amount differs by no more than the tolerance: short by a fee, a cash discount the
+    /// payer deducted unannounced, or an underpayment; or an overpayment. Up to 3 % of the open
+    /// amount by default, so never just "rounding" (3 % of 8,000.00 is 240.00).
     AmountWithinTolerance {
         /// Paid − open; negative when short.
         difference: Decimal,
@@ -240,10 +245,18 @@ impl fmt::Display for Reason {
                 }
             }
             Reason::AmountWithinTolerance { difference } => {
-                write!(
-                    f,
-                    "amount differs by {difference}, within the tolerance (fees, rounding)"
-                )
+                if difference.is_sign_negative() {
+                    write!(
+                        f,
+                        "amount is {} less than open, within the tolerance: a bank fee, a cash discount (Skonto) the payer deducted, or an underpayment",
+                        difference.abs()
+                    )
+                } else {
+                    write!(
+                        f,
+                        "amount is {difference} more than open, within the tolerance: an overpayment"
+                    )
+                }
             }
             Reason::PartialPayment { remaining } => {
                 write!(f, "partial payment: {remaining} stays open")
@@ -346,6 +359,36 @@ mod tests {
             neg.to_string(),
             "-15 payer IBAN belongs to another customer"
         );
+    }
+
+    #[test]
+    fn a_difference_within_the_tolerance_says_which_way_and_never_rounding() {
+        let short = Reason::AmountWithinTolerance {
+            difference: Decimal::new(-24000, 2),
+        }
+        .to_string();
+        assert_eq!(
+            short,
+            "amount is 240.00 less than open, within the tolerance: a bank fee, a cash discount (Skonto) the payer deducted, or an underpayment"
+        );
+        let over = Reason::AmountWithinTolerance {
+            difference: Decimal::new(150, 2),
+        }
+        .to_string();
+        assert!(over.contains("1.50 more than open") && over.contains("overpayment"));
+        assert!(!short.contains("rounding") && !over.contains("rounding"));
+    }
+
+    #[test]
+    fn stored_reasons_read_back_as_the_typed_reason() {
+        let r = Reason::InvoiceNumber {
+            number: "RE-2024-0815".into(),
+            found: "RE20240815".into(),
+            how: NumberMatch::Typo,
+            field: TextField::EndToEndId,
+        };
+        let back: Reason = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
     }
 
     #[test]

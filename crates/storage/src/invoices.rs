@@ -115,6 +115,7 @@ impl Database {
         let txn = self.conn.begin().await?;
         let mut counts = InvoiceCounts::default();
         let mut customers = CustomerCache::default();
+        let mut closed = Vec::new();
         for i in batch {
             let customer_id = match i
                 .customer_number
@@ -146,6 +147,7 @@ impl Database {
                 .await?;
             match existing {
                 Some(row) => {
+                    let id = row.id;
                     let paid = row.total.decimal() - row.open_amount.decimal();
                     if i.total < paid {
                         return Err(Error::Conflict(format!(
@@ -166,8 +168,14 @@ impl Database {
                     am.issue_date = Set(i.issue_date);
                     am.due_date = Set(i.due_date);
                     am.creditor_reference = Set(i.creditor_reference.clone());
-                    if !cancelled {
-                        am.status = Set(InvoiceStatus::for_amounts(open, i.total));
+                    let status = if cancelled {
+                        InvoiceStatus::Cancelled
+                    } else {
+                        InvoiceStatus::for_amounts(open, i.total)
+                    };
+                    am.status = Set(status);
+                    if !status.is_open() {
+                        closed.push(id);
                     }
                     am.updated_at = Set(now);
                     Entity::update(am).exec(&txn).await?;
@@ -197,6 +205,9 @@ impl Database {
                 }
             }
         }
+        // An update that leaves nothing open ends the suggestions for it (see
+        // `drop_stale_suggestions_in`).
+        crate::matches::drop_stale_suggestions_in(&txn, &closed, None).await?;
         txn.commit().await?;
         Ok(counts)
     }

@@ -74,19 +74,75 @@ async fn lock_invoice(
         .ok_or_else(|| Error::NotFound(format!("invoice {id}")))
 }
 
+/// Sets an invoice's open amount and the status that follows from it; returns the status.
 async fn set_open(
     txn: &DatabaseTransaction,
     inv: invoice::Model,
     open: Decimal,
     now: OffsetDateTime,
-) -> Result<(), Error> {
+) -> Result<InvoiceStatus, Error> {
     let total = inv.total.decimal();
+    let status = InvoiceStatus::for_amounts(open, total);
     let mut am: invoice::ActiveModel = inv.into();
     am.open_amount = Set(open.into());
-    am.status = Set(InvoiceStatus::for_amounts(open, total));
+    am.status = Set(status);
     am.updated_at = Set(now);
     invoice::Entity::update(am).exec(txn).await?;
-    Ok(())
+    Ok(status)
+}
+
+/// Drops the open suggestions for invoices that are no longer open (paid, cancelled), inside
+/// the transaction that closed them, except those of the payment `deciding` (the decision
+/// settles its own suggestions). A suggestion allocates nothing, so dropping it loses no
+/// decision; it was a proposal that can no longer be confirmed. A payment left without any
+/// suggestion is unmatched again, so the next reconciliation pass looks at it afresh (and
+/// proposes the invoice again if an undo opens it). Returns how many were dropped.
+pub(crate) async fn drop_stale_suggestions_in(
+    txn: &DatabaseTransaction,
+    closed_invoices: &[i64],
+    deciding: Option<i64>,
+) -> Result<u64, Error> {
+    if closed_invoices.is_empty() {
+        return Ok(0);
+    }
+    let mut stale = Entity::find()
+        .filter(Column::InvoiceId.is_in(closed_invoices.iter().copied()))
+        .filter(Column::Status.eq(MatchStatus::Suggested));
+    if let Some(t) = deciding {
+        stale = stale.filter(Column::TransactionId.ne(t));
+    }
+    let rows = stale.all(txn).await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let dropped = Entity::delete_many()
+        .filter(Column::Id.is_in(ids))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    let mut payments: Vec<i64> = rows.iter().map(|m| m.transaction_id).collect();
+    payments.sort_unstable();
+    payments.dedup();
+    for t in payments {
+        let left = Entity::find()
+            .filter(Column::TransactionId.eq(t))
+            .filter(Column::Status.eq(MatchStatus::Suggested))
+            .count(txn)
+            .await?;
+        if left == 0 {
+            transaction::Entity::update_many()
+                .col_expr(
+                    transaction::Column::ReconciliationState,
+                    ReconciliationState::Unmatched.into(),
+                )
+                .filter(transaction::Column::Id.eq(t))
+                .filter(transaction::Column::ReconciliationState.eq(ReconciliationState::Suggested))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(dropped)
 }
 
 async fn set_reconciliation_state<C: ConnectionTrait>(
@@ -102,14 +158,15 @@ async fn set_reconciliation_state<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Takes `amount` from the invoice's open amount, refusing to go below zero.
+/// Takes `amount` from the invoice's open amount, refusing to go below zero; returns the
+/// invoice's new status.
 async fn allocate(
     txn: &DatabaseTransaction,
     postgres: bool,
     invoice_id: i64,
     amount: Decimal,
     now: OffsetDateTime,
-) -> Result<(), Error> {
+) -> Result<InvoiceStatus, Error> {
     if amount <= Decimal::ZERO {
         return Err(Error::Invalid(format!(
             "allocation to invoice {invoice_id} must be positive, got {amount}"
@@ -166,9 +223,18 @@ pub(crate) async fn apply_match_in(
     // Lock invoices in id order so two concurrent decisions cannot deadlock.
     let mut order: Vec<&NewAllocation> = d.allocations.iter().collect();
     order.sort_by_key(|a| a.invoice_id);
+    let mut closed = Vec::new();
     for a in order {
-        allocate(txn, postgres, a.invoice_id, a.amount, now).await?;
+        if !allocate(txn, postgres, a.invoice_id, a.amount, now)
+            .await?
+            .is_open()
+        {
+            closed.push(a.invoice_id);
+        }
     }
+    // Other payments' suggestions for an invoice this decision settled can no longer be
+    // confirmed: they leave the review queue now, not when someone clicks them.
+    drop_stale_suggestions_in(txn, &closed, Some(d.transaction_id)).await?;
     // Suggestions for this transaction are settled by the decision.
     Entity::update_many()
         .col_expr(Column::Status, MatchStatus::Rejected.into())

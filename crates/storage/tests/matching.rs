@@ -317,12 +317,15 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
             db.invoice(s2).await.unwrap().unwrap().status,
             InvoiceStatus::Paid
         );
-        // S2 is paid: confirming the other suggestion for it now fails, nothing changes.
-        assert!(db.confirm_suggestion(queue[2].id, "anna").await.is_err());
-        db.reject_suggestion(queue[2].id, "anna").await.unwrap();
+        // S2 is paid: the other payment's suggestion for it left the queue with that decision
+        // (it could no longer be confirmed); confirming or rejecting it now changes nothing.
         let left = db.open_suggestions().await.unwrap();
-        assert_eq!(left.len(), 1);
+        assert_eq!(left.len(), 1, "{}", t.name);
         assert_eq!(left[0].invoice_id, s1);
+        assert!(matches!(
+            db.confirm_suggestion(queue[2].id, "anna").await,
+            Err(Error::NotFound(_))
+        ));
         assert!(db.reject_suggestion(queue[2].id, "bob").await.is_err());
         assert_eq!(
             db.transaction(txs[1])
@@ -340,6 +343,110 @@ async fn suggestions_queue_best_first_then_confirm_or_reject() {
                 .reconciliation_state,
             ReconciliationState::Suggested
         );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn suggestions_for_an_invoice_no_longer_open_leave_the_queue() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("P1", "80.00"), invoice("P2", "40.00")])
+            .await
+            .unwrap();
+        let (p1, p2) = (id_of(db, "P1").await, id_of(db, "P2").await);
+        let txs = payments(db, &["80.00", "40.00", "40.00"]).await;
+        let sug = |id: i64, amount: &str| NewSuggestion {
+            invoice_id: id,
+            amount: dec(amount),
+            confidence: dec("0.5"),
+            reasons: MatchReasons::default(),
+        };
+        // Two payments suggested for P1; the third for P2.
+        db.record_suggestions(txs[0], &[sug(p1, "80.00")])
+            .await
+            .unwrap();
+        db.record_suggestions(txs[1], &[sug(p1, "40.00"), sug(p2, "40.00")])
+            .await
+            .unwrap();
+        db.record_suggestions(txs[2], &[sug(p2, "40.00")])
+            .await
+            .unwrap();
+        // A match by hand settles P1 in full: the second payment's suggestion for P1 goes, its
+        // suggestion for P2 stays (P2 is still open).
+        db.apply_match(&decision(txs[0], &[(p1, "80.00")]))
+            .await
+            .unwrap();
+        let queue = db.open_suggestions().await.unwrap();
+        let pairs: Vec<(i64, i64)> = queue
+            .iter()
+            .map(|m| (m.transaction_id, m.invoice_id))
+            .collect();
+        assert_eq!(pairs.len(), 2, "{}: {pairs:?}", t.name);
+        assert!(pairs.contains(&(txs[1], p2)) && pairs.contains(&(txs[2], p2)));
+        // Paying P2 ends the third payment's suggestion too; left without any, that payment is
+        // unmatched again (the next pass looks at it afresh).
+        db.apply_match(&decision(txs[1], &[(p2, "40.00")]))
+            .await
+            .unwrap();
+        assert!(
+            db.open_suggestions().await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        let state = db
+            .transaction(txs[2])
+            .await
+            .unwrap()
+            .unwrap()
+            .reconciliation_state;
+        assert_eq!(state, ReconciliationState::Unmatched, "{}", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invoice_update_leaving_nothing_open_ends_its_suggestions() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("U1", "100.00")])
+            .await
+            .unwrap();
+        let u1 = id_of(db, "U1").await;
+        let txs = payments(db, &["60.00", "40.00"]).await;
+        db.apply_match(&decision(txs[0], &[(u1, "60.00")]))
+            .await
+            .unwrap();
+        db.record_suggestions(
+            txs[1],
+            &[NewSuggestion {
+                invoice_id: u1,
+                amount: dec("40.00"),
+                confidence: dec("0.5"),
+                reasons: MatchReasons::default(),
+            }],
+        )
+        .await
+        .unwrap();
+        assert_eq!(db.open_suggestions().await.unwrap().len(), 1);
+        // The back office corrects the total to what was paid: nothing is open any more.
+        db.upsert_invoices(&[invoice("U1", "60.00")]).await.unwrap();
+        assert_eq!(
+            db.invoice(u1).await.unwrap().unwrap().status,
+            InvoiceStatus::Paid
+        );
+        assert!(
+            db.open_suggestions().await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        let state = db
+            .transaction(txs[1])
+            .await
+            .unwrap()
+            .unwrap()
+            .reconciliation_state;
+        assert_eq!(state, ReconciliationState::Unmatched, "{}", t.name);
         t.cleanup().await;
     }
 }

@@ -68,14 +68,16 @@ pub async fn page(
         section.card aria-label=(lang.t(Key::Customers)) {
             h2 { (lang.t(Key::Customers)) " (" (total) ")" }
             @if customers.is_empty() { p { (lang.t(Key::NoCustomers)) } } @else {
-                div.scroll { table #customers {
+                div.scroll { table.stack #customers {
                     thead { tr {
                         th { (lang.t(Key::CustomerNumber)) } th { (lang.t(Key::Customer)) }
                         th.num { (lang.t(Key::OpenItems)) } th { (lang.t(Key::KnownPayers)) }
                     } }
                     tbody { @for c in &customers { tr {
-                        td { (c.customer.number) } td { (c.customer.name) } td.num { (c.open_items) }
-                        td { ul { @for p in payers.get(&c.customer.id).map(Vec::as_slice).unwrap_or(&[]) {
+                        td data-label=(lang.t(Key::CustomerNumber)) { (c.customer.number) }
+                        td data-label=(lang.t(Key::Customer)) { (c.customer.name) }
+                        td.num data-label=(lang.t(Key::OpenItems)) { (c.open_items) }
+                        td data-label=(lang.t(Key::KnownPayers)) { ul { @for p in payers.get(&c.customer.id).map(Vec::as_slice).unwrap_or(&[]) {
                             li class={"payer " (p.origin)} {
                                 (payer_text(lang, p))
                                 @if p.origin == PayerOrigin::Learned {

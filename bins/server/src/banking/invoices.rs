@@ -288,17 +288,17 @@ async fn render(state: &BankingState, current: &Current, lang: Lang, outcome: Ou
         }
         section.card {
             h2 { (lang.t(Key::Invoices)) " (" (invoices.len()) ")" }
-            div.scroll { table #invoices {
+            div.scroll { table.stack #invoices {
                 thead { tr {
                     th { (lang.t(Key::Invoice)) } th { (lang.t(Key::Customer)) } th { (lang.t(Key::Due)) }
                     th.num { (lang.t(Key::Amount)) } th.num { (lang.t(Key::Open)) } th { (lang.t(Key::Status)) }
                 } }
                 tbody { @for i in invoices.iter().take(500) { tr {
-                    td { (i.number) } td { (i.customer_name) }
-                    td { (i.due_date.map(|d| d.to_string()).unwrap_or_default()) }
-                    td.num { (money(lang, i.total, &i.currency)) }
-                    td.num { (money(lang, i.open_amount, &i.currency)) }
-                    td { (i.status) }
+                    td data-label=(lang.t(Key::Invoice)) { (i.number) } td data-label=(lang.t(Key::Customer)) { (i.customer_name) }
+                    td data-label=(lang.t(Key::Due)) { (i.due_date.map(|d| d.to_string()).unwrap_or_default()) }
+                    td.num data-label=(lang.t(Key::Amount)) { (money(lang, i.total, &i.currency)) }
+                    td.num data-label=(lang.t(Key::Open)) { (money(lang, i.open_amount, &i.currency)) }
+                    td data-label=(lang.t(Key::Status)) { (super::states::invoice(lang, i.status)) }
                 } } }
             } }
         }

@@ -8,21 +8,43 @@ use super::session::Flash;
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
+.skip{position:absolute;left:-100vw;top:0;background:#fff;color:#0a5cd8;padding:.5rem 1rem;z-index:10}.skip:focus{left:0}
 header{background:#ff6200;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center}
-nav a{margin-right:1rem}header a{color:#fff;text-decoration:none;font-weight:600}header a:focus,header a:hover{text-decoration:underline}
-header h1{font-size:1.1rem;margin:0 1rem 0 0}main{max-width:72rem;margin:0 auto;padding:1rem}
+nav a{margin-right:1rem;display:inline-block}header a{color:#fff;text-decoration:none;font-weight:600}header a:focus,header a:hover{text-decoration:underline}
+header h1{font-size:1.1rem;margin:0 1rem 0 0}main{max-width:72rem;margin:0 auto;padding:1rem}main:focus{outline:none}
 .msg{padding:.75rem 1rem;border-radius:.25rem;margin:0 0 1rem}.ok{background:#e3f4e5}.err{background:#fde2e1}
 .card{background:#fff;border-radius:.4rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
-.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e4e4;vertical-align:top;overflow-wrap:break-word}
 td.num,th.num{text-align:right;white-space:nowrap}.neg{color:#b00020}.muted{color:#666;font-size:.9rem}
-button,.button{font:inherit;background:#ff6200;color:#fff;border:0;border-radius:.25rem;padding:.45rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}
-button.secondary{background:#555}button:focus,a:focus,input:focus,select:focus{outline:3px solid #0a5cd8;outline-offset:2px}
-form.inline{display:inline}label{display:inline-block;margin:.25rem .5rem .25rem 0}input,select{font:inherit;padding:.3rem}
+tr:target,section:target{outline:3px solid #0a5cd8;outline-offset:-3px;background:#eef4ff}tr[tabindex]:focus,section[tabindex]:focus{outline:3px solid #0a5cd8;outline-offset:-3px}
+button,.button{font:inherit;background:#ff6200;color:#fff;border:0;border-radius:.25rem;padding:.45rem .9rem;cursor:pointer;text-decoration:none;display:inline-block;margin:.1rem 0}
+button.secondary,.button.secondary{background:#555}button:focus,a:focus,input:focus,select:focus,summary:focus{outline:3px solid #0a5cd8;outline-offset:2px}
+form.inline{display:inline}label{display:inline-block;margin:.25rem .5rem .25rem 0}input,select{font:inherit;padding:.3rem;max-width:100%}
+.field{margin:0 0 .75rem}.field label{display:block;margin:0 0 .25rem;font-weight:600}.field input{width:100%;max-width:24rem}
+ul.reasons{margin:0;padding-left:1.1rem}li.con{color:#8a1020}.sign{font-weight:700}
+ul.choices{list-style:none;padding:0;margin:0}label.choice{display:block;padding:.35rem 0;border-bottom:1px solid #eee}
+dl.payment{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.payment dd{margin:0;overflow-wrap:anywhere}
+fieldset{border:1px solid #ddd;border-radius:.25rem;margin:0 0 1rem;min-width:0}
 .badge{padding:.1rem .4rem;border-radius:.2rem;font-size:.85rem}.b-active{background:#e3f4e5}.b-expiring{background:#fff3cd}.b-expired,.b-revoked,.b-error{background:#fde2e1}
-@media (max-width:600px){header{padding:.5rem}main{padding:.5rem}th,td{padding:.3rem}}
+@media (max-width:600px){
+header{padding:.5rem}main{padding:.5rem}.card{padding:.75rem}th,td{padding:.3rem}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.stack tr{border-bottom:2px solid #ddd;padding:.4rem 0}table.stack td{border:0;padding:.15rem 0;overflow-wrap:anywhere}
+table.stack td.num{text-align:left;white-space:normal}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#555}
+label{display:block}
+}
 "#;
 
-const BUSY: &str = "document.querySelectorAll('form[data-busy]').forEach(function(f){f.addEventListener('submit',function(){var b=f.querySelector('button');if(b){b.disabled=true;b.textContent=f.dataset.busy;}var p=document.createElement('p');p.className='muted';p.setAttribute('role','status');p.textContent=f.dataset.busy;f.appendChild(p);});});";
+/// The page's one script: a form that takes a while says so and cannot be sent twice.
+///
+/// After an action the browser returns to the changed row (`…#tx-123`); the script moves the
+/// keyboard focus there too (rows carry `tabindex=-1`), so the person goes on where they were.
+/// A row the list no longer shows (a matched payment in a list of unmatched ones) leaves the
+/// focus on the message that says what happened. Without JavaScript the fragment still scrolls
+/// to the row and `:target` marks it.
+const BUSY: &str = "document.querySelectorAll('form[data-busy]').forEach(function(f){f.addEventListener('submit',function(){var b=f.querySelector('button');if(b){b.disabled=true;b.textContent=f.dataset.busy;}var p=document.createElement('p');p.className='muted';p.setAttribute('role','status');p.textContent=f.dataset.busy;f.appendChild(p);});});if(location.hash){var t=document.getElementById(decodeURIComponent(location.hash.slice(1)))||document.getElementById('flash');if(t&&t.hasAttribute('tabindex')){t.focus();}}";
 
 /// The Content-Security-Policy every answer carries: nothing may load or run but the one inline
 /// style and the one inline script of this shell, named by their SHA-256 (CSP Level 3 hash
@@ -60,6 +82,7 @@ pub fn page(
                 style { (PreEscaped(STYLE)) }
             }
             body {
+                a.skip href="#main" { (lang.t(Key::SkipToContent)) }
                 header {
                     h1 { (lang.t(Key::Title)) }
                     @if let Some(csrf) = csrf {
@@ -76,9 +99,9 @@ pub fn page(
                         }
                     }
                 }
-                main {
+                main #main tabindex="-1" {
                     @if let Some(f) = flash {
-                        p.msg.ok[f.ok].err[!f.ok] role="status" { (f.text) }
+                        p.msg.ok[f.ok].err[!f.ok] #flash role="status" tabindex="-1" { (f.text) }
                     }
                     (body)
                 }

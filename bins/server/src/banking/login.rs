@@ -45,13 +45,16 @@ fn login_page(lang: Lang, error: Option<&str>) -> maud::Markup {
             div.card {
                 h2 { (lang.t(Key::Login)) }
                 p.muted { (lang.t(Key::LoginHelp)) }
+                // Each label stands right above its field, at any width.
                 form method="post" action="/banking/login" {
-                    label for="user" { (lang.t(Key::YourName)) }
-                    input #user type="text" name="user" autocomplete="name" required autofocus;
-                    " "
-                    label for="token" { (lang.t(Key::ApiToken)) }
-                    input #token type="password" name="token" autocomplete="current-password" required;
-                    " "
+                    div.field {
+                        label for="user" { (lang.t(Key::YourName)) }
+                        input #user type="text" name="user" autocomplete="name" required autofocus;
+                    }
+                    div.field {
+                        label for="token" { (lang.t(Key::ApiToken)) }
+                        input #token type="password" name="token" autocomplete="current-password" required;
+                    }
                     button type="submit" { (lang.t(Key::Login)) }
                 }
             }

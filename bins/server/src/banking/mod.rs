@@ -24,10 +24,14 @@ pub mod session;
 pub mod uploads;
 
 mod customers;
+mod disconnect;
 mod invoices;
 mod login;
+mod manual;
 mod overview;
+mod reasons;
 mod review;
+mod states;
 mod transactions;
 
 use consent_binding::ConsentBindings;
@@ -68,6 +72,14 @@ pub fn router(state: BankingState) -> Router {
         .route("/banking/review", get(review::page))
         .route("/banking/matches/{id}/{action}", post(review::decide))
         .route("/banking/transactions/{id}/assign", post(review::assign))
+        .route(
+            "/banking/transactions/{id}/match",
+            get(manual::form).post(manual::submit),
+        )
+        .route(
+            "/banking/connections/{id}/disconnect",
+            get(disconnect::form).post(disconnect::submit),
+        )
         .route(
             "/banking/invoices",
             get(invoices::page).post(invoices::upload),
@@ -135,6 +147,8 @@ fn explain(lang: Lang, e: &bank_sync::SyncError) -> String {
         S::State(_) => lang.t(Key::ConsentStale).to_owned(),
         S::CodeRefused(_) => lang.t(Key::ConsentCode).to_owned(),
         S::Bank(_) => lang.t(Key::BankError).to_owned(),
+        S::Conflict(_) => lang.t(Key::ChangedMeanwhile).to_owned(),
+        S::NotFound(_) => lang.t(Key::NotThereAnyMore).to_owned(),
         S::Storage(_) | S::Internal(_) => logged(lang, e),
         other => other.to_string(),
     }

@@ -13,22 +13,13 @@ use storage::ConnectionStatus;
 use time::OffsetDateTime;
 
 use super::consent_binding::{BINDING_LIFETIME, Binding};
+use super::disconnect::disconnectable;
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::login::CsrfForm;
 use super::session::cookie;
+use super::states;
 use super::{BankingState, back, explain, posted, signed_in};
-
-fn status_text(lang: Lang, status: ConnectionStatus) -> &'static str {
-    match status {
-        ConnectionStatus::Active => lang.t(Key::Active),
-        ConnectionStatus::Expiring => lang.t(Key::Expiring),
-        ConnectionStatus::Expired => lang.t(Key::Expired),
-        ConnectionStatus::Revoked => lang.t(Key::Revoked),
-        ConnectionStatus::Replaced => lang.t(Key::Replaced),
-        ConnectionStatus::Error => lang.t(Key::ErrorStatus),
-    }
-}
 
 /// A connection "Reconnect" renews: one the bank stopped (or is about to stop) accepting. A
 /// replaced one's accounts live on in its successor, and a removed one stays removed.
@@ -97,10 +88,10 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
             p.card { (lang.t(Key::NoConnections)) }
         }
         @for (c, accounts) in &sections {
-            section.card aria-label=(lang.t(Key::Connection)) {
+            section.card id={"connection-" (c.id)} tabindex="-1" aria-label=(lang.t(Key::Connection)) {
                 h2 {
                     (lang.t(Key::Connection)) " "
-                    span class={"badge b-" (c.status)} { (status_text(lang, c.status)) }
+                    span class={"badge b-" (c.status)} { (states::connection(lang, c.status)) }
                 }
                 // Days left only mean something while the bank accepts the consent.
                 @if c.status.may_sync() {
@@ -113,13 +104,16 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                 }
                 @if let Some(text) = status_explained(lang, c, now) { p.muted.status-why { (text) } }
                 @if reconnectable(c.status) {
-                    form method="post" action="/banking/connect" {
+                    form.inline method="post" action="/banking/connect" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="connection" value=(c.id);
                         button type="submit" id={"reconnect-" (c.id)} { (lang.t(Key::Reconnect)) }
-                    }
+                    } " "
                 }
-                div.scroll { table {
+                @if disconnectable(c.status) {
+                    a.button.secondary id={"disconnect-" (c.id)} href={"/banking/connections/" (c.id) "/disconnect"} { (lang.t(Key::Disconnect)) }
+                }
+                div.scroll { table.stack {
                     thead { tr {
                         th { (lang.t(Key::Account)) }
                         th.num { (lang.t(Key::Balance)) }
@@ -129,24 +123,31 @@ pub async fn page_handler(state: &BankingState, headers: &HeaderMap) -> Result<R
                     tbody {
                         @for (a, balances, run) in accounts {
                             tr {
-                                td { (a.name) br; span.muted { (a.iban.as_deref().unwrap_or("")) } }
-                                td.num {
+                                td data-label=(lang.t(Key::Account)) { (a.name) br; span.muted { (a.iban.as_deref().unwrap_or("")) } }
+                                td.num.balances data-label=(lang.t(Key::Balance)) {
                                     @for b in balances {
-                                        span class=[b.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, b.amount, &b.currency)) }
-                                        " " span.muted { (b.balance_type) } br;
+                                        span.balance class=[b.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, b.amount, &b.currency)) }
+                                        " " span.muted { (states::balance(lang, &b.balance_type)) } br;
                                     }
                                 }
-                                td {
+                                td data-label=(lang.t(Key::LastSync)) {
                                     @match run {
                                         Some(r) => {
-                                            (r.started_at.date()) " · " (r.outcome)
-                                            br; span.muted { (r.fetched) " / " (r.imported) " / " (r.skipped) }
-                                            @if let Some(e) = &r.error { br; span.muted { (e) } }
+                                            (r.started_at.date()) " · " (states::run(lang, r.outcome))
+                                            br; span.muted {
+                                                (lang.t(Key::RunCounts)
+                                                    .replace("{fetched}", &r.fetched.to_string())
+                                                    .replace("{imported}", &r.imported.to_string())
+                                                    .replace("{skipped}", &r.skipped.to_string()))
+                                            }
+                                            @if let Some(e) = &r.error {
+                                                details.muted { summary { (lang.t(Key::TechnicalDetail)) } (e) }
+                                            }
                                         }
                                         None => { (lang.t(Key::Never)) }
                                     }
                                 }
-                                td {
+                                td.actions {
                                     @if c.status.may_sync() {
                                         form method="post" action={"/banking/accounts/" (a.id) "/sync"} data-busy=(lang.t(Key::Syncing)) {
                                             input type="hidden" name="csrf" value=(csrf);

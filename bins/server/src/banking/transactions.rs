@@ -7,8 +7,10 @@ use maud::html;
 use serde::Deserialize;
 use storage::{BookingStatus, MatchStatus, ReconciliationState, TransactionFilter};
 
-use super::i18n::{Key, Lang};
+use super::i18n::Key;
 use super::layout::{money, page as shell};
+use super::review::row_anchor;
+use super::states;
 use super::{BankingState, signed_in};
 
 const PAGE: u64 = 50;
@@ -28,12 +30,13 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn state_text(lang: Lang, s: ReconciliationState) -> &'static str {
-    match s {
-        ReconciliationState::Matched => lang.t(Key::Matched),
-        ReconciliationState::Suggested => lang.t(Key::Suggested),
-        ReconciliationState::Unmatched => lang.t(Key::Unmatched),
-    }
+/// The "Match" action's address, carrying the list as it is shown so the browser comes back to
+/// it.
+fn match_link(id: i64, list: &str) -> String {
+    let back = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("back", list)
+        .finish();
+    format!("/banking/transactions/{id}/match?{back}")
 }
 
 /// `GET /banking/transactions`.
@@ -132,7 +135,7 @@ pub async fn page(
                 select name="reconciliation" {
                     option value="" { (lang.t(Key::All)) }
                     @for s in [ReconciliationState::Matched, ReconciliationState::Suggested, ReconciliationState::Unmatched] {
-                        option value=(s.as_str()) selected[filter.reconciliation_state == Some(s)] { (state_text(lang, s)) }
+                        option value=(s.as_str()) selected[filter.reconciliation_state == Some(s)] { (states::reconciliation(lang, s)) }
                     }
                 }
             }
@@ -143,24 +146,30 @@ pub async fn page(
             @if rows.is_empty() {
                 p { (lang.t(Key::NoTransactions)) }
             } @else {
-                div.scroll { table {
+                div.scroll { table.stack #transactions {
                     thead { tr {
                         th { (lang.t(Key::Date)) }
                         th { (lang.t(Key::Counterparty)) }
                         th { (lang.t(Key::Text)) }
                         th.num { (lang.t(Key::Amount)) }
                         th { (lang.t(Key::Match)) }
+                        th {}
                     } }
                     tbody {
                         @for t in &rows {
-                            tr {
-                                td { (t.booking_date.or(t.value_date).map(|d| d.to_string()).unwrap_or_default())
-                                    @if t.status == BookingStatus::Pending { br; span.muted { (lang.t(Key::Pending)) } } }
-                                td { (t.counterparty_name.as_deref().unwrap_or("")) }
-                                td { (t.remittance_unstructured.as_deref().unwrap_or("")) }
-                                td.num class=[t.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, t.amount, &t.currency)) }
-                                td { (state_text(lang, t.reconciliation_state))
+                            tr id=(row_anchor(t.id)) tabindex="-1" {
+                                td data-label=(lang.t(Key::Date)) { (t.booking_date.or(t.value_date).map(|d| d.to_string()).unwrap_or_default())
+                                    @if t.status != BookingStatus::Booked { br; span.muted { (states::booking(lang, t.status)) } } }
+                                td data-label=(lang.t(Key::Counterparty)) { (t.counterparty_name.as_deref().unwrap_or("")) }
+                                td.text data-label=(lang.t(Key::Text)) { (t.remittance_unstructured.as_deref().unwrap_or("")) }
+                                td.num.amount data-label=(lang.t(Key::Amount)) class=[t.amount.decimal().is_sign_negative().then_some("neg")] { (money(lang, t.amount, &t.currency)) }
+                                td data-label=(lang.t(Key::Match)) { (states::reconciliation(lang, t.reconciliation_state))
                                     @if let Some(n) = matches.get(&t.id) { br; span.muted { (n) } } }
+                                td.actions {
+                                    @if t.amount.decimal() > rust_decimal::Decimal::ZERO && t.reconciliation_state != ReconciliationState::Matched && t.status == BookingStatus::Booked {
+                                        a.button.match-by-hand href=(match_link(t.id, &q(page_no))) { (lang.t(Key::MatchByHand)) }
+                                    }
+                                }
                             }
                         }
                     }

@@ -110,7 +110,19 @@ pub async fn browser(
     url: &str,
     form: &[(&str, &str)],
 ) -> (u16, String) {
+    browser_in(jar, "en", method, url, form).await
+}
+
+/// [`browser`] with the browser's language (`Accept-Language`), e.g. `de-DE,de;q=0.9`.
+pub async fn browser_in(
+    jar: &std::path::Path,
+    language: &str,
+    method: &str,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
     let jar = jar.display().to_string();
+    let accept = format!("Accept-Language: {language}");
     let mut args = vec![
         "-s",
         "-o",
@@ -123,6 +135,8 @@ pub async fn browser(
         &jar,
         "-c",
         &jar,
+        "-H",
+        &accept,
     ];
     let pairs: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
     for p in &pairs {
