@@ -33,7 +33,7 @@ use crate::routes::{
         invoices::InvoiceBatchResult, invoices::InvoiceDto, invoices::InvoicePage,
         customers::CustomerDto, customers::PayerDto, customers::CustomerDetailDto, customers::CustomerPage,
         reconciliation::RunRequest,
-        reconciliation::RunResult, reconciliation::Decision, reconciliation::UndoResult,
+        reconciliation::RunResult, reconciliation::SuggestionPage, reconciliation::Decision, reconciliation::UndoResult,
         reconciliation::ManualMatch, reconciliation::ManualAllocation,
     )),
     modifiers(&ApiTokenScheme),

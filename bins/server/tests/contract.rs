@@ -151,3 +151,33 @@ async fn a_connection_can_be_removed_through_the_api() {
     assert_eq!(code, 404);
     started.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_queue_comes_in_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    let (code, page) = call(&base, "GET", "/api/reconciliation/suggestions", None).await;
+    assert_eq!(code, 200, "{page}");
+    assert_eq!(page["total"].as_u64(), Some(0), "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(0), "{page}");
+    let (code, page) = call(
+        &base,
+        "GET",
+        "/api/reconciliation/suggestions?limit=1000&offset=5",
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "{page}");
+    for bad in ["limit=0", "limit=1001", "offset=9223372036854775808"] {
+        let (code, answer) = call(
+            &base,
+            "GET",
+            &format!("/api/reconciliation/suggestions?{bad}"),
+            None,
+        )
+        .await;
+        assert_eq!(code, 400, "{bad}: {answer}");
+        assert_eq!(answer["error"]["code"], "bad_request", "{bad}: {answer}");
+    }
+    started.stop().await.unwrap();
+}

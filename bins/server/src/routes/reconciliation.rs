@@ -1,13 +1,13 @@
 //! Reconciliation: run the matcher, review its suggestions, confirm, reject, undo, or match by
 //! hand. Every decision is stored with who made it.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::MatchDto;
+use crate::routes::dto::{MatchDto, page_offset};
 use crate::state::AppState;
 
 fn storage_err(e: storage::Error) -> ApiError {
@@ -53,19 +53,53 @@ pub async fn run(
     }))
 }
 
-/// The review queue, best first.
+/// Which page of the review queue.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SuggestionQuery {
+    /// Page size, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+    /// Suggestions to skip (in the queue's order).
+    #[param(maximum = 9223372036854775807_u64)]
+    pub offset: Option<u64>,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionPage {
+    /// How many suggestions are open.
+    pub total: u64,
+    /// This page: highest confidence first, then oldest.
+    pub items: Vec<MatchDto>,
+}
+
+/// The review queue, best first, in pages.
 #[utoipa::path(get, path = "/api/reconciliation/suggestions", tag = "reconciliation",
-    responses((status = 200, body = Vec<MatchDto>)), security(("api_token" = [])))]
+    params(SuggestionQuery),
+    responses((status = 200, body = SuggestionPage), (status = 400, body = ErrorBody)),
+    security(("api_token" = [])))]
 pub async fn suggestions(
     State(state): State<AppState>,
-) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
-    let rows = state
+    Query(q): Query<SuggestionQuery>,
+) -> Result<ApiJson<SuggestionPage>, ApiError> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=storage::MAX_SUGGESTION_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: use 1 to {}",
+            storage::MAX_SUGGESTION_PAGE
+        )));
+    }
+    let offset = page_offset(q.offset)?;
+    let (rows, total) = state
         .sync
         .db()
-        .open_suggestions()
+        .suggestions_page(limit, offset)
         .await
         .map_err(storage_err)?;
-    Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
+    Ok(ApiJson(SuggestionPage {
+        total,
+        items: rows.into_iter().map(MatchDto::from).collect(),
+    }))
 }
 
 /// Who decides.
