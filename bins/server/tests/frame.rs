@@ -54,7 +54,7 @@ async fn start(ready: bool) -> Running {
     };
     let app = router(
         frame,
-        Router::new().route("/echo", post(echo)),
+        Router::new().route("/echo", post(echo)).into(),
         Router::new(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

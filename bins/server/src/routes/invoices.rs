@@ -133,7 +133,7 @@ fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
 }
 
 /// Creates or updates invoices.
-#[utoipa::path(post, path = "/api/invoices", tag = "invoices", request_body = InvoiceBatch,
+#[utoipa::path(post, path = "/invoices", tag = "invoices", request_body = InvoiceBatch,
     responses((status = 200, body = InvoiceBatchResult), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn upsert(
@@ -177,7 +177,7 @@ pub struct InvoicePage {
 }
 
 /// Lists invoices.
-#[utoipa::path(get, path = "/api/invoices", tag = "invoices", params(InvoiceQuery),
+#[utoipa::path(get, path = "/invoices", tag = "invoices", params(InvoiceQuery),
     responses((status = 200, body = InvoicePage), (status = 400, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn list(

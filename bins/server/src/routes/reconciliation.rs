@@ -35,7 +35,7 @@ pub struct RunResult {
 }
 
 /// Runs the matcher over unmatched booked transactions.
-#[utoipa::path(post, path = "/api/reconciliation/run", tag = "reconciliation", request_body = RunRequest,
+#[utoipa::path(post, path = "/reconciliation/run", tag = "reconciliation", request_body = RunRequest,
     responses((status = 200, body = RunResult)), security(("api_token" = [])))]
 pub async fn run(
     State(state): State<AppState>,
@@ -74,7 +74,7 @@ pub struct SuggestionPage {
 }
 
 /// The review queue, best first, in pages.
-#[utoipa::path(get, path = "/api/reconciliation/suggestions", tag = "reconciliation",
+#[utoipa::path(get, path = "/reconciliation/suggestions", tag = "reconciliation",
     params(SuggestionQuery),
     responses((status = 200, body = SuggestionPage), (status = 400, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -111,7 +111,7 @@ pub struct Decision {
 }
 
 /// Confirms a suggestion.
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/confirm", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/confirm", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = Vec<MatchDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -125,7 +125,7 @@ pub async fn confirm(
 }
 
 /// Rejects a suggestion.
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/reject", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/reject", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = Vec<MatchDto>), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -148,7 +148,7 @@ pub async fn reject(
 }
 
 /// Undoes a confirmed match (all allocations of its transaction).
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/undo", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/undo", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = UndoResult), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -189,7 +189,7 @@ pub struct ManualAllocation {
 }
 
 /// Matches a transaction to invoices by hand.
-#[utoipa::path(post, path = "/api/transactions/{id}/match", tag = "reconciliation",
+#[utoipa::path(post, path = "/transactions/{id}/match", tag = "reconciliation",
     params(("id" = i64, Path, description = "transaction id")), request_body = ManualMatch,
     responses((status = 200, body = Vec<MatchDto>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]

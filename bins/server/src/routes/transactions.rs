@@ -38,7 +38,7 @@ pub struct TransactionPage {
 }
 
 /// Lists transactions.
-#[utoipa::path(get, path = "/api/transactions", tag = "read", params(ListQuery),
+#[utoipa::path(get, path = "/transactions", tag = "read", params(ListQuery),
     responses((status = 200, body = TransactionPage), (status = 400, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn list(
