@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::IntoResponse as _;
@@ -19,6 +20,7 @@ use utoipa_axum::routes;
 
 use crate::auth::{ApiGate, ApiTokenDigest, require_api_token};
 use crate::error::ApiError;
+use crate::error_shape::{BodyLimit, Shape};
 use crate::health::{self, ReadinessCheck};
 use crate::metrics::{self, Metrics};
 use crate::openapi;
@@ -73,12 +75,14 @@ pub fn router(frame: Frame, api: OpenApiRouter, pages: Router) -> Router {
                 .with_state(frame.metrics.clone()),
         );
     let (served, document) = operations.nest("/api", api).split_for_parts();
+    let shape = Shape::new(BodyLimit(frame.body_limit), &document);
     let set = SetResponseHeaderLayer::<HeaderValue>::if_not_present;
     let csp = HeaderValue::from_str(&crate::banking::layout::content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
     served
         .layer(Extension(openapi::Document(Arc::new(document))))
         .merge(pages)
+        .merge(crate::root::router())
         .layer(middleware::from_fn_with_state(
             frame.metrics,
             metrics::track,
@@ -87,7 +91,13 @@ pub fn router(frame: Frame, api: OpenApiRouter, pages: Router) -> Router {
             http::StatusCode::GATEWAY_TIMEOUT,
             frame.request_timeout,
         ))
+        // axum's extractors have their own limit (2 MiB): the same as ours, so ours decides.
+        .layer(DefaultBodyLimit::max(frame.body_limit))
         .layer(RequestBodyLimitLayer::new(frame.body_limit))
+        .layer(middleware::from_fn_with_state(
+            shape,
+            crate::error_shape::json_errors,
+        ))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             // A bug, not the caller's fault: answer (instead of dropping the connection) without
             // the panic's text, which may hold data; the log has it.

@@ -93,10 +93,12 @@ async fn every_route_served_is_documented_with_its_methods() {
             .filter(|m| METHODS.contains(&m.as_str()))
             .collect();
         assert!(!documented.is_empty(), "{path} documents no method");
+        let mut documented_sorted: Vec<&str> = documented.iter().map(String::as_str).collect();
+        documented_sorted.sort_unstable();
         let url = format!("{base}{}", concrete(path));
         for method in METHODS {
             let body = matches!(method, "POST" | "PUT" | "PATCH").then_some("{}");
-            let (code, answer, _allow) = call(method, &url, body).await;
+            let (code, answer, allow) = call(method, &url, body).await;
             if documented.iter().any(|m| m == method) {
                 assert_ne!(
                     code, 405,
@@ -112,6 +114,11 @@ async fn every_route_served_is_documented_with_its_methods() {
                     code, 405,
                     "{method} {path} is served but not documented: {answer}"
                 );
+                let v: Value = serde_json::from_str(&answer).unwrap();
+                assert_eq!(v["error"]["code"], "method_not_allowed", "{answer}");
+                let mut allow: Vec<&str> = allow.split(',').collect();
+                allow.retain(|m| *m != "HEAD");
+                assert_eq!(allow, documented_sorted, "{method} {path}: Allow");
             }
             probed += 1;
         }
