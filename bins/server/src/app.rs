@@ -74,7 +74,8 @@ pub fn router(frame: Frame, api: OpenApiRouter, pages: Router) -> Router {
                 .routes(routes!(metrics::render))
                 .with_state(frame.metrics.clone()),
         );
-    let (served, document) = operations.nest("/api", api).split_for_parts();
+    let (served, mut document) = operations.nest("/api", api).split_for_parts();
+    openapi::add_shared_answers(&mut document);
     let shape = Shape::new(BodyLimit(frame.body_limit), &document);
     let set = SetResponseHeaderLayer::<HeaderValue>::if_not_present;
     let csp = HeaderValue::from_str(&crate::banking::layout::content_security_policy())

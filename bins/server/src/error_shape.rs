@@ -1,5 +1,6 @@
 //! Answers that no handler wrote — the router's 404 for an unknown path and 405 for a method a
-//! path does not take, the body limit's 413 — come with empty or `text/plain` bodies. This
+//! path does not take, the body limit's 413, axum's 400 for a query or path it cannot read —
+//! come with empty or `text/plain` bodies. This
 //! layer gives them the API's JSON error shape (`{"error": {"code", "message"}}`) with a message
 //! that says what to do, keeping their headers. A 405 carries `Allow` (RFC 9110 §15.5.6) with
 //! the methods the OpenAPI document gives the path: axum drops the header once a route has
@@ -94,12 +95,33 @@ pub async fn json_errors(State(shape): State<Shape>, mut req: Request, next: Nex
     let status = response.status();
     if !matches!(
         status,
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::PAYLOAD_TOO_LARGE
+        StatusCode::BAD_REQUEST
+            | StatusCode::NOT_FOUND
+            | StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNPROCESSABLE_ENTITY
     ) || !is_plain(&response)
     {
         return response;
     }
     let mut allow_header = None;
+    if matches!(
+        status,
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+    ) {
+        // axum's extractors explain a refused query or path in plain text: keep the words.
+        let (_, body) = response.into_parts();
+        let text = axum::body::to_bytes(body, 16 * 1024)
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        let message = if text.trim().is_empty() {
+            format!("{method} {path}: the request is malformed")
+        } else {
+            text.trim().to_owned()
+        };
+        return ApiError::BadRequest(message).into_response();
+    }
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound(not_found(&method, &path)),
         StatusCode::METHOD_NOT_ALLOWED => {

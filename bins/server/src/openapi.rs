@@ -82,3 +82,58 @@ pub async fn document(
 ) -> Json<utoipa::openapi::OpenApi> {
     Json(doc.as_ref().clone())
 }
+
+/// Adds the answers every token-protected operation can give besides its own — `400` (e.g. a
+/// credential in the query string), `401` (no or a wrong token), `429` (too many wrong tokens
+/// from the address), for operations with a body `413` (over `PSD2_BODY_LIMIT`), and for paths
+/// with an id `404` — so the
+/// document states every status the server sends (schemathesis checks it).
+pub fn add_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_ids = path.contains('{');
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            if op.security.as_ref().is_none_or(Vec::is_empty) {
+                continue;
+            }
+            let mut shared = vec![
+                ("400", "Bad input: the message says what to fix"),
+                ("401", "No or a wrong API token"),
+                (
+                    "429",
+                    "Too many wrong tokens from this address; see Retry-After",
+                ),
+            ];
+            if op.request_body.is_some() {
+                shared.push(("413", "The body is larger than PSD2_BODY_LIMIT"));
+            }
+            if has_ids {
+                shared.push(("404", "Nothing has this id"));
+            }
+            for (status, description) in shared {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description).into());
+            }
+        }
+    }
+}

@@ -181,3 +181,45 @@ async fn the_review_queue_comes_in_pages() {
     }
     started.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_states_every_answer_and_refusals_are_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    // axum's own refusals of a query it cannot read, in the error shape.
+    for bad in [
+        "/api/transactions?limit=abc",
+        "/api/transactions?limit=501",
+        "/api/reconciliation/suggestions?offset=-1",
+        "/api/customers?no_such_parameter=1",
+    ] {
+        let (code, answer) = call(&base, "GET", bad, None).await;
+        assert_eq!(code, 400, "{bad}: {answer}");
+        assert_eq!(answer["error"]["code"], "bad_request", "{bad}: {answer}");
+    }
+    // Every operation behind the token documents the answers the frame gives it.
+    let (_, doc) = call(&base, "GET", "/api/openapi.json", None).await;
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["security"].as_array().is_none_or(Vec::is_empty) {
+                continue;
+            }
+            for status in ["400", "401", "429"] {
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path} does not document {status}"
+                );
+            }
+            if op["requestBody"].is_object() {
+                assert!(op["responses"]["413"].is_object(), "{method} {path}: 413");
+            }
+            if path.contains('{') {
+                assert!(op["responses"]["404"].is_object(), "{method} {path}: 404");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 19, "{checked}");
+    started.stop().await.unwrap();
+}

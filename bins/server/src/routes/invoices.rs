@@ -158,6 +158,7 @@ pub async fn upsert(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InvoiceQuery {
     /// `open`, `partially_paid`, `paid`, `cancelled`.
+    #[param(pattern = "^(open|partially_paid|paid|cancelled)$")]
     pub status: Option<String>,
     /// Page size, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
