@@ -63,6 +63,11 @@ fn too_large(limit: Option<usize>) -> String {
     )
 }
 
+/// The largest body the server accepts, in bytes (`PSD2_BODY_LIMIT`): the frame puts it into
+/// each request's extensions, so [`ApiJson`] names it when a body is larger.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
 /// The body of every error answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -188,10 +193,7 @@ where
         if !is_json(req.headers()) {
             return Err(ApiError::BadRequest(MISSING_JSON.to_owned()));
         }
-        let limit = req
-            .extensions()
-            .get::<crate::error_shape::BodyLimit>()
-            .map(|l| l.0);
+        let limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| match e.status() {

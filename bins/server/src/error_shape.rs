@@ -15,11 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 
 use crate::error::ApiError;
-
-/// The largest body the server accepts, in bytes (`PSD2_BODY_LIMIT`); handlers find it in the
-/// request's extensions to name it when a body is larger.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub use crate::error::BodyLimit;
 
 /// What the layer needs: the body limit and each documented path's methods.
 #[derive(Debug, Clone)]
