@@ -223,3 +223,84 @@ async fn the_document_states_every_answer_and_refusals_are_json() {
     assert!(checked >= 19, "{checked}");
     started.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transactions_are_fetched_through_the_accounts_link_with_its_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    let sandbox = started.sandbox.as_ref().unwrap();
+    let client_id = sandbox.client_id().to_owned();
+    let profile = sandbox.ground_truth().profiles[0].id.clone();
+    let (code, init) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/initiate"),
+        Some(&json!({"client_id": client_id, "redirect_uri": REDIRECT})),
+    )
+    .await;
+    assert_eq!(code, 200, "{init}");
+    let back = sandbox
+        .grant_consent(init["authorization_url"].as_str().unwrap(), &profile)
+        .await
+        .unwrap();
+    let param = |key: &str| {
+        url::Url::parse(&back)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let (code, grant) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/callback"),
+        Some(
+            &json!({"client_id": client_id, "authorization_code": param("code"),
+                     "redirect_uri": REDIRECT, "state": param("state")}),
+        ),
+    )
+    .await;
+    assert_eq!(code, 200, "{grant}");
+    let token = grant["access_token"].as_str().unwrap();
+    let (code, synced) = call(
+        &base,
+        "POST",
+        &format!("{API}/accounts/sync"),
+        Some(&json!({"client_id": client_id, "access_token": token})),
+    )
+    .await;
+    assert_eq!(code, 200, "{synced}");
+    let account = &synced["accounts"][0]["account"];
+    // A person present (`PSU-IP-Address`), as on the banking page: not the unattended budget,
+    // which local mode's first sync has used.
+    let body = json!({"client_id": client_id, "access_token": token,
+                      "account_id": account["id"], "date_from": "2026-10-01"})
+    .to_string();
+    let (code, answer) = common::call_with(
+        "POST",
+        &format!("{base}{API}/transactions/sync"),
+        Some(TOKEN),
+        Some(&body),
+        &["PSU-IP-Address: 192.0.2.10"],
+    )
+    .await;
+    assert_eq!(code, 200, "{answer}");
+    // The sandbox lists accounts as ING does, with `_links.transactions.href` carrying
+    // `currency=`: the sync followed that link instead of building the path.
+    let fetched: Vec<String> = sandbox
+        .requests_seen()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.target.contains("/transactions"))
+        .map(|r| r.target)
+        .collect();
+    assert!(!fetched.is_empty(), "no transaction page was fetched");
+    let currency = format!("currency={}", account["currency"].as_str().unwrap());
+    for target in &fetched {
+        assert!(
+            target.contains(&currency),
+            "{target} lost the link's {currency}"
+        );
+    }
+    started.stop().await.unwrap();
+}
