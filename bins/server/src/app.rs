@@ -4,19 +4,23 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::IntoResponse as _;
-use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{ApiGate, ApiTokenDigest, require_api_token};
 use crate::error::ApiError;
+use crate::error_shape::{BodyLimit, Shape};
 use crate::health::{self, ReadinessCheck};
 use crate::metrics::{self, Metrics};
 use crate::openapi;
@@ -42,9 +46,13 @@ pub struct Frame {
 /// The whole application: `api` holds the domain routes (mounted under `/api`, all behind the
 /// API token — there is no way to add an `/api` route that skips it); `pages` the browser pages,
 /// which authenticate with their own session.
-pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
-    let api = Router::new()
-        .route("/openapi.json", get(openapi::document))
+///
+/// The API's routes and the public operational ones are declared through their `#[utoipa::path]`
+/// annotations (`routes!`), which also write `/api/openapi.json`: nothing is served that the
+/// document lacks, nothing documented is missing.
+pub fn router(frame: Frame, api: OpenApiRouter, pages: Router) -> Router {
+    let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(openapi::document))
         .merge(api)
         .layer(middleware::from_fn_with_state(
             ApiGate {
@@ -54,18 +62,28 @@ pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
             require_api_token,
         ));
     let readiness = Arc::new(frame.readiness);
+    let operations = OpenApiRouter::default()
+        .routes(routes!(health::healthz))
+        .merge(
+            OpenApiRouter::default()
+                .routes(routes!(health::readyz))
+                .with_state(readiness),
+        )
+        .merge(
+            OpenApiRouter::default()
+                .routes(routes!(metrics::render))
+                .with_state(frame.metrics.clone()),
+        );
+    let (served, mut document) = operations.nest("/api", api).split_for_parts();
+    openapi::add_shared_answers(&mut document);
+    let shape = Shape::new(BodyLimit(frame.body_limit), &document);
     let set = SetResponseHeaderLayer::<HeaderValue>::if_not_present;
     let csp = HeaderValue::from_str(&crate::banking::layout::content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz).with_state(readiness))
-        .route(
-            "/metrics",
-            get(metrics::render).with_state(frame.metrics.clone()),
-        )
-        .nest("/api", api)
+    served
+        .layer(Extension(openapi::Document(Arc::new(document))))
         .merge(pages)
+        .merge(crate::root::router())
         .layer(middleware::from_fn_with_state(
             frame.metrics,
             metrics::track,
@@ -74,7 +92,13 @@ pub fn router(frame: Frame, api: Router, pages: Router) -> Router {
             http::StatusCode::GATEWAY_TIMEOUT,
             frame.request_timeout,
         ))
+        // axum's extractors have their own limit (2 MiB): the same as ours, so ours decides.
+        .layer(DefaultBodyLimit::max(frame.body_limit))
         .layer(RequestBodyLimitLayer::new(frame.body_limit))
+        .layer(middleware::from_fn_with_state(
+            shape,
+            crate::error_shape::json_errors,
+        ))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             // A bug, not the caller's fault: answer (instead of dropping the connection) without
             // the panic's text, which may hold data; the log has it.

@@ -75,6 +75,11 @@ pub struct Config {
     /// Most client connections open at once; more wait until one closes.
     #[arg(long, env = "PSD2_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+
+    /// Wrong API tokens or sign-ins one address may present per minute before it gets 429 for
+    /// the rest of the minute. Raise it only where a test or a proxy needs it.
+    #[arg(long, env = "PSD2_AUTH_FAILURES_PER_MINUTE", default_value_t = 10)]
+    pub auth_failures_per_minute: u32,
 }
 
 impl Config {
@@ -159,6 +164,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("header_read_timeout_secs", &self.header_read_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("auth_failures_per_minute", &self.auth_failures_per_minute)
             .finish()
     }
 }

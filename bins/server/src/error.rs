@@ -43,10 +43,30 @@ pub enum ApiError {
     /// The consent behind a connection expired or was revoked: the user must reconnect.
     #[error("{0}")]
     ConsentExpired(String),
+    /// The path does not take this method; the message names the ones it takes.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// The body is larger than the server accepts (its limit in bytes, when known).
+    #[error("{}", too_large(*.0))]
+    PayloadTooLarge(Option<usize>),
     /// A bug or an unavailable dependency; the detail goes to the log, not to the client.
     #[error("internal error")]
     Internal(String),
 }
+
+/// The 413's message: the limit, and the setting that raises it.
+fn too_large(limit: Option<usize>) -> String {
+    let limit = limit.map_or_else(|| "the limit".to_owned(), |n| format!("{n} bytes"));
+    format!(
+        "request body larger than {limit} (the server's PSD2_BODY_LIMIT): send less, e.g. \
+         invoices in several batches, or raise PSD2_BODY_LIMIT"
+    )
+}
+
+/// The largest body the server accepts, in bytes (`PSD2_BODY_LIMIT`): the frame puts it into
+/// each request's extensions, so [`ApiJson`] names it when a body is larger.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
 
 /// The body of every error answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -75,6 +95,8 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "bank_error"),
             ApiError::ConsentExpired(_) => (StatusCode::CONFLICT, "consent_expired"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -171,12 +193,11 @@ where
         if !is_json(req.headers()) {
             return Err(ApiError::BadRequest(MISSING_JSON.to_owned()));
         }
+        let limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::BadRequest("request body too large".to_owned())
-                }
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(limit),
                 _ => ApiError::BadRequest(format!("cannot read the body: {}", e.body_text())),
             })?;
         // JSON can carry U+0000 only as the escape `\u0000`; bodies without it are parsed once.
@@ -190,7 +211,7 @@ where
         }
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => Err(json_rejection(rejection, limit)),
         }
     }
 }
@@ -248,13 +269,13 @@ fn nul_in(value: &serde_json::Value, at: String) -> Option<String> {
 
 const MISSING_JSON: &str = "send the body as JSON with `Content-Type: application/json`";
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
+fn json_rejection(rejection: JsonRejection, limit: Option<usize>) -> ApiError {
     let message = match &rejection {
         JsonRejection::MissingJsonContentType(_) => MISSING_JSON.to_owned(),
         _ => format!("invalid JSON body: {}", rejection.body_text()),
     };
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::BadRequest("request body too large".to_owned());
+        return ApiError::PayloadTooLarge(limit);
     }
     ApiError::BadRequest(message)
 }

@@ -9,6 +9,7 @@ pub mod banking;
 pub mod banner;
 pub mod config;
 pub mod error;
+pub mod error_shape;
 pub mod health;
 #[cfg(feature = "local-sandbox")]
 pub mod local;
@@ -18,6 +19,7 @@ pub mod local;
 pub mod local_token;
 pub mod metrics;
 pub mod openapi;
+pub mod root;
 pub mod routes;
 pub mod run;
 pub mod serve;

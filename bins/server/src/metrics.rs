@@ -170,7 +170,9 @@ fn method_label(method: &axum::http::Method) -> &'static str {
     }
 }
 
-/// `GET /metrics`.
+/// The Prometheus metrics, in the text exposition format.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String)))]
 pub async fn render(State(metrics): State<Arc<Metrics>>) -> Result<Response, ApiError> {
     let text = metrics
         .render()

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bank_sync::BankSync;
 use tokio::net::TcpListener;
@@ -110,7 +111,10 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         sync: sync.clone(),
         metrics: metrics.clone(),
     };
-    let throttle = Arc::new(crate::throttle::FailureThrottle::default());
+    let throttle = Arc::new(crate::throttle::FailureThrottle::new(
+        config.auth_failures_per_minute,
+        Duration::from_secs(60),
+    ));
     let pages = crate::banking::router(crate::banking::BankingState {
         app: state.clone(),
         sessions: Arc::default(),

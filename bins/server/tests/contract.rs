@@ -151,3 +151,156 @@ async fn a_connection_can_be_removed_through_the_api() {
     assert_eq!(code, 404);
     started.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_queue_comes_in_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    let (code, page) = call(&base, "GET", "/api/reconciliation/suggestions", None).await;
+    assert_eq!(code, 200, "{page}");
+    assert_eq!(page["total"].as_u64(), Some(0), "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(0), "{page}");
+    let (code, page) = call(
+        &base,
+        "GET",
+        "/api/reconciliation/suggestions?limit=1000&offset=5",
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "{page}");
+    for bad in ["limit=0", "limit=1001", "offset=9223372036854775808"] {
+        let (code, answer) = call(
+            &base,
+            "GET",
+            &format!("/api/reconciliation/suggestions?{bad}"),
+            None,
+        )
+        .await;
+        assert_eq!(code, 400, "{bad}: {answer}");
+        assert_eq!(answer["error"]["code"], "bad_request", "{bad}: {answer}");
+    }
+    started.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_states_every_answer_and_refusals_are_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    // axum's own refusals of a query it cannot read, in the error shape.
+    for bad in [
+        "/api/transactions?limit=abc",
+        "/api/transactions?limit=501",
+        "/api/reconciliation/suggestions?offset=-1",
+        "/api/customers?no_such_parameter=1",
+    ] {
+        let (code, answer) = call(&base, "GET", bad, None).await;
+        assert_eq!(code, 400, "{bad}: {answer}");
+        assert_eq!(answer["error"]["code"], "bad_request", "{bad}: {answer}");
+    }
+    // Every operation behind the token documents the answers the frame gives it.
+    let (_, doc) = call(&base, "GET", "/api/openapi.json", None).await;
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["security"].as_array().is_none_or(Vec::is_empty) {
+                continue;
+            }
+            for status in ["400", "401", "429"] {
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path} does not document {status}"
+                );
+            }
+            if op["requestBody"].is_object() {
+                assert!(op["responses"]["413"].is_object(), "{method} {path}: 413");
+            }
+            if path.contains('{') {
+                assert!(op["responses"]["404"].is_object(), "{method} {path}: 404");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 19, "{checked}");
+    started.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transactions_are_fetched_through_the_accounts_link_with_its_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    let sandbox = started.sandbox.as_ref().unwrap();
+    let client_id = sandbox.client_id().to_owned();
+    let profile = sandbox.ground_truth().profiles[0].id.clone();
+    let (code, init) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/initiate"),
+        Some(&json!({"client_id": client_id, "redirect_uri": REDIRECT})),
+    )
+    .await;
+    assert_eq!(code, 200, "{init}");
+    let back = sandbox
+        .grant_consent(init["authorization_url"].as_str().unwrap(), &profile)
+        .await
+        .unwrap();
+    let param = |key: &str| {
+        url::Url::parse(&back)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let (code, grant) = call(
+        &base,
+        "POST",
+        &format!("{API}/consent/callback"),
+        Some(
+            &json!({"client_id": client_id, "authorization_code": param("code"),
+                     "redirect_uri": REDIRECT, "state": param("state")}),
+        ),
+    )
+    .await;
+    assert_eq!(code, 200, "{grant}");
+    let token = grant["access_token"].as_str().unwrap();
+    let (code, synced) = call(
+        &base,
+        "POST",
+        &format!("{API}/accounts/sync"),
+        Some(&json!({"client_id": client_id, "access_token": token})),
+    )
+    .await;
+    assert_eq!(code, 200, "{synced}");
+    let account = &synced["accounts"][0]["account"];
+    // A person present (`PSU-IP-Address`), as on the banking page: not the unattended budget,
+    // which local mode's first sync has used.
+    let body = json!({"client_id": client_id, "access_token": token,
+                      "account_id": account["id"], "date_from": "2026-10-01"})
+    .to_string();
+    let (code, answer) = common::call_with(
+        "POST",
+        &format!("{base}{API}/transactions/sync"),
+        Some(TOKEN),
+        Some(&body),
+        &["PSU-IP-Address: 192.0.2.10"],
+    )
+    .await;
+    assert_eq!(code, 200, "{answer}");
+    // The sandbox lists accounts as ING does, with `_links.transactions.href` carrying
+    // `currency=`: the sync followed that link instead of building the path.
+    let fetched: Vec<String> = sandbox
+        .requests_seen()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.target.contains("/transactions"))
+        .map(|r| r.target)
+        .collect();
+    assert!(!fetched.is_empty(), "no transaction page was fetched");
+    let currency = format!("currency={}", account["currency"].as_str().unwrap());
+    for target in &fetched {
+        assert!(
+            target.contains(&currency),
+            "{target} lost the link's {currency}"
+        );
+    }
+    started.stop().await.unwrap();
+}

@@ -54,7 +54,7 @@ async fn start(ready: bool) -> Running {
     };
     let app = router(
         frame,
-        Router::new().route("/echo", post(echo)),
+        Router::new().route("/echo", post(echo)).into(),
         Router::new(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -139,4 +139,105 @@ async fn health_readiness_metrics_and_openapi() {
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/readyz"].is_object());
+}
+
+/// `curl -i`: status, the headers (lower-case names) and the body.
+async fn call_with_headers(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    extra: &[&str],
+) -> (u16, Vec<(String, String)>, String) {
+    let mut args = vec![
+        "-s",
+        "-i",
+        "-X",
+        method,
+        "-H",
+        "Authorization: Bearer test-token-0123456789",
+    ];
+    for h in extra {
+        args.extend(["-H", h]);
+    }
+    if let Some(b) = body {
+        args.extend(["-H", "Content-Type: application/json", "--data-binary", b]);
+    }
+    args.push(url);
+    let out = tokio::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn error_of(status: u16, headers: &[(String, String)], body: &str) -> serde_json::Value {
+    assert_eq!(
+        header(headers, "content-type"),
+        Some("application/json"),
+        "{status}: {body}"
+    );
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert!(v["error"]["message"].is_string(), "{status}: {body}");
+    v
+}
+
+#[tokio::test]
+async fn unknown_paths_wrong_methods_and_big_bodies_answer_in_the_error_shape() {
+    let s = start(true).await;
+    let (code, headers, body) =
+        call_with_headers("GET", &format!("{}/api/no-such-thing", s.base), None, &[]).await;
+    assert_eq!(code, 404);
+    let v = error_of(code, &headers, &body);
+    assert_eq!(v["error"]["code"], "not_found");
+    assert!(body.contains("/api/openapi.json"), "{body}");
+
+    let (code, headers, body) =
+        call_with_headers("DELETE", &format!("{}/api/echo", s.base), None, &[]).await;
+    assert_eq!(code, 405);
+    let v = error_of(code, &headers, &body);
+    assert_eq!(v["error"]["code"], "method_not_allowed");
+    // (`Allow` is checked on the documented routes: tests/routes_documented.rs.)
+
+    // Over the limit (1024 bytes here), announced by Content-Length and streamed without it.
+    let big = format!(r#"{{"n":1,"pad":"{}"}}"#, "x".repeat(4096));
+    for extra in [&[][..], &["Transfer-Encoding: chunked"][..]] {
+        let (code, headers, body) =
+            call_with_headers("POST", &format!("{}/api/echo", s.base), Some(&big), extra).await;
+        assert_eq!(code, 413, "{extra:?}: {body}");
+        let v = error_of(code, &headers, &body);
+        assert_eq!(v["error"]["code"], "payload_too_large");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains("1024 bytes"), "{message}");
+        assert!(message.contains("PSD2_BODY_LIMIT"), "{message}");
+    }
+
+    // The root leads to the banking page.
+    let (code, headers, _) = call_with_headers("GET", &format!("{}/", s.base), None, &[]).await;
+    assert_eq!(code, 303);
+    assert_eq!(header(&headers, "location"), Some("/banking"));
+    s.stop.cancel();
+    s.task.await.unwrap().unwrap();
 }

@@ -51,7 +51,8 @@ async fn start_with(limits: ConnectionLimits) -> (String, CancellationToken) {
         Router::new()
             .route("/ok", get(ok))
             .route("/boom", get(boom))
-            .route("/echo", axum::routing::post(echo)),
+            .route("/echo", axum::routing::post(echo))
+            .into(),
         Router::new().route("/banking/x", get(ok)),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -51,9 +51,11 @@ impl BankSync {
             if let Err(e) = a.checked_iban() {
                 tracing::warn!(account = %a.resource_id, error = %e, "account with an invalid IBAN");
             }
+            let transactions_link = a.links.transactions.as_ref().map(|h| h.href.as_str());
             if let Some(existing) = known.iter().find(|k| k.resource_id == a.resource_id) {
+                let account = self.keep_link(existing.clone(), transactions_link).await?;
                 out.push(SyncedAccount {
-                    account: existing.clone(),
+                    account,
                     link: AccountLink::AlreadyAttached,
                 });
                 continue;
@@ -78,6 +80,7 @@ impl BankSync {
                 tracing::debug!(account = account.id, newer = %newer, "account kept by a newer connection");
                 continue;
             }
+            let account = self.keep_link(account, transactions_link).await?;
             out.push(SyncedAccount { account, link });
         }
         self.retire_replaced(&out).await?;
@@ -87,6 +90,19 @@ impl BankSync {
             }
         }
         Ok(out)
+    }
+
+    /// Stores the account list's `_links.transactions.href` on the account when it changed, so
+    /// the transaction sync follows the link ING gave (with its `currency=`).
+    async fn keep_link(
+        &self,
+        account: storage::entity::account::Model,
+        link: Option<&str>,
+    ) -> Result<storage::entity::account::Model, SyncError> {
+        if account.transactions_link.as_deref() == link {
+            return Ok(account);
+        }
+        Ok(self.db.set_transactions_link(account.id, link).await?)
     }
 
     /// Connections whose accounts this sync took over entirely are `Replaced`: their refresh

@@ -454,9 +454,21 @@ impl BankSync {
             date_to,
             limit: self.policy.page_size,
         };
+        // The account list's link when an account sync stored one (ING's own parameters such as
+        // `currency=` kept); the path built from the resource id otherwise.
         let pages =
-            self.client
-                .transaction_pages(token, &account.resource_id, &query, options.clone());
+            match account.transactions_link.as_deref() {
+                Some(href) => futures::future::Either::Left(
+                    self.client
+                        .transaction_pages_via_link(token, href, &query, options.clone()),
+                ),
+                None => futures::future::Either::Right(self.client.transaction_pages(
+                    token,
+                    &account.resource_id,
+                    &query,
+                    options.clone(),
+                )),
+            };
         futures::pin_mut!(pages);
         loop {
             if req

@@ -252,3 +252,24 @@ impl Database {
             .await?)
     }
 }
+
+impl Database {
+    /// Stores the account's `_links.transactions.href` as ING's latest account list gave it (or
+    /// forgets it when the list gave none); returns the account as stored.
+    pub async fn set_transactions_link(
+        &self,
+        account_id: i64,
+        link: Option<&str>,
+    ) -> Result<account::Model, Error> {
+        let _writer = self.write_turn().await;
+        Entity::update_many()
+            .col_expr(Column::TransactionsLink, link.map(str::to_owned).into())
+            .filter(Column::Id.eq(account_id))
+            .exec(&self.conn)
+            .await?;
+        Entity::find_by_id(account_id)
+            .one(&self.conn)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("account {account_id}")))
+    }
+}

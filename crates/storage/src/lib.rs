@@ -51,7 +51,7 @@ pub use error::Error;
 pub use iban::mask_iban;
 pub use import::{ImportCounts, NewTransaction, dedupe_keys};
 pub use invoices::{InvoiceCounts, MAX_INVOICE_PAGE, NewInvoice};
-pub use matches::{MatchDecision, NewAllocation, NewSuggestion};
+pub use matches::{MAX_SUGGESTION_PAGE, MatchDecision, NewAllocation, NewSuggestion};
 pub use migration::{AccountMerge, Migrator};
 pub use money::{Confidence, Money};
 pub use oauth_states::{ConsumedState, StateRejection};

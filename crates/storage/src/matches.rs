@@ -588,16 +588,49 @@ impl Database {
             .await?)
     }
 
-    /// The review queue: open suggestions, best first.
+    /// The review queue: open suggestions, best first (the whole queue; pages come from
+    /// [`suggestions_page`](Self::suggestions_page)).
     pub async fn open_suggestions(&self) -> Result<Vec<allocation::Model>, Error> {
-        let mut rows = Entity::find()
-            .filter(Column::Status.eq(MatchStatus::Suggested))
+        Ok(best_first(open_queue()).all(&self.conn).await?)
+    }
+
+    /// A page of the review queue, best first (`limit` clamped to 1–[`MAX_SUGGESTION_PAGE`]),
+    /// with the number of open suggestions: the order and the page are made by the database,
+    /// so a long queue is neither read whole nor sent in one answer.
+    pub async fn suggestions_page(
+        &self,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<allocation::Model>, u64), Error> {
+        let total = open_queue().count(&self.conn).await?;
+        let rows = best_first(open_queue())
+            .limit(limit.clamp(1, MAX_SUGGESTION_PAGE))
+            .offset(offset)
             .all(&self.conn)
             .await?;
-        // Confidence is decimal text: order by its value, not its spelling.
-        rows.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.id.cmp(&b.id)));
-        Ok(rows)
+        Ok((rows, total))
     }
+}
+
+/// Largest page of [`Database::suggestions_page`].
+pub const MAX_SUGGESTION_PAGE: u64 = 1000;
+
+/// Open suggestions, unordered.
+fn open_queue() -> sea_orm::Select<Entity> {
+    Entity::find().filter(Column::Status.eq(MatchStatus::Suggested))
+}
+
+/// Highest confidence first, then oldest: a stable order, so pages neither repeat nor skip rows.
+/// Confidence is stored as decimal text, which sorts by spelling (`"0.90"` before `"0.9"`, equal
+/// values out of id order): it is cast to a number for the order. PostgreSQL's `NUMERIC` is exact;
+/// SQLite's cast gives a double, exact enough to order scores between 0 and 1 with a few decimals.
+fn best_first(q: sea_orm::Select<Entity>) -> sea_orm::Select<Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait as _, Order};
+    q.order_by(
+        Expr::col((Entity, Column::Confidence)).cast_as("NUMERIC"),
+        Order::Desc,
+    )
+    .order_by_asc(Column::Id)
 }
 
 impl Database {

@@ -312,3 +312,38 @@ async fn an_older_connection_does_not_take_a_reattached_account_back() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_accounts_transactions_link_is_kept_and_survives_a_reattachment() {
+    for t in common::backends().await {
+        let db = &t.db;
+        let first = common::connection(db).await;
+        let (a, _) = db
+            .upsert_account(&account(&first, "res-l", Some("NL69INGB0123456789")))
+            .await
+            .unwrap();
+        assert_eq!(a.transactions_link, None, "{}", t.name);
+        let href = "/v3/accounts/res-l/transactions?currency=EUR";
+        let stored = db.set_transactions_link(a.id, Some(href)).await.unwrap();
+        assert_eq!(
+            stored.transactions_link.as_deref(),
+            Some(href),
+            "{}",
+            t.name
+        );
+        let second = common::connection(db).await;
+        let (b, _) = db
+            .upsert_account(&account(&second, "res-l", Some("NL69INGB0123456789")))
+            .await
+            .unwrap();
+        assert_eq!(b.transactions_link.as_deref(), Some(href), "{}", t.name);
+        let cleared = db.set_transactions_link(a.id, None).await.unwrap();
+        assert_eq!(cleared.transactions_link, None, "{}", t.name);
+        assert!(
+            db.set_transactions_link(a.id + 1000, Some(href))
+                .await
+                .is_err()
+        );
+        t.cleanup().await;
+    }
+}

@@ -452,6 +452,49 @@ async fn an_invoice_update_leaving_nothing_open_ends_its_suggestions() {
 }
 
 #[tokio::test]
+async fn the_review_queue_comes_in_stable_pages_best_first() {
+    for t in common::backends().await {
+        let db = &t.db;
+        db.upsert_invoices(&[invoice("Q1", "50.00"), invoice("Q2", "50.00")])
+            .await
+            .unwrap();
+        let (q1, q2) = (id_of(db, "Q1").await, id_of(db, "Q2").await);
+        let txs = payments(db, &["50.00", "50.00", "50.00"]).await;
+        let sug = |id: i64, c: &str| NewSuggestion {
+            invoice_id: id,
+            amount: dec("50.00"),
+            confidence: dec(c),
+            reasons: MatchReasons::default(),
+        };
+        // Spellings that sort otherwise as text than as numbers: "0.90" and "0.9" are equal (so
+        // the older row comes first), "0.10" is below "0.9".
+        db.record_suggestions(txs[0], &[sug(q1, "0.90"), sug(q2, "0.10")])
+            .await
+            .unwrap();
+        db.record_suggestions(txs[1], &[sug(q1, "1"), sug(q2, "0.9")])
+            .await
+            .unwrap();
+        db.record_suggestions(txs[2], &[sug(q1, "0.95")])
+            .await
+            .unwrap();
+        let whole = db.open_suggestions().await.unwrap();
+        let spelled: Vec<String> = whole.iter().map(|m| m.confidence.to_string()).collect();
+        assert_eq!(spelled, ["1", "0.95", "0.90", "0.9", "0.10"], "{}", t.name);
+        let mut paged = Vec::new();
+        for offset in [0, 2, 4, 6] {
+            let (rows, total) = db.suggestions_page(2, offset).await.unwrap();
+            assert_eq!(total, 5, "{}", t.name);
+            paged.extend(rows.into_iter().map(|m| m.id));
+        }
+        let ids: Vec<i64> = whole.iter().map(|m| m.id).collect();
+        assert_eq!(paged, ids, "{}: pages repeat or skip rows", t.name);
+        let (rows, _) = db.suggestions_page(0, 0).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: a limit below 1 is 1", t.name);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
     use storage::PassDecision;
     for t in common::backends().await {

@@ -68,10 +68,22 @@ async fn insert_account<C: ConnectionTrait>(
         created_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     })
-    .exec(db)
+    .exec_without_returning(db)
     .await
-    .unwrap()
-    .last_insert_id
+    .unwrap();
+    // Only the id is read back: the schema here is older than the entity (columns added later,
+    // such as `transactions_link`, do not exist yet).
+    use sea_orm::{ColumnTrait as _, QueryFilter as _, QuerySelect as _};
+    account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::ConnectionId.eq(connection_id))
+        .filter(account::Column::ResourceId.eq(resource_id))
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 async fn insert_tx<C: ConnectionTrait>(

@@ -39,7 +39,7 @@ pub struct InitiateResponse {
 }
 
 /// Starts a consent.
-#[utoipa::path(post, path = "/api/backoffice/finance/psd2/consent/initiate", tag = "consent",
+#[utoipa::path(post, path = "/backoffice/finance/psd2/consent/initiate", tag = "consent",
     request_body = InitiateRequest,
     responses((status = 200, body = InitiateResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -88,7 +88,7 @@ pub struct CallbackResponse {
 }
 
 /// Completes a consent.
-#[utoipa::path(post, path = "/api/backoffice/finance/psd2/consent/callback", tag = "consent",
+#[utoipa::path(post, path = "/backoffice/finance/psd2/consent/callback", tag = "consent",
     request_body = CallbackRequest,
     responses((status = 200, body = CallbackResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -169,7 +169,7 @@ pub struct AccountsSyncResponse {
 }
 
 /// Syncs the connection's accounts (and their balances).
-#[utoipa::path(post, path = "/api/backoffice/finance/psd2/accounts/sync", tag = "sync",
+#[utoipa::path(post, path = "/backoffice/finance/psd2/accounts/sync", tag = "sync",
     params(AccountsSyncQuery), request_body = ConnectionRequest,
     responses((status = 200, body = AccountsSyncResponse), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
@@ -275,7 +275,7 @@ pub struct TransactionsSyncResponse {
 }
 
 /// Syncs one account's transactions for a window.
-#[utoipa::path(post, path = "/api/backoffice/finance/psd2/transactions/sync", tag = "sync",
+#[utoipa::path(post, path = "/backoffice/finance/psd2/transactions/sync", tag = "sync",
     request_body = TransactionsSyncRequest,
     responses((status = 200, body = TransactionsSyncResponse), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

@@ -137,7 +137,7 @@ async fn account_view(
 }
 
 /// Every connection with its accounts.
-#[utoipa::path(get, path = "/api/connections", tag = "read",
+#[utoipa::path(get, path = "/connections", tag = "read",
     responses((status = 200, body = Vec<ConnectionDto>)), security(("api_token" = [])))]
 pub async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<ConnectionDto>>, ApiError> {
     let db = state.sync.db();
@@ -164,7 +164,7 @@ pub async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<Connectio
 }
 
 /// Every account with its latest balances and last sync.
-#[utoipa::path(get, path = "/api/accounts", tag = "read",
+#[utoipa::path(get, path = "/accounts", tag = "read",
     responses((status = 200, body = Vec<AccountView>)), security(("api_token" = [])))]
 pub async fn accounts(
     State(state): State<AppState>,
@@ -200,7 +200,7 @@ pub struct RevokedDto {
 
 /// Removes a connection: revokes its refresh token at ING, forgets its tokens and marks it
 /// revoked. Its accounts and their history stay. Calling it again is harmless.
-#[utoipa::path(delete, path = "/api/connections/{id}", tag = "read",
+#[utoipa::path(delete, path = "/connections/{id}", tag = "read",
     params(("id" = String, Path, description = "connection id")),
     responses((status = 200, body = RevokedDto), (status = 404, body = ErrorBody)),
     security(("api_token" = [])))]

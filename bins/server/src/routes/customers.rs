@@ -105,7 +105,7 @@ pub struct CustomerPage {
 }
 
 /// Lists customers.
-#[utoipa::path(get, path = "/api/customers", tag = "invoices", params(CustomerQuery),
+#[utoipa::path(get, path = "/customers", tag = "invoices", params(CustomerQuery),
     responses((status = 200, body = CustomerPage), (status = 400, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn list(
@@ -133,7 +133,7 @@ pub async fn list(
 }
 
 /// One customer with its payers.
-#[utoipa::path(get, path = "/api/customers/{number}", tag = "invoices",
+#[utoipa::path(get, path = "/customers/{number}", tag = "invoices",
     params(("number" = String, Path, description = "customer number")),
     responses((status = 200, body = CustomerDetailDto), (status = 404, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -155,7 +155,7 @@ pub async fn get(
 }
 
 /// Forgets a learned payer (uploaded payers and rejections cannot be removed: 409).
-#[utoipa::path(delete, path = "/api/customers/{number}/payers/{id}", tag = "invoices",
+#[utoipa::path(delete, path = "/customers/{number}/payers/{id}", tag = "invoices",
     params(("number" = String, Path, description = "customer number"), ("id" = i64, Path, description = "payer id")),
     responses((status = 200, body = PayerDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]

@@ -133,7 +133,7 @@ fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
 }
 
 /// Creates or updates invoices.
-#[utoipa::path(post, path = "/api/invoices", tag = "invoices", request_body = InvoiceBatch,
+#[utoipa::path(post, path = "/invoices", tag = "invoices", request_body = InvoiceBatch,
     responses((status = 200, body = InvoiceBatchResult), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn upsert(
@@ -158,6 +158,7 @@ pub async fn upsert(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InvoiceQuery {
     /// `open`, `partially_paid`, `paid`, `cancelled`.
+    #[param(pattern = "^(open|partially_paid|paid|cancelled)$")]
     pub status: Option<String>,
     /// Page size, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -177,7 +178,7 @@ pub struct InvoicePage {
 }
 
 /// Lists invoices.
-#[utoipa::path(get, path = "/api/invoices", tag = "invoices", params(InvoiceQuery),
+#[utoipa::path(get, path = "/invoices", tag = "invoices", params(InvoiceQuery),
     responses((status = 200, body = InvoicePage), (status = 400, body = ErrorBody)),
     security(("api_token" = [])))]
 pub async fn list(

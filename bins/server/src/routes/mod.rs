@@ -1,7 +1,12 @@
 //! The domain routes, all mounted under `/api` behind the API token.
+//!
+//! Each route is declared once, through its handler's `#[utoipa::path]` annotation: `routes!`
+//! takes the path and the method from there, so the router and `/api/openapi.json` cannot
+//! disagree (a plain `.route(…)` here would be served but undocumented, which
+//! `tests/routes_documented.rs` refuses).
 
-use axum::Router;
-use axum::routing::{delete, get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
@@ -13,56 +18,27 @@ pub mod invoices;
 pub mod reconciliation;
 pub mod transactions;
 
-/// The original's four endpoints (same paths and fields) and the read and review endpoints.
-pub fn api(state: AppState) -> Router {
-    Router::new()
-        .route(
-            "/backoffice/finance/psd2/consent/initiate",
-            post(backoffice::initiate),
-        )
-        .route(
-            "/backoffice/finance/psd2/consent/callback",
-            post(backoffice::callback),
-        )
-        .route(
-            "/backoffice/finance/psd2/accounts/sync",
-            post(backoffice::accounts_sync),
-        )
-        .route(
-            "/backoffice/finance/psd2/transactions/sync",
-            post(backoffice::transactions_sync),
-        )
-        .route("/connections", get(connections::list))
-        .route("/connections/{id}", delete(connections::revoke))
-        .route("/accounts", get(connections::accounts))
-        .route("/transactions", get(transactions::list))
-        .route(
-            "/transactions/{id}/match",
-            post(reconciliation::manual_match),
-        )
-        .route("/invoices", get(invoices::list).post(invoices::upsert))
-        .route("/customers", get(customers::list))
-        .route("/customers/{number}", get(customers::get))
-        .route(
-            "/customers/{number}/payers/{id}",
-            delete(customers::remove_payer),
-        )
-        .route("/reconciliation/run", post(reconciliation::run))
-        .route(
-            "/reconciliation/suggestions",
-            get(reconciliation::suggestions),
-        )
-        .route(
-            "/reconciliation/matches/{id}/confirm",
-            post(reconciliation::confirm),
-        )
-        .route(
-            "/reconciliation/matches/{id}/reject",
-            post(reconciliation::reject),
-        )
-        .route(
-            "/reconciliation/matches/{id}/undo",
-            post(reconciliation::undo),
-        )
+/// The original's four endpoints (same paths and fields) and the read and review endpoints,
+/// with their OpenAPI paths (relative to `/api`).
+pub fn api(state: AppState) -> OpenApiRouter {
+    OpenApiRouter::default()
+        .routes(routes!(backoffice::initiate))
+        .routes(routes!(backoffice::callback))
+        .routes(routes!(backoffice::accounts_sync))
+        .routes(routes!(backoffice::transactions_sync))
+        .routes(routes!(connections::list))
+        .routes(routes!(connections::revoke))
+        .routes(routes!(connections::accounts))
+        .routes(routes!(transactions::list))
+        .routes(routes!(reconciliation::manual_match))
+        .routes(routes!(invoices::list, invoices::upsert))
+        .routes(routes!(customers::list))
+        .routes(routes!(customers::get))
+        .routes(routes!(customers::remove_payer))
+        .routes(routes!(reconciliation::run))
+        .routes(routes!(reconciliation::suggestions))
+        .routes(routes!(reconciliation::confirm))
+        .routes(routes!(reconciliation::reject))
+        .routes(routes!(reconciliation::undo))
         .with_state(state)
 }

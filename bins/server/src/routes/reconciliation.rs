@@ -1,13 +1,13 @@
 //! Reconciliation: run the matcher, review its suggestions, confirm, reject, undo, or match by
 //! hand. Every decision is stored with who made it.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::MatchDto;
+use crate::routes::dto::{MatchDto, page_offset};
 use crate::state::AppState;
 
 fn storage_err(e: storage::Error) -> ApiError {
@@ -35,7 +35,7 @@ pub struct RunResult {
 }
 
 /// Runs the matcher over unmatched booked transactions.
-#[utoipa::path(post, path = "/api/reconciliation/run", tag = "reconciliation", request_body = RunRequest,
+#[utoipa::path(post, path = "/reconciliation/run", tag = "reconciliation", request_body = RunRequest,
     responses((status = 200, body = RunResult)), security(("api_token" = [])))]
 pub async fn run(
     State(state): State<AppState>,
@@ -53,19 +53,53 @@ pub async fn run(
     }))
 }
 
-/// The review queue, best first.
-#[utoipa::path(get, path = "/api/reconciliation/suggestions", tag = "reconciliation",
-    responses((status = 200, body = Vec<MatchDto>)), security(("api_token" = [])))]
+/// Which page of the review queue.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SuggestionQuery {
+    /// Page size, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+    /// Suggestions to skip (in the queue's order).
+    #[param(maximum = 9223372036854775807_u64)]
+    pub offset: Option<u64>,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionPage {
+    /// How many suggestions are open.
+    pub total: u64,
+    /// This page: highest confidence first, then oldest.
+    pub items: Vec<MatchDto>,
+}
+
+/// The review queue, best first, in pages.
+#[utoipa::path(get, path = "/reconciliation/suggestions", tag = "reconciliation",
+    params(SuggestionQuery),
+    responses((status = 200, body = SuggestionPage), (status = 400, body = ErrorBody)),
+    security(("api_token" = [])))]
 pub async fn suggestions(
     State(state): State<AppState>,
-) -> Result<ApiJson<Vec<MatchDto>>, ApiError> {
-    let rows = state
+    Query(q): Query<SuggestionQuery>,
+) -> Result<ApiJson<SuggestionPage>, ApiError> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=storage::MAX_SUGGESTION_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: use 1 to {}",
+            storage::MAX_SUGGESTION_PAGE
+        )));
+    }
+    let offset = page_offset(q.offset)?;
+    let (rows, total) = state
         .sync
         .db()
-        .open_suggestions()
+        .suggestions_page(limit, offset)
         .await
         .map_err(storage_err)?;
-    Ok(ApiJson(rows.into_iter().map(MatchDto::from).collect()))
+    Ok(ApiJson(SuggestionPage {
+        total,
+        items: rows.into_iter().map(MatchDto::from).collect(),
+    }))
 }
 
 /// Who decides.
@@ -77,7 +111,7 @@ pub struct Decision {
 }
 
 /// Confirms a suggestion.
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/confirm", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/confirm", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = Vec<MatchDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -91,7 +125,7 @@ pub async fn confirm(
 }
 
 /// Rejects a suggestion.
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/reject", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/reject", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = Vec<MatchDto>), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -114,7 +148,7 @@ pub async fn reject(
 }
 
 /// Undoes a confirmed match (all allocations of its transaction).
-#[utoipa::path(post, path = "/api/reconciliation/matches/{id}/undo", tag = "reconciliation",
+#[utoipa::path(post, path = "/reconciliation/matches/{id}/undo", tag = "reconciliation",
     params(("id" = i64, Path, description = "match id")), request_body = Decision,
     responses((status = 200, body = UndoResult), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]
@@ -155,7 +189,7 @@ pub struct ManualAllocation {
 }
 
 /// Matches a transaction to invoices by hand.
-#[utoipa::path(post, path = "/api/transactions/{id}/match", tag = "reconciliation",
+#[utoipa::path(post, path = "/transactions/{id}/match", tag = "reconciliation",
     params(("id" = i64, Path, description = "transaction id")), request_body = ManualMatch,
     responses((status = 200, body = Vec<MatchDto>), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_token" = [])))]

@@ -25,6 +25,9 @@ pub struct Model {
     pub product: Option<String>,
     /// When it was first stored.
     pub created_at: TimeDateTimeWithTimeZone,
+    /// ING's `_links.transactions.href` from the latest account list (a path on the API host,
+    /// with ING's own parameters such as `currency=`); `None` until an account sync stored one.
+    pub transactions_link: Option<String>,
 }
 
 /// No navigable relations are declared; joins are written in the repositories.

@@ -197,7 +197,10 @@ pub(crate) async fn merge_duplicate_accounts<C: ConnectionTrait>(
         connections.sort_unstable();
         connections.dedup();
         for c in connections {
+            // Only the id: this runs before later migrations add columns the entity has.
             let left = account::Entity::find()
+                .select_only()
+                .column(account::Column::Id)
                 .filter(account::Column::ConnectionId.eq(c))
                 .count(db)
                 .await?;
