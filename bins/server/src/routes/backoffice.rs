@@ -62,6 +62,7 @@ pub async fn initiate(
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequest {
     /// The ING client id.
+    #[schema(min_length = 1)]
     pub client_id: String,
     /// The `code` ING put on the redirect.
     pub authorization_code: String,
@@ -119,8 +120,10 @@ pub async fn callback(
 #[serde(deny_unknown_fields)]
 pub struct ConnectionRequest {
     /// The ING client id.
+    #[schema(min_length = 1)]
     pub client_id: String,
     /// The connection token `consent/callback` returned.
+    #[schema(min_length = 1)]
     pub access_token: String,
 }
 
@@ -226,8 +229,10 @@ impl From<&storage::entity::account::Model> for AccountDto {
 #[serde(deny_unknown_fields)]
 pub struct TransactionsSyncRequest {
     /// The ING client id.
+    #[schema(min_length = 1)]
     pub client_id: String,
     /// The connection token.
+    #[schema(min_length = 1)]
     pub access_token: String,
     /// Our account id (from `accounts/sync`); may be omitted when `psd2_account_id` is given.
     #[serde(default)]
@@ -237,9 +242,11 @@ pub struct TransactionsSyncRequest {
     #[serde(default)]
     pub psd2_account_id: Option<String>,
     /// First booking date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub date_from: String,
     /// Last booking date, `YYYY-MM-DD` (default today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date_to: Option<String>,
     /// Accepted for compatibility: duplicates are always skipped (never stored twice).
     #[serde(default)]

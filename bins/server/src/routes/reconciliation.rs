@@ -106,7 +106,8 @@ pub async fn suggestions(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
-    /// The person deciding (stored with the decision).
+    /// The person deciding (stored with the decision); not blank.
+    #[schema(pattern = r"\S")]
     pub user: String,
 }
 
@@ -172,7 +173,8 @@ pub struct UndoResult {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualMatch {
-    /// The person deciding.
+    /// The person deciding; not blank.
+    #[schema(pattern = r"\S")]
     pub user: String,
     /// Invoices and amounts (decimal strings).
     pub allocations: Vec<ManualAllocation>,
