@@ -101,7 +101,7 @@ async fn a_429_keeps_the_watermark_and_the_next_pass_completes() {
         let run = &db.sync_runs(a.id, 1).await.unwrap()[0];
         assert_eq!(run.outcome, storage::SyncOutcome::RateLimited);
         assert_eq!(
-            db.find_connection(&a.connection_id)
+            db.find_connection(a.connection_id.as_deref().unwrap())
                 .await
                 .unwrap()
                 .unwrap()

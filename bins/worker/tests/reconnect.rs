@@ -107,7 +107,11 @@ async fn reconnecting_keeps_the_accounts_their_history_and_their_budget() {
         accounts,
         "reconnecting created account rows"
     );
-    assert!(after_connect.iter().all(|a| a.connection_id == second));
+    assert!(
+        after_connect
+            .iter()
+            .all(|a| a.connection_id.as_deref() == Some(second.as_str()))
+    );
     let old = db.find_connection(&first).await.unwrap().unwrap();
     assert_eq!(old.status, storage::ConnectionStatus::Replaced);
 

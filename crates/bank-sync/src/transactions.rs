@@ -105,6 +105,17 @@ pub fn to_new_transaction(
     })
 }
 
+/// The PSD2 connection that feeds `account`; an account fed by statement files has none to sync.
+fn connection_of(account: &storage::entity::account::Model) -> Result<&str, SyncError> {
+    account.connection_id.as_deref().ok_or_else(|| {
+        SyncError::BadRequest(format!(
+            "account {} is fed by statement files, not by a bank connection: import its \
+             statement files instead of syncing it",
+            account.id
+        ))
+    })
+}
+
 fn page_rows(report: &ais_model::TransactionReport) -> Result<Vec<NewTransaction>, SyncError> {
     let lists = &report.transactions;
     lists
@@ -176,7 +187,7 @@ impl BankSync {
             .ok_or_else(|| SyncError::NotFound(format!("account {}", req.account_id)))?;
         let connection = self
             .db
-            .find_connection(&account.connection_id)
+            .find_connection(connection_of(&account)?)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("connection of account {}", account.id)))?;
         if !connection.status.may_sync() {
@@ -382,7 +393,8 @@ impl BankSync {
             psu_ip_address: req.psu_ip,
             counter: Some(counter.clone()),
         };
-        let mut token = self.access_token(&account.connection_id).await?;
+        let connection_id = connection_of(account)?;
+        let mut token = self.access_token(connection_id).await?;
         let mut refreshed = false;
         // After a refresh the pages are fetched again from the first; pages already stored are
         // skipped by their keys, so nothing counts twice.
@@ -417,7 +429,7 @@ impl BankSync {
             if refreshed {
                 return Err(self
                     .bank_failure(
-                        &account.connection_id,
+                        connection_id,
                         ing_psd2::Error::Unauthorized {
                             code: "TOKEN_INVALID".into(),
                             message: "refused right after a refresh".into(),
@@ -426,9 +438,7 @@ impl BankSync {
                     .await?);
             }
             refreshed = true;
-            token = self
-                .refresh_tokens(&account.connection_id, Some(&token))
-                .await?;
+            token = self.refresh_tokens(connection_id, Some(&token)).await?;
         }
     }
 
@@ -500,7 +510,7 @@ impl BankSync {
                         budget: self.policy.daily_budget,
                     });
                 }
-                Err(e) => return Err(self.bank_failure(&account.connection_id, e).await?),
+                Err(e) => return Err(self.bank_failure(connection_of(account)?, e).await?),
             };
             report.pages += 1;
             let rows = page_rows(&page)?;

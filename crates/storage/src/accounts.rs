@@ -122,7 +122,7 @@ impl Database {
             .or_else(|| same_environment.iter().find(|c| same_by_iban(c, a)));
         let Some(existing) = existing else {
             let row = account::ActiveModel {
-                connection_id: Set(a.connection_id.clone()),
+                connection_id: Set(Some(a.connection_id.clone())),
                 resource_id: Set(a.resource_id.clone()),
                 iban: Set(a.iban.clone()),
                 name: Set(a.name.clone()),
@@ -144,7 +144,7 @@ impl Database {
             txn.commit().await?;
             return Ok((stored, AccountLink::Created));
         };
-        let previous = existing.connection_id.clone();
+        let previous = existing.connection_id.clone().unwrap_or_default();
         if previous != a.connection_id {
             let holder = connection::Entity::find_by_id(previous.clone())
                 .one(&txn)

@@ -55,7 +55,7 @@ async fn a_new_consent_for_the_same_resource_id_reattaches_the_account() {
             .await
             .unwrap();
         assert_eq!(b.id, a.id, "{}: a second row for the same account", t.name);
-        assert_eq!(b.connection_id, second, "{}", t.name);
+        assert_eq!(b.connection_id, Some(second.clone()), "{}", t.name);
         assert_eq!(db.all_accounts().await.unwrap().len(), 1, "{}", t.name);
         t.cleanup().await;
     }
@@ -211,7 +211,7 @@ async fn a_new_resource_id_finds_the_account_by_iban_ignoring_case_and_spaces() 
         assert!(matches!(link, AccountLink::Reattached { .. }), "{}", t.name);
         // Transactions are fetched with the new resource id from now on.
         assert_eq!(b.resource_id, "res-new", "{}", t.name);
-        assert_eq!(b.connection_id, second, "{}", t.name);
+        assert_eq!(b.connection_id, Some(second.clone()), "{}", t.name);
         t.cleanup().await;
     }
 }
@@ -308,7 +308,12 @@ async fn an_older_connection_does_not_take_a_reattached_account_back() {
             "{}",
             t.name
         );
-        assert_eq!((b.id, b.connection_id), (a.id, second), "{}", t.name);
+        assert_eq!(
+            (b.id, b.connection_id),
+            (a.id, Some(second.clone())),
+            "{}",
+            t.name
+        );
         t.cleanup().await;
     }
 }

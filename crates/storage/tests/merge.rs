@@ -58,7 +58,7 @@ async fn insert_account<C: ConnectionTrait>(
     iban: &str,
 ) -> i64 {
     account::Entity::insert(account::ActiveModel {
-        connection_id: Set(connection_id.into()),
+        connection_id: Set(Some(connection_id.into())),
         resource_id: Set(resource_id.into()),
         iban: Set(Some(iban.into())),
         name: Set("Current account".into()),
@@ -358,7 +358,11 @@ async fn check_merged(db: &Database, c: &Copies, name: &str) {
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
     assert_eq!(ids, vec![c.keeper, c.other_environment], "{name}");
     let kept = db.account(c.keeper).await.unwrap().unwrap();
-    assert_eq!(kept.connection_id, c.new_connection, "{name}: re-attached");
+    assert_eq!(
+        kept.connection_id,
+        Some(c.new_connection.clone()),
+        "{name}: re-attached"
+    );
     assert!(db.account(c.later).await.unwrap().is_none(), "{name}");
 
     // Every row, superseded ones included.

@@ -1,4 +1,4 @@
-//! `accounts`: one row per bank account of a connection.
+//! `accounts`: one row per bank account, of a connection or fed by statement files.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,8 +9,9 @@ pub struct Model {
     /// Our id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// The bank connection it belongs to.
-    pub connection_id: String,
+    /// The bank connection (PSD2 consent) that feeds it; `None` for an account fed only by
+    /// statement files.
+    pub connection_id: Option<String>,
     /// ING's `resourceId`.
     pub resource_id: String,
     /// IBAN.

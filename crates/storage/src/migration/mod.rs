@@ -7,6 +7,7 @@ mod m20261125_000002_states_balances_invoices_matches_sync;
 mod m20261202_000002_merge_duplicate_accounts;
 mod m20261202_000003_customers;
 mod m20261203_000001_account_links;
+mod m20261203_000002_file_accounts;
 
 pub use m20261202_000002_merge_duplicate_accounts::AccountMerge;
 pub(crate) use m20261202_000002_merge_duplicate_accounts::merge_duplicate_accounts;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_merge_duplicate_accounts::Migration),
             Box::new(m20261202_000003_customers::Migration),
             Box::new(m20261203_000001_account_links::Migration),
+            Box::new(m20261203_000002_file_accounts::Migration),
         ]
     }
 }
