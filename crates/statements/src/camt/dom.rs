@@ -108,7 +108,10 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                 for a in e.attributes().flatten() {
                     let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
                     let value = a
-                        .decode_and_unescape_value(reader.decoder())
+                        .decoded_and_normalized_value(
+                            quick_xml::XmlVersion::Implicit1_0,
+                            reader.decoder(),
+                        )
                         .map(|v| v.into_owned())
                         .unwrap_or_default();
                     // The default namespace, or a prefixed one (`xmlns:ns2`) naming a message.
@@ -147,7 +150,10 @@ pub(crate) fn walk(text: &str, sink: &mut dyn Sink) -> Result<Option<String>, Er
                 for a in e.attributes().flatten() {
                     let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
                     let value = a
-                        .decode_and_unescape_value(reader.decoder())
+                        .decoded_and_normalized_value(
+                            quick_xml::XmlVersion::Implicit1_0,
+                            reader.decoder(),
+                        )
                         .map(|v| v.into_owned())
                         .unwrap_or_default();
                     node.attrs.push((local(key.as_bytes()), value));
