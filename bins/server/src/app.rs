@@ -41,6 +41,8 @@ pub struct Frame {
     pub body_limit: usize,
     /// Longest time one request may take.
     pub request_timeout: Duration,
+    /// Where `/api/openapi.json` learns the client id requests must name (none: not named).
+    pub client_id: Option<bank_sync::BankSync>,
 }
 
 /// The whole application: `api` holds the domain routes (mounted under `/api`, all behind the
@@ -81,7 +83,10 @@ pub fn router(frame: Frame, api: OpenApiRouter, pages: Router) -> Router {
     let csp = HeaderValue::from_str(&crate::banking::layout::content_security_policy())
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
     served
-        .layer(Extension(openapi::Document(Arc::new(document))))
+        .layer(Extension(openapi::Document {
+            doc: Arc::new(document),
+            client_id: frame.client_id,
+        }))
         .merge(pages)
         .merge(crate::root::router())
         .layer(middleware::from_fn_with_state(

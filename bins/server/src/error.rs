@@ -209,6 +209,17 @@ where
                 "{path} contains a NUL character (U+0000), which no text field may hold: remove it"
             )));
         }
+        // Every body of this API is an object; serde would also fill a struct from an array
+        // (`[]` as "all fields absent"), which the document does not allow.
+        if bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|first| *first != b'{')
+        {
+            return Err(ApiError::BadRequest(
+                "the body must be a JSON object ({…}), as /api/openapi.json describes it".into(),
+            ));
+        }
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection, limit)),

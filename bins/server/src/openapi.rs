@@ -6,8 +6,10 @@
 //! documented and every documented route served.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::{Extension, Json};
+use bank_sync::BankSync;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -60,27 +62,56 @@ impl Modify for ApiTokenScheme {
     }
 }
 
-/// The document as served: built once from the router when the server starts.
+/// The document as served: built once from the router when the server starts, and where the
+/// client id the requests must name is known.
 #[derive(Clone)]
-pub struct Document(pub Arc<utoipa::openapi::OpenApi>);
+pub struct Document {
+    /// The generated document.
+    pub doc: Arc<utoipa::openapi::OpenApi>,
+    /// The deployment's ING client id, asked for when the document is served.
+    pub client_id: Option<BankSync>,
+}
 
 impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Document")
-            .field("paths", &self.0.paths.paths.len())
+            .field("paths", &self.doc.paths.paths.len())
             .finish()
     }
 }
 
-/// This document (OpenAPI 3.1).
+/// The request bodies whose `client_id` must be this deployment's ING client id.
+const CLIENT_ID_BODIES: [&str; 4] = [
+    "InitiateRequest",
+    "CallbackRequest",
+    "ConnectionRequest",
+    "TransactionsSyncRequest",
+];
+
+/// This document (OpenAPI 3.1). The requests' `client_id` is one value per deployment (the
+/// configured, or learned, ING client id): the served document names it as the field's only
+/// allowed value (`enum`), so a client generated from it sends the one the server accepts.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI document", body = Object),
               (status = 401, body = ErrorBody)),
     security(("api_token" = [])))]
-pub async fn document(
-    Extension(Document(doc)): Extension<Document>,
-) -> Json<utoipa::openapi::OpenApi> {
-    Json(doc.as_ref().clone())
+pub async fn document(Extension(served): Extension<Document>) -> Json<serde_json::Value> {
+    let mut doc = serde_json::to_value(served.doc.as_ref()).unwrap_or_default();
+    forbid_nul_in_request_texts(&mut doc);
+    // Learning the client id may need the bank (the application token); the document does not
+    // wait long for it and is served without the value when the bank is slow or down.
+    if let Some(sync) = served.client_id {
+        let asked = tokio::time::timeout(Duration::from_secs(2), sync.client_id()).await;
+        if let Ok(Ok(id)) = asked {
+            for body in CLIENT_ID_BODIES {
+                let pointer = format!("/components/schemas/{body}/properties/client_id");
+                if let Some(field) = doc.pointer_mut(&pointer).and_then(|f| f.as_object_mut()) {
+                    field.insert("enum".into(), serde_json::json!([id]));
+                }
+            }
+        }
+    }
+    Json(doc)
 }
 
 /// Adds the answers every token-protected operation can give besides its own — `400` (e.g. a
@@ -134,6 +165,102 @@ pub fn add_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
                     .entry(status.to_owned())
                     .or_insert_with(|| error(description).into());
             }
+        }
+    }
+}
+
+/// A request body's text may not hold U+0000 (PostgreSQL's text cannot store it, so the server
+/// refuses it in every body, see `error.rs`). The document says so on every text field of
+/// every request body: a `pattern` without NUL where the field has none, and the "not blank"
+/// pattern (`\S`) widened to "not blank and no NUL". Dates (`format`) and fixed values (`enum`)
+/// cannot hold one anyway.
+fn forbid_nul_in_request_texts(doc: &mut serde_json::Value) {
+    let mut pending: Vec<String> = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for item in paths.values().filter_map(|i| i.as_object()) {
+            for op in item.values() {
+                if let Some(content) = op
+                    .pointer("/requestBody/content")
+                    .and_then(|c| c.as_object())
+                {
+                    for media in content.values() {
+                        collect_refs(media.get("schema"), &mut pending);
+                    }
+                }
+            }
+        }
+    }
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let pointer = format!("/components/schemas/{name}");
+        let Some(schema) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let mut nested = Vec::new();
+        if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            for property in properties.values_mut() {
+                collect_refs(Some(property), &mut nested);
+                forbid_nul(property);
+                if let Some(items) = property.get_mut("items") {
+                    forbid_nul(items);
+                }
+            }
+        }
+        pending.extend(nested);
+    }
+}
+
+/// The regular expression (ECMA 262 and Python alike) of a text without NUL.
+const NO_NUL: &str = "^[^\\x00]*$";
+/// Not blank, without NUL. Blank is spelled out rather than `\\s`, whose meaning differs
+/// between regular-expression dialects (ECMA 262 counts U+FEFF and not U+0085, Python also
+/// U+001C–U+001F): Unicode's White_Space (what the server trims) and U+FEFF.
+const NOT_BLANK_NO_NUL: &str = concat!(
+    "^[^\\x00]*",
+    "[^\\x00\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+    "[^\\x00]*$"
+);
+
+fn forbid_nul(field: &mut serde_json::Value) {
+    let Some(object) = field.as_object_mut() else {
+        return;
+    };
+    let is_text = match object.get("type") {
+        Some(serde_json::Value::String(t)) => t == "string",
+        Some(serde_json::Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    if !is_text || object.contains_key("format") || object.contains_key("enum") {
+        return;
+    }
+    let pattern = match object.get("pattern").and_then(|p| p.as_str()) {
+        None => NO_NUL,
+        Some("\\S") => NOT_BLANK_NO_NUL,
+        Some(_) => return,
+    };
+    object.insert("pattern".into(), serde_json::Value::String(pattern.into()));
+}
+
+fn collect_refs(schema: Option<&serde_json::Value>, into: &mut Vec<String>) {
+    let Some(serde_json::Value::Object(map)) = schema else {
+        return;
+    };
+    if let Some(name) = map
+        .get("$ref")
+        .and_then(|r| r.as_str())
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        into.push(name.to_owned());
+    }
+    for key in ["items", "oneOf", "anyOf", "allOf"] {
+        match map.get(key) {
+            Some(serde_json::Value::Array(list)) => {
+                list.iter().for_each(|s| collect_refs(Some(s), into));
+            }
+            other => collect_refs(other, into),
         }
     }
 }

@@ -134,6 +134,7 @@ pub async fn start(config: Config) -> anyhow::Result<Started> {
         metrics: metrics.clone(),
         body_limit: config.body_limit,
         request_timeout: config.request_timeout(),
+        client_id: Some(state.sync.clone()),
     };
     let app = router(frame, routes::api(state), pages);
     let listener = TcpListener::bind(config.listen).await?;

@@ -224,6 +224,76 @@ async fn the_document_states_every_answer_and_refusals_are_json() {
     started.stop().await.unwrap();
 }
 
+/// What the document allows, the server takes (schemathesis' positive-data check, by hand):
+/// the client id is named as the one value a body may carry, `1.0` is an integer as JSON Schema
+/// says, and a manual match needs an allocation, as the server says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_document_allows_the_server_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, base) = common::start_local(dir.path(), TOKEN, REDIRECT, &[]).await;
+    let (_, doc) = call(&base, "GET", "/api/openapi.json", None).await;
+    let schemas = &doc["components"]["schemas"];
+    let named = &schemas["ConnectionRequest"]["properties"]["client_id"]["enum"];
+    let client_id = named[0]
+        .as_str()
+        .unwrap_or_else(|| panic!("no client id named: {doc}"));
+    for body in [
+        "InitiateRequest",
+        "CallbackRequest",
+        "TransactionsSyncRequest",
+    ] {
+        assert_eq!(
+            schemas[body]["properties"]["client_id"]["enum"], *named,
+            "{body}"
+        );
+    }
+    // The named id is the one the server takes: a wrong token, not a wrong client, is refused.
+    let (code, answer) = call(
+        &base,
+        "POST",
+        &format!("{API}/accounts/sync"),
+        Some(&json!({"client_id": client_id, "access_token": "no-such-connection"})),
+    )
+    .await;
+    assert_ne!(code, 400, "{answer}");
+    assert!(!answer.to_string().contains("client_id"), "{answer}");
+
+    // No text of a request body may hold U+0000, and the document says so.
+    for (schema, field) in [
+        ("InvoiceInput", "customer_name"),
+        ("Decision", "user"),
+        ("ManualMatch", "user"),
+    ] {
+        let pattern = schemas[schema]["properties"][field]["pattern"]
+            .as_str()
+            .unwrap();
+        assert!(
+            pattern.starts_with("^[^\\x00]*"),
+            "{schema}.{field}: {pattern}"
+        );
+    }
+    assert_eq!(
+        schemas["ManualMatch"]["properties"]["allocations"]["minItems"], 1,
+        "{}",
+        schemas["ManualMatch"]
+    );
+    for (account_id, expected) in [(json!(1.0), 200), (json!(1), 200), (json!(1.5), 400)] {
+        let (code, answer) = call(
+            &base,
+            "POST",
+            "/api/reconciliation/run",
+            Some(&json!({ "account_id": account_id })),
+        )
+        .await;
+        assert_eq!(code, expected, "account_id {account_id}: {answer}");
+    }
+    // Bodies are objects: serde would read `[]` as a run request with every field absent.
+    let (code, answer) = call(&base, "POST", "/api/reconciliation/run", Some(&json!([]))).await;
+    assert_eq!(code, 400, "{answer}");
+    assert!(answer.to_string().contains("JSON object"), "{answer}");
+    started.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transactions_are_fetched_through_the_accounts_link_with_its_currency() {
     let dir = tempfile::tempdir().unwrap();

@@ -51,6 +51,7 @@ async fn start(ready: bool) -> Running {
         metrics: Arc::new(Metrics::new()),
         body_limit: 1024,
         request_timeout: Duration::from_secs(5),
+        client_id: None,
     };
     let app = router(
         frame,

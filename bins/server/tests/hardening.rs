@@ -45,6 +45,7 @@ async fn start_with(limits: ConnectionLimits) -> (String, CancellationToken) {
         metrics: Arc::new(Metrics::new()),
         body_limit: 1024,
         request_timeout: Duration::from_secs(5),
+        client_id: None,
     };
     let app = router(
         frame,

@@ -39,13 +39,19 @@ const ALLOWED_SCOPES: [&str; 2] = [ing_psd2::SCOPE_BALANCES, ing_psd2::SCOPE_TRA
 impl BankSync {
     /// Checks the client id a request names against the one we act for.
     pub async fn check_client_id(&self, client_id: &str) -> Result<(), SyncError> {
-        let ours = self.client.client_id().await?;
+        let ours = self.client_id().await?;
         if client_id != ours {
             return Err(SyncError::BadRequest(format!(
                 "client_id {client_id:?} is not the ING client id this server is configured for"
             )));
         }
         Ok(())
+    }
+
+    /// The ING client id this server acts for: configured, or learned from ING's
+    /// application-token answer (which may need the bank the first time).
+    pub async fn client_id(&self) -> Result<String, SyncError> {
+        Ok(self.client.client_id().await?)
     }
 
     fn check_redirect(&self, redirect_uri: &str) -> Result<(), SyncError> {

@@ -24,13 +24,16 @@ pub struct HandAllocation {
 
 /// The name stored with a decision, trimmed; refused when empty or implausibly long.
 fn decider(who: &str) -> Result<&str, SyncError> {
-    let who = who.trim();
+    // The length as sent (the API document's `maxLength` counts it so); blank is Unicode
+    // whitespace and the byte-order mark (what the document's "not blank" pattern spells out).
+    let long = who.chars().count() > MAX_DECIDER_LEN;
+    let who = who.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if who.is_empty() {
         return Err(SyncError::BadRequest(
             "user is empty: say who decides".into(),
         ));
     }
-    if who.chars().count() > MAX_DECIDER_LEN {
+    if long {
         return Err(SyncError::BadRequest(format!(
             "user is longer than {MAX_DECIDER_LEN} characters: give a person's name"
         )));

@@ -1,23 +1,24 @@
 //! Invoices: created or updated in batches (by number), listed.
 
 use axum::extract::{Query, State};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use storage::{InvoiceKind, InvoiceStatus, NewInvoice};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::{page_offset, parse_date};
+use crate::routes::dto::{page_offset, parse_date, positive_amount};
 use crate::state::AppState;
 
 /// One invoice to create or update.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceInput {
-    /// Unique number, e.g. `RE-2026-0042`.
+    /// Unique number, e.g. `RE-2026-0042`; not blank.
+    #[schema(pattern = r"\S")]
     pub number: String,
     /// `invoice` (default) or `credit_note`.
     #[serde(default)]
+    #[schema(pattern = "^(invoice|credit_note)$")]
     pub kind: Option<String>,
     /// Customer name.
     pub customer_name: String,
@@ -29,16 +30,20 @@ pub struct InvoiceInput {
     /// IBANs the customer pays from.
     #[serde(default)]
     pub customer_ibans: Vec<String>,
-    /// Gross total as a decimal string, e.g. `"1190.00"` (numbers are refused: no floats).
-    #[schema(value_type = String)]
+    /// Gross total as a positive decimal string, e.g. `"1190.00"` (numbers are refused: no
+    /// floats; the kind says the direction).
+    #[schema(value_type = String, pattern = r"^([1-9][0-9]{0,14}(\.[0-9]{1,10})?|0\.0{0,9}[1-9][0-9]{0,9})$")]
     pub total: String,
     /// ISO 4217 (default EUR).
     #[serde(default)]
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub issue_date: String,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     /// ISO 11649 creditor reference (`RF…`).
     #[serde(default)]
@@ -104,12 +109,7 @@ pub struct InvoiceDto {
 }
 
 fn to_new(i: InvoiceInput) -> Result<NewInvoice, ApiError> {
-    let total: Decimal = i.total.trim().parse().map_err(|_| {
-        ApiError::BadRequest(format!(
-            "invoice {}: total {:?} is not a decimal",
-            i.number, i.total
-        ))
-    })?;
+    let total = positive_amount(&format!("invoice {}: total", i.number), &i.total)?;
     Ok(NewInvoice {
         kind: i
             .kind

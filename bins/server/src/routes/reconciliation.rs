@@ -2,12 +2,11 @@
 //! hand. Every decision is stored with who made it.
 
 use axum::extract::{Path, Query, State};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::routes::dto::{MatchDto, page_offset};
+use crate::routes::dto::{MatchDto, page_offset, positive_amount};
 use crate::state::AppState;
 
 fn storage_err(e: storage::Error) -> ApiError {
@@ -19,7 +18,7 @@ fn storage_err(e: storage::Error) -> ApiError {
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /// Only this account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::routes::dto::optional_integer")]
     pub account_id: Option<i64>,
 }
 
@@ -107,7 +106,7 @@ pub async fn suggestions(
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The person deciding (stored with the decision); not blank.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 80)]
     pub user: String,
 }
 
@@ -174,9 +173,10 @@ pub struct UndoResult {
 #[serde(deny_unknown_fields)]
 pub struct ManualMatch {
     /// The person deciding; not blank.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 80)]
     pub user: String,
-    /// Invoices and amounts (decimal strings).
+    /// Invoices and amounts (decimal strings); at least one.
+    #[schema(min_items = 1)]
     pub allocations: Vec<ManualAllocation>,
 }
 
@@ -185,8 +185,10 @@ pub struct ManualMatch {
 #[serde(deny_unknown_fields)]
 pub struct ManualAllocation {
     /// Invoice id.
+    #[serde(deserialize_with = "crate::routes::dto::integer")]
     pub invoice_id: i64,
-    /// Amount, e.g. `"119.00"`.
+    /// Positive amount, e.g. `"119.00"`.
+    #[schema(pattern = r"^([1-9][0-9]{0,14}(\.[0-9]{1,10})?|0\.0{0,9}[1-9][0-9]{0,9})$")]
     pub amount: String,
 }
 
@@ -204,16 +206,10 @@ pub async fn manual_match(
         .allocations
         .iter()
         .map(|a| {
-            a.amount
-                .trim()
-                .parse::<Decimal>()
-                .map(|amount| bank_sync::HandAllocation {
-                    invoice_id: a.invoice_id,
-                    amount,
-                })
-                .map_err(|_| {
-                    ApiError::BadRequest(format!("amount {:?} is not a decimal", a.amount))
-                })
+            positive_amount("amount", &a.amount).map(|amount| bank_sync::HandAllocation {
+                invoice_id: a.invoice_id,
+                amount,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let rows = state.sync.match_by_hand(id, &allocations, &m.user).await?;
