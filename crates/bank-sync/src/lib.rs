@@ -6,6 +6,7 @@ mod accounts;
 pub mod clock;
 mod consent;
 mod datev;
+mod datev_settings;
 mod decisions;
 mod error;
 mod ing_tokens;
@@ -23,7 +24,7 @@ mod worker;
 
 pub use accounts::{AccountSelector, SyncedAccount};
 pub use consent::{ConsentGrant, ConsentStart};
-pub use datev::{DatevChart, DatevConfig};
+pub use datev_settings::{DatevChart, DatevConfig};
 pub use decisions::HandAllocation;
 pub use error::SyncError;
 pub use ing_psd2::mask::mask_iban;

@@ -34,7 +34,7 @@ pub struct Policy {
     /// before the next (older first), so a budget running out keeps what was fetched.
     pub backfill_window_days: i64,
     /// The tax adviser's DATEV numbers for [`BankSync::export_datev`].
-    pub datev: crate::datev::DatevConfig,
+    pub datev: crate::datev_settings::DatevConfig,
 }
 
 impl Default for Policy {
@@ -50,7 +50,7 @@ impl Default for Policy {
             user_sync_min_interval: time::Duration::seconds(60),
             history_days: 730,
             backfill_window_days: 14,
-            datev: crate::datev::DatevConfig::default(),
+            datev: crate::datev_settings::DatevConfig::default(),
         }
     }
 }

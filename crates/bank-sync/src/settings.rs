@@ -145,7 +145,7 @@ pub struct Settings {
 
     /// The tax adviser's DATEV numbers (`PSD2_DATEV_*`), for the DATEV export.
     #[cfg_attr(feature = "cli", command(flatten))]
-    pub datev: crate::datev::DatevConfig,
+    pub datev: crate::datev_settings::DatevConfig,
 }
 
 impl Settings {
