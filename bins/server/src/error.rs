@@ -170,6 +170,7 @@ impl From<bank_sync::SyncError> for ApiError {
                 }
             }
             S::Busy(m) => ApiError::Conflict(m),
+            e @ S::StatementFile(_) => ApiError::BadRequest(e.to_string()),
             S::Bank(m) => ApiError::BadGateway(format!("ING: {m}")),
             S::Conflict(m) => ApiError::Conflict(m),
             other => ApiError::Internal(other.to_string()),

@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::ErrorBody;
 use crate::routes::{
-    backoffice, connections, customers, dto, invoices, reconciliation, transactions,
+    backoffice, connections, customers, dto, file_accounts, invoices, reconciliation, statements,
+    transactions,
 };
 
 /// The document's frame: title, shared schemas, tags, the security scheme.
@@ -35,6 +36,8 @@ use crate::routes::{
         reconciliation::RunRequest,
         reconciliation::RunResult, reconciliation::SuggestionPage, reconciliation::Decision, reconciliation::UndoResult,
         reconciliation::ManualMatch, reconciliation::ManualAllocation,
+        file_accounts::FileAccountRequest, file_accounts::FileAccountDto,
+        statements::StatementImportDto, statements::StatementFileError,
     )),
     modifiers(&ApiTokenScheme),
     tags(
@@ -44,6 +47,7 @@ use crate::routes::{
         (name = "read", description = "Connections, accounts, transactions"),
         (name = "invoices", description = "Open items and customers"),
         (name = "reconciliation", description = "Matching and review"),
+        (name = "statements", description = "Accounts fed by statement files; statement and DATEV exports"),
     )
 )]
 pub struct ApiDoc;

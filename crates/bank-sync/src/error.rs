@@ -63,6 +63,10 @@ pub enum SyncError {
     /// Shutdown was asked for; the page in flight was finished, nothing more fetched.
     #[error("stopped by shutdown before the sync was complete")]
     Stopped,
+    /// A statement file that cannot be read: the `statements` crate's error names the line or
+    /// element. Nothing of the file was stored.
+    #[error("the statement file: {0}")]
+    StatementFile(statements::Error),
     /// The database failed.
     #[error("storage: {0}")]
     Storage(storage::Error),

@@ -5,6 +5,8 @@
 mod accounts;
 pub mod clock;
 mod consent;
+mod datev;
+mod datev_settings;
 mod decisions;
 mod error;
 mod ing_tokens;
@@ -22,6 +24,7 @@ mod worker;
 
 pub use accounts::{AccountSelector, SyncedAccount};
 pub use consent::{ConsentGrant, ConsentStart};
+pub use datev_settings::{DatevChart, DatevConfig};
 pub use decisions::HandAllocation;
 pub use error::SyncError;
 pub use ing_psd2::mask::mask_iban;
@@ -30,7 +33,7 @@ pub use revoke::RevokedAtBank;
 pub use service::{BankSync, Policy};
 pub use setup::{LOCAL_DATA_KEY_FILE, SetupError, create_private_dir, write_private};
 pub use statement_files::{ExportFormat, StatementImport};
-pub use statements::Format as StatementFormat;
+pub use statements::{Error as StatementError, Format as StatementFormat};
 pub use token::random_token;
 pub use transactions::{SyncReport, TransactionSync, to_new_transaction};
 pub use worker::{AccountReport, AccountResult, PassOptions, PassReport};

@@ -33,6 +33,8 @@ pub struct Policy {
     /// Days per window of an unattended backfill: each window is committed with its watermark
     /// before the next (older first), so a budget running out keeps what was fetched.
     pub backfill_window_days: i64,
+    /// The tax adviser's DATEV numbers for [`BankSync::export_datev`].
+    pub datev: crate::datev_settings::DatevConfig,
 }
 
 impl Default for Policy {
@@ -48,6 +50,7 @@ impl Default for Policy {
             user_sync_min_interval: time::Duration::seconds(60),
             history_days: 730,
             backfill_window_days: 14,
+            datev: crate::datev_settings::DatevConfig::default(),
         }
     }
 }

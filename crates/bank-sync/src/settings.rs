@@ -142,6 +142,10 @@ pub struct Settings {
         arg(long, env = "PSD2_HISTORY_DAYS", default_value_t = 730)
     )]
     pub history_days: u32,
+
+    /// The tax adviser's DATEV numbers (`PSD2_DATEV_*`), for the DATEV export.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub datev: crate::datev_settings::DatevConfig,
 }
 
 impl Settings {
@@ -189,6 +193,7 @@ impl std::fmt::Debug for Settings {
             .field("daily_budget", &self.daily_budget)
             .field("user_sync_min_seconds", &self.user_sync_min_seconds)
             .field("history_days", &self.history_days)
+            .field("datev", &self.datev)
             .finish()
     }
 }

@@ -137,6 +137,7 @@ impl Settings {
             daily_budget: self.daily_budget,
             user_sync_min_interval: time::Duration::seconds(i64::from(self.user_sync_min_seconds)),
             history_days: i64::from(self.history_days.max(1)),
+            datev: self.datev.clone(),
             default_consent_days: if self.environment == Environment::Production {
                 180
             } else {

@@ -132,8 +132,7 @@ impl BankSync {
             .account(account_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("account {account_id}")))?;
-        let parsed = statements::parse(bytes, format)
-            .map_err(|e| SyncError::BadRequest(format!("the statement file: {e}")))?;
+        let parsed = statements::parse(bytes, format).map_err(SyncError::StatementFile)?;
         for s in &parsed.statements {
             check_belongs(&account, s)?;
         }

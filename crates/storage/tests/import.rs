@@ -79,6 +79,43 @@ async fn a_replayed_page_inserts_nothing() {
     }
 }
 
+/// A statement file is imported as one page, however long (issue 19): 40,000 rows are more
+/// than SQLite takes as parameters of one statement (32,766), and with pending entries in the
+/// account the supersede step looks all of them up too. One transaction, every row once.
+#[tokio::test]
+async fn a_page_of_forty_thousand_rows_imports_in_one_go() {
+    for t in common::backends().await {
+        let acc = account(&t.db).await;
+        let held = NewTransaction {
+            status: BookingStatus::Pending,
+            ..tx(None, "-9.99", date!(2026 - 10 - 30), "Kiosk", "Karte")
+        };
+        t.db.import_page(acc, &[held]).await.unwrap();
+        let big: Vec<NewTransaction> = (0..40_000)
+            .map(|i| {
+                tx(
+                    Some(&format!("B{i:06}")),
+                    &format!("{}.{:02}", i % 900 + 1, i % 100),
+                    date!(2026 - 11 - 01),
+                    "Meyer Elektro e.K.",
+                    &format!("RE-2026-{:04}", i % 10_000),
+                )
+            })
+            .collect();
+        let first = t.db.import_page(acc, &big).await.unwrap();
+        assert_eq!((first.inserted, first.skipped), (40_000, 0), "{}", t.name);
+        let again = t.db.import_page(acc, &big).await.unwrap();
+        assert_eq!((again.inserted, again.skipped), (0, 40_000), "{}", t.name);
+        assert_eq!(
+            t.db.transactions(acc).await.unwrap().len(),
+            40_001,
+            "{}",
+            t.name
+        );
+        t.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn eight_concurrent_imports_of_one_page_leave_one_copy() {
     for t in common::backends().await {

@@ -291,6 +291,37 @@ keys! {
     InvPartiallyPaid => "partly paid", "teilweise bezahlt";
     InvCancelled => "cancelled", "storniert";
     SessionExpired => "The form was too old. Please try again.", "Das Formular war zu alt. Bitte erneut versuchen.";
+    Statements => "Statements", "Kontoauszüge";
+    StatementsHelp => "Accounts at other banks are fed by statement files: camt.053/052, MT940/942, or the CSV export of ING, Sparkasse, Volksbank, Deutsche Bank, Commerzbank or Rabobank. A file imported twice adds nothing; a file that cannot be read stores nothing.", "Konten bei anderen Banken werden mit Kontoauszugsdateien gefüllt: camt.053/052, MT940/942 oder der CSV-Export von ING, Sparkasse, Volksbank, Deutscher Bank, Commerzbank oder Rabobank. Eine zweimal importierte Datei fügt nichts hinzu; eine unlesbare Datei speichert nichts.";
+    NewFileAccount => "Add an account fed by files", "Konto für Auszugsdateien anlegen";
+    AccountName => "Account name", "Kontoname";
+    CreateAccount => "Add account", "Konto anlegen";
+    AccountCreated => "Account {name} added.", "Konto {name} angelegt.";
+    AccountExists => "An account with this IBAN and currency exists already ({name}); files feed that one.", "Ein Konto mit dieser IBAN und Währung gibt es schon ({name}); Dateien fließen in dieses Konto.";
+    NoAccounts => "No accounts yet: add one above, or connect ING on the accounts page.", "Noch keine Konten: oben eines anlegen oder auf der Kontenseite ING verbinden.";
+    ImportStatement => "Import a statement file", "Kontoauszugsdatei importieren";
+    StatementFile => "File", "Datei";
+    FileFormat => "Format", "Format";
+    FormatDetect => "detect from the content", "am Inhalt erkennen";
+    Import => "Import", "Importieren";
+    Importing => "Importing…", "Wird importiert…";
+    ImportDone => "Statement file imported", "Kontoauszugsdatei importiert";
+    ImportRefused => "The file was not imported (nothing was stored):", "Die Datei wurde nicht importiert (nichts gespeichert):";
+    CFormat => "Format read", "Gelesenes Format";
+    CEntries => "Entries read", "Gelesene Buchungen";
+    CImported => "New", "Neu";
+    CKnown => "Already known", "Schon bekannt";
+    CUpdated => "Updated", "Aktualisiert";
+    CPending => "Pending", "Vorgemerkt";
+    CMatched => "Matched to invoices", "Rechnungen zugeordnet";
+    CSuggested => "With suggestions to review", "Mit Vorschlägen zur Prüfung";
+    ExportStatement => "Download a statement", "Kontoauszug herunterladen";
+    Download => "Download", "Herunterladen";
+    CsvComma => "CSV (decimal comma)", "CSV (Dezimalkomma)";
+    CsvPoint => "CSV (decimal point)", "CSV (Dezimalpunkt)";
+    DatevExport => "DATEV export of matched payments", "DATEV-Export der zugeordneten Zahlungen";
+    DatevHelp => "A DATEV Buchungsstapel (EXTF 700) of the payments matched to invoices, for your tax adviser: the bank account against the customer's debtor account or receivables, the invoice number as document number. Consultant and client numbers come from the server's PSD2_DATEV_* settings.", "Ein DATEV-Buchungsstapel (EXTF 700) der Rechnungen zugeordneten Zahlungen für Ihre Steuerberatung: Bankkonto gegen das Debitorenkonto des Kunden oder die Forderungen, die Rechnungsnummer als Belegfeld 1. Berater- und Mandantennummer kommen aus den PSD2_DATEV_*-Einstellungen des Servers.";
+    DownloadFailed => "The file could not be made:", "Die Datei konnte nicht erstellt werden:";
 }
 
 #[cfg(test)]

@@ -91,7 +91,8 @@ pub fn page(
                             a href="/banking/transactions" { (lang.t(Key::Transactions)) } " "
                             a href="/banking/review" { (lang.t(Key::Review)) } " "
                             a href="/banking/invoices" { (lang.t(Key::Invoices)) } " "
-                            a href="/banking/customers" { (lang.t(Key::Customers)) }
+                            a href="/banking/customers" { (lang.t(Key::Customers)) } " "
+                            a href="/banking/statements" { (lang.t(Key::Statements)) }
                         }
                         form.inline method="post" action="/banking/logout" {
                             input type="hidden" name="csrf" value=(csrf);

@@ -1,5 +1,5 @@
 //! The banking page: connect ING, watch the sync, review matches, upload invoices, see customers
-//! and the payers learned for them — in the
+//! and the payers learned for them, import and export statement files — in the
 //! browser, server-rendered (maud) with plain forms, so it needs no front-end build, works with
 //! the keyboard and without JavaScript. It uses only what the API's library functions offer.
 #![allow(
@@ -31,6 +31,7 @@ mod manual;
 mod overview;
 mod reasons;
 mod review;
+mod statements;
 mod states;
 mod transactions;
 
@@ -90,6 +91,14 @@ pub fn router(state: BankingState) -> Router {
             post(customers::remove),
         )
         .route("/banking/invoices/confirm", post(invoices::confirm))
+        .route("/banking/statements", get(statements::page))
+        .route(
+            "/banking/statements/accounts",
+            post(statements::create_account),
+        )
+        .route("/banking/statements/{id}/import", post(statements::import))
+        .route("/banking/statements/{id}/export", get(statements::export))
+        .route("/banking/statements/datev", get(statements::datev))
         .with_state(state)
 }
 

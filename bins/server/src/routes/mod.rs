@@ -14,8 +14,11 @@ pub mod backoffice;
 pub mod connections;
 pub mod customers;
 pub mod dto;
+pub mod exports;
+pub mod file_accounts;
 pub mod invoices;
 pub mod reconciliation;
+pub mod statements;
 pub mod transactions;
 
 /// The original's four endpoints (same paths and fields) and the read and review endpoints,
@@ -28,7 +31,7 @@ pub fn api(state: AppState) -> OpenApiRouter {
         .routes(routes!(backoffice::transactions_sync))
         .routes(routes!(connections::list))
         .routes(routes!(connections::revoke))
-        .routes(routes!(connections::accounts))
+        .routes(routes!(connections::accounts, file_accounts::create))
         .routes(routes!(transactions::list))
         .routes(routes!(reconciliation::manual_match))
         .routes(routes!(invoices::list, invoices::upsert))
@@ -40,5 +43,8 @@ pub fn api(state: AppState) -> OpenApiRouter {
         .routes(routes!(reconciliation::confirm))
         .routes(routes!(reconciliation::reject))
         .routes(routes!(reconciliation::undo))
+        .routes(routes!(statements::import))
+        .routes(routes!(statements::export))
+        .routes(routes!(exports::datev))
         .with_state(state)
 }

@@ -165,3 +165,124 @@ pub async fn sign_in(
     assert!(code == 303 || code == 302, "sign-in: {code}");
     jar
 }
+
+/// A call whose body is the bytes of `file` (`--data-binary @file`, as a script uploads a
+/// statement file): status and body.
+pub async fn call_file(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    file: &std::path::Path,
+) -> (u16, String) {
+    let data = format!("@{}", file.display());
+    let header = auth.map(|t| format!("Authorization: Bearer {t}"));
+    let mut args = vec![
+        "-s",
+        "-o",
+        "-",
+        "-w",
+        "\n%{http_code}",
+        "-X",
+        method,
+        "-H",
+        "Content-Type: application/octet-stream",
+        "--data-binary",
+        &data,
+    ];
+    if let Some(h) = &header {
+        args.extend(["-H", h]);
+    }
+    args.push(url);
+    curl(&args).await
+}
+
+/// A download: status, the answer's headers (names lower case) and the body's bytes. `jar`
+/// sends a banking session's cookies; `auth` the API token.
+pub async fn download(
+    url: &str,
+    auth: Option<&str>,
+    jar: Option<&std::path::Path>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let head = dir.path().join("head");
+    let body = dir.path().join("body");
+    let (head_s, body_s) = (head.display().to_string(), body.display().to_string());
+    let header = auth.map(|t| format!("Authorization: Bearer {t}"));
+    let jar = jar.map(|j| j.display().to_string());
+    let mut args = vec!["-s", "-D", &head_s, "-o", &body_s, "-w", "%{http_code}"];
+    if let Some(h) = &header {
+        args.extend(["-H", h]);
+    }
+    if let Some(j) = &jar {
+        args.extend(["-b", j]);
+    }
+    args.push(url);
+    let out = tokio::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .await
+        .unwrap();
+    let code = String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let headers = std::fs::read_to_string(&head)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (code, headers, std::fs::read(&body).unwrap_or_default())
+}
+
+/// The value of header `name` (lower case) in [`download`]'s headers.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A camt.053.001.02 statement of `iban` for November 2026 with opening and closing balances
+/// and one booked entry per `(bank reference, signed amount, payer, remittance text)`; an amount
+/// that is not a number makes a broken file.
+pub fn camt053(iban: &str, entries: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-30T06:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><CreDtTm>2026-11-30T06:00:00</CreDtTm>"#,
+    );
+    x.push_str(&format!(
+        "<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+    ));
+    let mut closing = rust_decimal::Decimal::new(100_000, 2);
+    for (_, amount, _, _) in entries {
+        if let Ok(a) = amount.parse::<rust_decimal::Decimal>() {
+            closing += a;
+        }
+    }
+    x.push_str(&format!(
+        "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">1000.00</Amt>\
+         <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-10-31</Dt></Dt></Bal>\
+         <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{closing}</Amt>\
+         <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>"
+    ));
+    for (reference, amount, payer, text) in entries {
+        let (amt, ind, party) = match amount.strip_prefix('-') {
+            Some(a) => (a, "DBIT", "Cdtr"),
+            None => (*amount, "CRDT", "Dbtr"),
+        };
+        x.push_str(&format!(
+            "<Ntry><Amt Ccy=\"EUR\">{amt}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts>BOOK</Sts>\
+             <BookgDt><Dt>2026-11-10</Dt></BookgDt><ValDt><Dt>2026-11-10</Dt></ValDt>\
+             <AcctSvcrRef>{reference}</AcctSvcrRef><BkTxCd/>\
+             <NtryDtls><TxDtls><RltdPties><{party}><Nm>{payer}</Nm></{party}>\
+             <{party}Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></{party}Acct></RltdPties>\
+             <RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        ));
+    }
+    x.push_str("</Stmt></BkToCstmrStmt></Document>");
+    x.into_bytes()
+}

@@ -35,6 +35,7 @@ pub fn settings(dir: &Path, database_url: &str, api_url: &str, key: &str, budget
         daily_budget: budget,
         user_sync_min_seconds: 0,
         history_days: 730,
+        datev: Default::default(),
     }
 }
 

@@ -63,6 +63,7 @@ impl World {
             daily_budget: 4,
             user_sync_min_seconds: 0,
             history_days: 730,
+            datev: Default::default(),
             data_dir: self.dir.path().join("data"),
         }
         .build(Vec::new())

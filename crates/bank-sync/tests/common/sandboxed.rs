@@ -111,6 +111,7 @@ pub async fn world(database_url: String, pg: Option<(String, String)>) -> World 
         daily_budget: 4,
         user_sync_min_seconds: 0,
         history_days: 730,
+        datev: Default::default(),
     };
     let sync = settings.build(vec![REDIRECT.into()]).await.unwrap();
     World {

@@ -32,6 +32,31 @@ fn changed(row: &transaction::Model, t: &NewTransaction) -> bool {
         || row.status != row.status.relisted_as(t.status)
 }
 
+/// Keys per `IN (…)` lookup and rows per `INSERT`: SQLite takes at most 32,766 parameters in
+/// one statement (`SQLITE_MAX_VARIABLE_NUMBER`, <https://www.sqlite.org/limits.html#max_variable_number>),
+/// and a statement file is imported as one page of any length. A row binds 19 values.
+const KEYS_PER_LOOKUP: usize = 10_000;
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// The account's stored rows with these dedupe keys, looked up a bounded number at a time.
+async fn rows_with_keys<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    keys: &[String],
+) -> Result<Vec<transaction::Model>, Error> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(KEYS_PER_LOOKUP) {
+        out.extend(
+            Entity::find()
+                .filter(Column::AccountId.eq(account_id))
+                .filter(Column::DedupeKey.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// [`Database::import_page`] on SQLite; `keys` are the page's dedupe keys, in order.
 pub(super) async fn import_page(
     db: &Database,
@@ -42,10 +67,7 @@ pub(super) async fn import_page(
     let _writer = db.write_turn().await;
     let now = OffsetDateTime::now_utc();
     let txn = db.conn.begin().await?;
-    let existing: HashMap<String, transaction::Model> = Entity::find()
-        .filter(Column::AccountId.eq(account_id))
-        .filter(Column::DedupeKey.is_in(keys.iter().cloned()))
-        .all(&txn)
+    let existing: HashMap<String, transaction::Model> = rows_with_keys(&txn, account_id, keys)
         .await?
         .into_iter()
         .map(|m| (m.dedupe_key.clone(), m))
@@ -109,10 +131,12 @@ pub(super) async fn import_page(
         }
     }
     let candidates = new_rows.len() as u64;
-    if candidates > 0 {
+    let mut rows = new_rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<transaction::ActiveModel> = rows.by_ref().take(ROWS_PER_INSERT).collect();
         // A concurrent import of the same page may have inserted some rows since we looked:
         // the unique index turns them into no-ops rather than errors.
-        let inserted = match Entity::insert_many(new_rows)
+        counts.inserted += match Entity::insert_many(chunk)
             .on_conflict_do_nothing_on([Column::AccountId, Column::DedupeKey])
             .exec_without_returning(&txn)
             .await?
@@ -120,9 +144,8 @@ pub(super) async fn import_page(
             TryInsertResult::Inserted(n) => n,
             TryInsertResult::Empty | TryInsertResult::Conflicted => 0,
         };
-        counts.inserted = inserted;
-        counts.skipped += candidates - inserted;
     }
+    counts.skipped += candidates - counts.inserted;
     counts.superseded = supersede_pending(&txn, account_id, &new_booked).await?;
     counts.reopened = reopen_changed_amounts(&txn, false, &amount_changes, now).await?;
     txn.commit().await?;
@@ -151,10 +174,7 @@ async fn supersede_pending<C: sea_orm::ConnectionTrait>(
         return Ok(0);
     }
     let keys: Vec<String> = booked.iter().map(|(_, k)| k.clone()).collect();
-    let ids: HashMap<String, i64> = Entity::find()
-        .filter(Column::AccountId.eq(account_id))
-        .filter(Column::DedupeKey.is_in(keys))
-        .all(db)
+    let ids: HashMap<String, i64> = rows_with_keys(db, account_id, &keys)
         .await?
         .into_iter()
         .map(|m| (m.dedupe_key, m.id))
