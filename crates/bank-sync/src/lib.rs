@@ -33,4 +33,4 @@ pub use statement_files::{ExportFormat, StatementImport};
 pub use statements::Format as StatementFormat;
 pub use token::random_token;
 pub use transactions::{SyncReport, TransactionSync, to_new_transaction};
-pub use worker::{AccountReport, AccountResult, PassOptions, PassReport};
+pub use worker::{AccountReport, AccountResult, PassOptions, PassReconciliation, PassReport};

@@ -3,6 +3,7 @@
 //! transaction so an interrupted pass leaves nothing half decided.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive as _;
@@ -126,6 +127,31 @@ impl BankSync {
         who: &str,
     ) -> Result<ReconcileSummary, SyncError> {
         let rows = self.db.unmatched_transactions(account_id).await?;
+        self.reconcile_rows(rows, who).await
+    }
+
+    /// [`BankSync::reconcile`] over the unmatched transactions of these accounts together, in
+    /// one matcher run: the open invoices are loaded and indexed once, and payments of
+    /// different accounts competing for one invoice are weighed against each other (the
+    /// matcher allocates no invoice twice in a run). A worker's pass calls this once for the
+    /// accounts it synced.
+    pub async fn reconcile_accounts(
+        &self,
+        account_ids: &[i64],
+        who: &str,
+    ) -> Result<ReconcileSummary, SyncError> {
+        if account_ids.is_empty() {
+            return Ok(ReconcileSummary::default());
+        }
+        let rows = self.db.unmatched_transactions_of(account_ids).await?;
+        self.reconcile_rows(rows, who).await
+    }
+
+    async fn reconcile_rows(
+        &self,
+        rows: Vec<storage::entity::transaction::Model>,
+        who: &str,
+    ) -> Result<ReconcileSummary, SyncError> {
         let states: HashMap<i64, ReconciliationState> = rows
             .iter()
             .map(|t| (t.id, t.reconciliation_state))
@@ -135,6 +161,11 @@ impl BankSync {
             .map(to_input)
             .filter_map(Result::transpose)
             .collect::<Result<Vec<_>, _>>()?;
+        let mut summary = ReconcileSummary::default();
+        if txs.is_empty() {
+            return Ok(summary);
+        }
+        self.matcher_runs.fetch_add(1, Ordering::Relaxed);
         let payers = Payers::from_rows(self.db.customer_payers().await?);
         let open = self.db.open_invoices().await?;
         let invoices = open
@@ -157,10 +188,6 @@ impl BankSync {
                 .collect(),
             payers,
         };
-        let mut summary = ReconcileSummary::default();
-        if txs.is_empty() {
-            return Ok(summary);
-        }
         // Matching is CPU work; keep it off the async threads.
         let matcher = self.matcher.clone();
         let outcomes = tokio::task::spawn_blocking(move || matcher.reconcile(&txs, &invoices))
