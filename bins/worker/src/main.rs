@@ -223,15 +223,19 @@ fn log_report(r: &PassReport, took: std::time::Duration) {
             _ => 0,
         })
         .sum();
-    let auto_matched = match &r.reconciliation {
-        PassReconciliation::Done(s) => s.auto_matched,
-        _ => 0,
+    let (auto_matched, reconcile_ms) = match &r.reconciliation {
+        PassReconciliation::Done(s) => (
+            s.auto_matched,
+            (s.took.load + s.took.matching + s.took.store).as_millis(),
+        ),
+        _ => (0, 0),
     };
     tracing::info!(
         accounts = r.accounts.len(),
         synced,
         imported,
         auto_matched,
+        reconcile_ms = u64::try_from(reconcile_ms).unwrap_or(u64::MAX),
         leased_elsewhere = r.count(|x| matches!(x, AccountResult::Leased)),
         fresh = r.count(|x| matches!(x, AccountResult::Fresh)),
         rate_limited = r.count(|x| matches!(x, AccountResult::RateLimited)),

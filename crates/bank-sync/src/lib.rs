@@ -25,7 +25,7 @@ pub use consent::{ConsentGrant, ConsentStart};
 pub use decisions::HandAllocation;
 pub use error::SyncError;
 pub use ing_psd2::mask::mask_iban;
-pub use reconciliation::ReconcileSummary;
+pub use reconciliation::{ReconcileSummary, ReconcileTimings};
 pub use revoke::RevokedAtBank;
 pub use service::{BankSync, Policy};
 pub use setup::{LOCAL_DATA_KEY_FILE, SetupError, create_private_dir, write_private};
