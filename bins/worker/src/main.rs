@@ -6,6 +6,7 @@
     reason = "`--once` prints its summary for the person who ran it"
 )]
 
+mod memory;
 mod metrics;
 
 use std::io::IsTerminal as _;
@@ -13,7 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bank_sync::settings::Settings;
-use bank_sync::{AccountResult, PassOptions, PassReport};
+use bank_sync::{AccountResult, PassOptions, PassReconciliation, PassReport};
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -160,9 +161,10 @@ async fn main() -> anyhow::Result<()> {
     }
     tracing::info!(worker = %opts.owner, once = flags.once, "worker started");
     loop {
+        let started = std::time::Instant::now();
         let report = pass(&sync, &opts).await?;
         metrics.record(&report, sync.now());
-        log_report(&report);
+        log_report(&report, started.elapsed());
         if flags.once {
             print_summary(&report);
             let failed = report.count(|r| matches!(r, AccountResult::Failed(_)));
@@ -211,7 +213,7 @@ async fn pass(sync: &bank_sync::BankSync, opts: &PassOptions) -> anyhow::Result<
     Ok(report)
 }
 
-fn log_report(r: &PassReport) {
+fn log_report(r: &PassReport, took: std::time::Duration) {
     let synced = r.count(|x| matches!(x, AccountResult::Synced { .. }));
     let imported: u64 = r
         .accounts
@@ -221,15 +223,28 @@ fn log_report(r: &PassReport) {
             _ => 0,
         })
         .sum();
+    let (auto_matched, reconcile_ms) = match &r.reconciliation {
+        PassReconciliation::Done(s) => (
+            s.auto_matched,
+            (s.took.load + s.took.matching + s.took.store).as_millis(),
+        ),
+        _ => (0, 0),
+    };
     tracing::info!(
         accounts = r.accounts.len(),
         synced,
         imported,
+        auto_matched,
+        reconcile_ms = u64::try_from(reconcile_ms).unwrap_or(u64::MAX),
+        leased_elsewhere = r.count(|x| matches!(x, AccountResult::Leased)),
+        fresh = r.count(|x| matches!(x, AccountResult::Fresh)),
         rate_limited = r.count(|x| matches!(x, AccountResult::RateLimited)),
         budget_exhausted = r.count(|x| matches!(x, AccountResult::BudgetExhausted)),
         consent_expired = r.count(|x| matches!(x, AccountResult::ConsentExpired)),
         failed = r.count(|x| matches!(x, AccountResult::Failed(_))),
         expiring_connections = r.expiring.len(),
+        elapsed_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+        peak_rss_kib = memory::peak_resident_kib().unwrap_or(0),
         "pass finished"
     );
 }
@@ -238,11 +253,9 @@ fn print_summary(r: &PassReport) {
     println!("{:<10} {:<24} result", "account", "iban");
     for a in &r.accounts {
         let result = match &a.result {
-            AccountResult::Synced {
-                imported,
-                fetched,
-                auto_reconciled,
-            } => format!("synced: {fetched} fetched, {imported} new, {auto_reconciled} matched"),
+            AccountResult::Synced { imported, fetched } => {
+                format!("synced: {fetched} fetched, {imported} new")
+            }
             AccountResult::Leased => "skipped: another worker holds it".into(),
             AccountResult::Fresh => "skipped: synced earlier this cycle".into(),
             AccountResult::BackingOff => "skipped: backing off after a rate limit".into(),
@@ -259,6 +272,14 @@ fn print_summary(r: &PassReport) {
                 .as_deref()
                 .map_or_else(|| "-".into(), bank_sync::mask_iban)
         );
+    }
+    match &r.reconciliation {
+        PassReconciliation::NotNeeded => {}
+        PassReconciliation::Done(s) => println!(
+            "reconciled once for the pass: {} matched, {} suggested, {} unmatched, {} refused by a conflict",
+            s.auto_matched, s.suggested, s.unmatched, s.conflicts
+        ),
+        PassReconciliation::Failed(e) => println!("reconciliation FAILED (next pass retries): {e}"),
     }
     if !r.expiring.is_empty() {
         println!(

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bank_sync::{AccountResult, PassReport};
+use bank_sync::{AccountResult, PassReconciliation, PassReport};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -100,15 +100,12 @@ impl WorkerMetrics {
                     result: result_label(&a.result),
                 })
                 .inc();
-            if let AccountResult::Synced {
-                imported,
-                auto_reconciled,
-                ..
-            } = a.result
-            {
+            if let AccountResult::Synced { imported, .. } = a.result {
                 self.imported.inc_by(imported);
-                self.auto_reconciled.inc_by(auto_reconciled);
             }
+        }
+        if let PassReconciliation::Done(summary) = &report.reconciliation {
+            self.auto_reconciled.inc_by(summary.auto_matched);
         }
         self.expiring
             .set(i64::try_from(report.expiring.len()).unwrap_or(i64::MAX));

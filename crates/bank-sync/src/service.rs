@@ -1,6 +1,7 @@
 //! The service both binaries hold: database, data key, ING client and the rules they share.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use storage::{Database, Keyring};
@@ -71,6 +72,8 @@ pub struct BankSync {
     /// One user-started sync per account at a time within this process (the database lease
     /// keeps other processes out).
     pub(crate) user_syncs: Arc<Mutex<std::collections::HashSet<i64>>>,
+    /// Matcher runs so far (each loads every open invoice and builds the index once).
+    pub(crate) matcher_runs: Arc<AtomicU64>,
 }
 
 impl BankSync {
@@ -91,6 +94,7 @@ impl BankSync {
             matcher: Arc::new(matcher),
             clock: Arc::new(SystemClock),
             user_syncs: Arc::default(),
+            matcher_runs: Arc::default(),
         }
     }
 
@@ -114,6 +118,13 @@ impl BankSync {
     /// The ING client.
     pub fn client(&self) -> &ing_psd2::Client {
         &self.client
+    }
+
+    /// How many times this service (and its clones) ran the matcher: each run loads every open
+    /// invoice and builds the matcher's index, the costly part of reconciling. A worker's pass
+    /// runs it once however many accounts it synced; the worker exports it as a metric.
+    pub fn matcher_runs(&self) -> u64 {
+        self.matcher_runs.load(Ordering::Relaxed)
     }
 
     /// The rules in force.

@@ -1,6 +1,6 @@
 //! One unattended pass over every connection: consent lifecycle, token refresh, transactions
-//! from the watermark minus an overlap, reconciliation, balances — within PSD2's daily budget,
-//! one worker per account at a time.
+//! from the watermark minus an overlap, balances — within PSD2's daily budget, one worker per
+//! account at a time — then one reconciliation of everything the pass brought in.
 //!
 //! The pass is the worker binary's whole job; it lives here so tests drive it exactly as the
 //! binary does.
@@ -16,6 +16,7 @@ use time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::SyncError;
+use crate::reconciliation::ReconcileSummary;
 use crate::service::BankSync;
 use crate::transactions::TransactionSync;
 
@@ -69,8 +70,6 @@ pub enum AccountResult {
         imported: u64,
         /// Entries fetched.
         fetched: u64,
-        /// Matched automatically.
-        auto_reconciled: u64,
     },
     /// Another worker holds it.
     Leased,
@@ -101,6 +100,19 @@ pub struct AccountReport {
     pub result: AccountResult,
 }
 
+/// The pass's one reconciliation, after its accounts were synced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PassReconciliation {
+    /// No account was synced or found fresh: nothing to match.
+    #[default]
+    NotNeeded,
+    /// The accounts' new payments were matched in one matcher run.
+    Done(ReconcileSummary),
+    /// The matcher run or its commit failed; nothing of it was stored, and the next pass (or the
+    /// account found fresh) matches the same payments again.
+    Failed(String),
+}
+
 /// What a pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PassReport {
@@ -110,6 +122,8 @@ pub struct PassReport {
     pub expiring: Vec<String>,
     /// Per account.
     pub accounts: Vec<AccountReport>,
+    /// The reconciliation of everything the pass brought in.
+    pub reconciliation: PassReconciliation,
 }
 
 impl PassReport {
@@ -175,7 +189,39 @@ impl BankSync {
         for line in done.into_iter().filter_map(|(_, line)| line) {
             report.accounts.push(line?);
         }
+        report.reconciliation = self.reconcile_pass(&report.accounts).await;
         Ok(report)
+    }
+
+    /// Matches what the pass brought in, once for all its accounts: loading every open invoice
+    /// and building the matcher's index is the costly part, and one run over all the new
+    /// payments also weighs payments of different accounts that compete for one invoice. The
+    /// accounts found fresh are included: a worker killed between its sync and the matcher left
+    /// their new payments unmatched, and they are matched now, on the same data.
+    async fn reconcile_pass(&self, accounts: &[AccountReport]) -> PassReconciliation {
+        let ids: Vec<i64> = accounts
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.result,
+                    AccountResult::Synced { .. } | AccountResult::Fresh
+                )
+            })
+            .map(|a| a.account_id)
+            .collect();
+        if ids.is_empty() {
+            return PassReconciliation::NotNeeded;
+        }
+        match self
+            .reconcile_accounts(&ids, storage::MatchMethod::Auto.as_str())
+            .await
+        {
+            Ok(summary) => PassReconciliation::Done(summary),
+            Err(e) => {
+                tracing::error!(accounts = ids.len(), error = %e, "the pass's reconciliation failed");
+                PassReconciliation::Failed(e.to_string())
+            }
+        }
     }
 
     /// One account of a pass, unless the pass is stopping or the connection can no longer sync.
@@ -309,14 +355,7 @@ impl BankSync {
             s.last_success_at.is_some_and(|t| t > now - opts.fresh_for)
                 && s.watermark.is_some_and(|w| w >= now.date())
         }) {
-            // A worker killed between its sync and the matcher left the new payments
-            // unmatched: match them now, on the same data, instead of a day later.
-            if let Err(e) = self
-                .reconcile(Some(account.id), storage::MatchMethod::Auto.as_str())
-                .await
-            {
-                return AccountResult::Failed(e.to_string());
-            }
+            // Its payments are matched with the pass's (see `reconcile_pass`).
             return AccountResult::Fresh;
         }
         let today = now.date();
@@ -331,14 +370,15 @@ impl BankSync {
                 account_id: account.id,
                 date_from: from.min(today),
                 date_to: today,
-                auto_reconcile: true,
+                // Matched once for the whole pass, after every account (`reconcile_pass`).
+                auto_reconcile: false,
                 trigger: storage::SyncTrigger::Worker,
                 psu_ip: None,
                 stop: Some(stop),
             })
             .await;
-        let (imported, fetched, auto_reconciled) = match sync {
-            Ok(r) => (r.imported, r.fetched, r.auto_reconciled),
+        let (imported, fetched) = match sync {
+            Ok(r) => (r.imported, r.fetched),
             Err(e) => return classify(account.id, e),
         };
         // Balances only with budget left: transactions come first.
@@ -348,11 +388,7 @@ impl BankSync {
         {
             tracing::warn!(account = account.id, error = %e, "balances not fetched");
         }
-        AccountResult::Synced {
-            imported,
-            fetched,
-            auto_reconciled,
-        }
+        AccountResult::Synced { imported, fetched }
     }
 }
 

@@ -34,7 +34,12 @@ impl Database {
             // grows, which made imports quadratic (200 pages took 4x as long as 100). Planning
             // each execution with its real parameters and table size keeps the index scans.
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
-        let conn = SeaDatabase::connect(opts).await?;
+        let mut conn = SeaDatabase::connect(opts).await?;
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let count = statements.clone();
+        conn.set_metric_callback(move |_| {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         let sqlite = conn.get_database_backend() == DatabaseBackend::Sqlite;
         if sqlite {
             // sqlx opens SQLite with foreign keys on; WAL is set once per file and persists.
@@ -45,6 +50,7 @@ impl Database {
         Ok(Self {
             conn,
             sqlite_writer: sqlite.then(|| std::sync::Arc::new(tokio::sync::Mutex::new(()))),
+            statements,
         })
     }
 }

@@ -12,12 +12,21 @@ pub struct Database {
     /// SQLite allows one writer; imports take turns here instead of failing with "database is
     /// locked" when two read-then-write transactions meet. (Several workers need PostgreSQL.)
     pub(crate) sqlite_writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// Statements sent to the database through this handle (and its clones): round trips are
+    /// what batched writes save, and this counts them (tests, benchmarks).
+    pub(crate) statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Database {
     /// The sea-orm connection, for repositories in this crate and for tests.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// How many statements this handle and its clones have sent since it was opened (each is one
+    /// round trip to PostgreSQL, one prepared statement run by SQLite).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether this is PostgreSQL (or SQLite).

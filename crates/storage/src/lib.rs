@@ -17,6 +17,7 @@
 
 mod accounts;
 mod balances;
+mod chunks;
 mod connect;
 mod connections;
 mod crypto;

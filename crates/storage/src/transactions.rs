@@ -188,4 +188,25 @@ impl Database {
         }
         Ok(q.all(&self.conn).await?)
     }
+
+    /// [`Database::unmatched_transactions`] of these accounts together: a worker's pass
+    /// reconciles the accounts it synced in one matcher run. Asked for in chunks of ids, so any
+    /// number of accounts stays within the engines' limits on bound parameters.
+    pub async fn unmatched_transactions_of(
+        &self,
+        account_ids: &[i64],
+    ) -> Result<Vec<transaction::Model>, Error> {
+        let mut out = Vec::new();
+        for chunk in account_ids.chunks(crate::chunks::IDS_PER_STATEMENT) {
+            out.extend(
+                Entity::find()
+                    .filter(Column::Status.eq(BookingStatus::Booked))
+                    .filter(Column::ReconciliationState.ne(ReconciliationState::Matched))
+                    .filter(Column::AccountId.is_in(chunk.iter().copied()))
+                    .all(&self.conn)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
 }

@@ -156,13 +156,19 @@ pub fn worker_command(
     c
 }
 
+/// The worker binary of this build, or the one `PSD2_WORKER_BIN` names (benchmarks run a
+/// release build from the unoptimised tests).
+pub fn worker_program() -> String {
+    std::env::var("PSD2_WORKER_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_psd2-worker").into())
+}
+
 /// [`worker_command`] without `--once`: the worker as a long-running service.
 pub fn scheduled_worker_command(
     settings: &Settings,
     name: &str,
     lease_seconds: u32,
 ) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_psd2-worker"));
+    let mut c = tokio::process::Command::new(worker_program());
     c.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn")

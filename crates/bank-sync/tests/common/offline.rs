@@ -1,9 +1,14 @@
 //! A world without a bank: accounts, connections and bookings written through storage.
 
+use std::str::FromStr as _;
+
 use bank_sync::BankSync;
 use bank_sync::settings::{Environment, Settings};
 use ing_sandbox::DevCertificates;
+use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait as _, Database as Sea};
+use storage::{BookingStatus, InvoiceKind, NewAccount, NewConnection, NewInvoice, NewTransaction};
+use time::macros::date;
 
 pub struct World {
     pub dir: tempfile::TempDir,
@@ -90,4 +95,88 @@ pub async fn worlds() -> Vec<World> {
         out.push(World::new(Some(admin)).await);
     }
     out
+}
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub fn invoice(
+    number: &str,
+    customer: &str,
+    name: &str,
+    total: &str,
+    iban: Option<&str>,
+) -> NewInvoice {
+    NewInvoice {
+        number: number.into(),
+        kind: InvoiceKind::Invoice,
+        customer_name: name.into(),
+        customer_number: Some(customer.into()),
+        customer_ibans: iban.map(|i| vec![i.to_owned()]).unwrap_or_default(),
+        total: dec(total),
+        currency: "EUR".into(),
+        issue_date: date!(2026 - 11 - 01),
+        due_date: Some(date!(2026 - 11 - 15)),
+        creditor_reference: None,
+    }
+}
+
+/// One booked incoming payment on an account of its own; returns the transaction id.
+pub async fn pay(
+    sync: &BankSync,
+    key: &str,
+    iban: &str,
+    name: &str,
+    amount: &str,
+    text: &str,
+) -> i64 {
+    let db = sync.db();
+    let connection = db
+        .create_connection(
+            &NewConnection {
+                environment: "local".into(),
+                client_id: "5ca1ab1e-c0ca-c01a-cafe-154deadbea75".into(),
+                scopes: "payment-accounts:transactions:view".into(),
+                granted_at: time::OffsetDateTime::now_utc(),
+                valid_until: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
+            },
+            &format!("token-{key}"),
+        )
+        .await
+        .unwrap();
+    let (acc, _) = db
+        .upsert_account(&NewAccount {
+            connection_id: connection.id,
+            resource_id: format!("acc-{key}"),
+            iban: None,
+            name: "Geschäftskonto".into(),
+            bank_name: "ING".into(),
+            currency: "EUR".into(),
+            product: None,
+        })
+        .await
+        .unwrap();
+    db.import_page(
+        acc.id,
+        &[NewTransaction {
+            bank_transaction_id: Some(format!("T-{key}")),
+            entry_reference: None,
+            end_to_end_id: None,
+            booking_date: Some(date!(2026 - 11 - 10)),
+            value_date: Some(date!(2026 - 11 - 10)),
+            amount: dec(amount),
+            currency: "EUR".into(),
+            counterparty_name: Some(name.into()),
+            counterparty_iban: Some(iban.into()),
+            remittance_unstructured: Some(text.into()),
+            remittance_structured: None,
+            bank_transaction_code: None,
+            status: BookingStatus::Booked,
+            raw_json: serde_json::json!({}),
+        }],
+    )
+    .await
+    .unwrap();
+    db.transactions(acc.id).await.unwrap()[0].id
 }

@@ -8,12 +8,16 @@
 //! invoice was matched to three. Committed together, a crash leaves the store as it was before
 //! the pass and the rerun reaches exactly the uninterrupted result.
 
+mod load;
+mod plan;
+mod write;
+
 use sea_orm::TransactionTrait as _;
 use time::OffsetDateTime;
 
 use crate::db::Database;
 use crate::error::Error;
-use crate::matches::{MatchDecision, NewSuggestion, apply_match_in, record_suggestions_in};
+use crate::matches::{MatchDecision, NewSuggestion};
 
 /// What the pass decided for one transaction.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +52,13 @@ pub struct PassCommit {
 
 impl Database {
     /// Stores a pass's decisions all together, or none of them.
+    ///
+    /// The decisions take effect in their order, exactly as if each were applied on its own
+    /// (an automatic match the invoices can no longer take is queued as suggestions instead),
+    /// but the rows are read and written in batches: the pass's transactions, invoices and open
+    /// suggestions are read (and on PostgreSQL locked, in id order) with a few statements, the
+    /// decisions are played out in memory ([`plan`]), and the result is written with multi-row
+    /// statements ([`write`]). One statement per row made 100,000 decisions take minutes.
     pub async fn commit_reconciliation(
         &self,
         decisions: &[PassDecision],
@@ -56,50 +67,10 @@ impl Database {
         let _writer = self.write_turn().await;
         let postgres = self.is_postgres();
         let txn = self.conn.begin().await?;
-        let mut done = PassCommit::default();
-        for d in decisions {
-            match d {
-                PassDecision::Auto(m) => {
-                    // A savepoint: a refused match is undone alone and queued instead.
-                    let attempt = txn.begin().await?;
-                    match apply_match_in(&attempt, postgres, m, now).await {
-                        Ok(_) => {
-                            attempt.commit().await?;
-                            done.auto_matched += 1;
-                        }
-                        Err(Error::Conflict(why)) => {
-                            attempt.rollback().await?;
-                            tracing::warn!(transaction = m.transaction_id, %why, "automatic match refused; queued for review");
-                            let queued: Vec<NewSuggestion> = m
-                                .allocations
-                                .iter()
-                                .map(|a| NewSuggestion {
-                                    invoice_id: a.invoice_id,
-                                    amount: a.amount,
-                                    confidence: m.confidence,
-                                    reasons: m.reasons.clone(),
-                                })
-                                .collect();
-                            record_suggestions_in(&txn, m.transaction_id, &queued, now).await?;
-                            done.conflicts += 1;
-                            done.suggested += 1;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                PassDecision::Suggest {
-                    transaction_id,
-                    suggestions,
-                } => {
-                    record_suggestions_in(&txn, *transaction_id, suggestions, now).await?;
-                    done.suggested += 1;
-                }
-                PassDecision::Clear { transaction_id } => {
-                    record_suggestions_in(&txn, *transaction_id, &[], now).await?;
-                }
-            }
-        }
+        let rows = load::load(&txn, postgres, decisions).await?;
+        let plan = plan::play(rows, decisions, now)?;
+        write::write(&txn, &plan, now).await?;
         txn.commit().await?;
-        Ok(done)
+        Ok(plan.done)
     }
 }
