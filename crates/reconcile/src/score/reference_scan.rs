@@ -108,6 +108,7 @@ impl TransactionScoring<'_, '_> {
             }
         }
         self.typo_lookup(typo_queries);
+        self.note_settled_references();
         // A fixed order that does not depend on the order of the invoices: ties between
         // references are broken by position in the text, then by invoice id.
         let index = self.scorer.index;
@@ -118,6 +119,32 @@ impl TransactionScoring<'_, '_> {
                 index.items[b.inv as usize].rank,
             ))
         });
+    }
+
+    /// A strong reference to an item that is no longer open (settled by another payment of
+    /// this batch: the same payment booked twice) names no open item, like a paid invoice's
+    /// number: it closes the unknown-reference gate, so that the customer's IBAN and the amount
+    /// do not book the payment to another open item of that amount instead.
+    fn note_settled_references(&mut self) {
+        let mut settled: Vec<String> = self
+            .references
+            .iter()
+            .filter(|r| r.kind.strong() && !self.is_open(r.inv))
+            .filter(|r| {
+                // Still a reference when another item of that number is open.
+                !self
+                    .references
+                    .iter()
+                    .any(|o| o.found == r.found && self.is_open(o.inv))
+            })
+            .map(|r| r.found.clone())
+            .collect();
+        if settled.is_empty() {
+            return;
+        }
+        self.unknown_references.append(&mut settled);
+        self.unknown_references.sort();
+        self.unknown_references.dedup();
     }
 
     /// Longest match wins: a number found inside a longer number found at the same place is
