@@ -272,6 +272,63 @@ fn a_payer_known_by_a_shared_name_still_finds_the_item_of_that_amount() {
 }
 
 #[test]
+fn one_of_many_customers_of_one_name_is_found_by_the_amount_among_many_equal_items() {
+    // Five customers called "Bäckerei Beck GmbH"; the name index ranks three of them first,
+    // and none of those has an item of 299.00. Twelve other customers have items of 299.00
+    // due nearer the payment. The payer's own item must still be among the first three.
+    let mut invs = Vec::new();
+    for k in 1..=5 {
+        invs.push(Invoice {
+            customer_id: format!("beck-{k}"),
+            customer_name: "Bäckerei Beck GmbH".into(),
+            ..invoice(
+                &format!("a{k}"),
+                &format!("RE-2024-01{k:02}"),
+                "x",
+                &format!("{k}10.00"),
+                ISSUED,
+            )
+        });
+    }
+    invs.push(Invoice {
+        customer_id: "beck-5".into(),
+        customer_name: "Bäckerei Beck GmbH".into(),
+        ..invoice(
+            "z-beck",
+            "RE-2024-0300",
+            "x",
+            "299.00",
+            date!(2024 - 01 - 10),
+        )
+    });
+    for k in 0..12 {
+        invs.push(Invoice {
+            customer_id: format!("other-{k}"),
+            customer_name: format!("Firma Nummer {k}"),
+            ..invoice(
+                &format!("o{k:02}"),
+                &format!("RE-2024-05{k:02}"),
+                "x",
+                "299.00",
+                ISSUED,
+            )
+        });
+    }
+    let txs = [payment(
+        "t1",
+        "299.00",
+        PAID,
+        "BAECKEREI BECK GMBH",
+        IBAN_UNKNOWN,
+        "Zahlung",
+    )];
+    let out = run(&txs, &invs);
+    let first3: Vec<Vec<String>> = suggested(&out[0]).into_iter().take(3).collect();
+    assert!(first3.contains(&vec!["z-beck".to_string()]), "{first3:?}");
+    assert!(out[0].auto_allocations().is_none());
+}
+
+#[test]
 fn sepa_tags_spaces_and_a_placeholder_end_to_end_id() {
     let invs = [invoice("i1", "RE-2024-0815", "mueller", "250.00", ISSUED)];
     let txs = [payment(
