@@ -87,25 +87,28 @@ impl TransactionScoring<'_, '_> {
         for &c in party_customers {
             // Another item the payment equals less a discount taken late competes as much as
             // one it equals exactly: the payer may have meant either.
-            let fitting: Vec<usize> = settlements
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.customer == c && o.items.len() == 1 && o.same_amount)
-                .map(|(k, _)| k)
-                .collect();
-            let (k, signal) = match fitting.as_slice() {
-                [] => continue,
-                [k] if settlements.get(*k).is_some_and(|o| o.exact_fit) => {
-                    (*k, Signal::OnlyFitting)
+            let fits = |o: &Settlement| o.customer == c && o.items.len() == 1 && o.same_amount;
+            let mut found = settlements.iter().enumerate().filter(|(_, o)| fits(o));
+            // Nearly always none or one: the list of all is built only when there are more.
+            let (k, signal) = match (found.next(), found.next()) {
+                (None, _) => continue,
+                (Some((k, o)), None) if o.exact_fit => (k, Signal::OnlyFitting),
+                (Some(_), None) => continue,
+                (Some(_), Some(_)) => {
+                    let several: Vec<usize> = settlements
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| fits(o))
+                        .map(|(k, _)| k)
+                        .collect();
+                    match self.oldest_of_equal(settlements, &several) {
+                        Some(k) => (
+                            k,
+                            Signal::OldestOfEqual(several.len().min(u16::MAX as usize) as u16),
+                        ),
+                        None => continue,
+                    }
                 }
-                [_] => continue,
-                several => match self.oldest_of_equal(settlements, several) {
-                    Some(k) => (
-                        k,
-                        Signal::OldestOfEqual(several.len().min(u16::MAX as usize) as u16),
-                    ),
-                    None => continue,
-                },
             };
             let by_iban = self.iban_customers.len() == 1 && self.iban_customers[0] == c;
             let pts = if by_iban || self.unique_name_customer == Some(c) {
