@@ -24,7 +24,7 @@ const NAME_UNIQUE: f64 = 0.95;
 const NAME_UNIQUE_LEAD: f64 = 0.08;
 
 impl TransactionScoring<'_, '_> {
-    pub(super) fn name_similarity(&mut self, c: u32) -> f64 {
+    fn name_similarity(&mut self, c: u32) -> f64 {
         if let Some(&(_, s)) = self.name_similarities.iter().find(|(k, _)| *k == c) {
             return s;
         }
