@@ -215,6 +215,9 @@ fn reason(index: &Index<'_>, tx: &Transaction, eval: &Evaluation, sig: Signal) -
         },
         Signal::PartialAnnounced => Reason::PartialPaymentAnnounced,
         Signal::OnlyFitting => Reason::OnlyFittingItem,
+        Signal::OldestOfEqual(n) => Reason::OldestOfEqualItems {
+            count: usize::from(n),
+        },
         Signal::OnlyFittingCombination => Reason::OnlyFittingCombination,
         Signal::IbanKnown => Reason::PayerIbanKnown {
             iban: eval.payer_iban.clone(),

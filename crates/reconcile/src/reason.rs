@@ -132,6 +132,13 @@ pub enum Reason {
     OnlyFittingItem,
     /// The only combination of this customer's open items whose sum is the amount.
     OnlyFittingCombination,
+    /// Several open items of this customer have the amount and the payer named none: a
+    /// payment without a stated purpose settles the debt due first, then the oldest (§ 366
+    /// Abs. 2 BGB), and this is that item.
+    OldestOfEqualItems {
+        /// How many open items of the customer have the amount.
+        count: usize,
+    },
     /// The payer's IBAN is known for this customer and no other.
     PayerIbanKnown {
         /// The IBAN.
@@ -273,6 +280,10 @@ impl fmt::Display for Reason {
             }
             Reason::OnlyFittingCombination => f.write_str(
                 "the only combination of this customer's open items that sums to the amount",
+            ),
+            Reason::OldestOfEqualItems { count } => write!(
+                f,
+                "the oldest of {count} open items of this customer with this amount: without a stated purpose a payment settles the item due first, then the oldest (§ 366 (2) BGB)"
             ),
             Reason::PayerIbanKnown { iban } => {
                 write!(f, "payer IBAN {iban} is known for this customer")

@@ -272,6 +272,63 @@ fn a_payer_known_by_a_shared_name_still_finds_the_item_of_that_amount() {
 }
 
 #[test]
+fn one_of_many_customers_of_one_name_is_found_by_the_amount_among_many_equal_items() {
+    // Five customers called "Bäckerei Beck GmbH"; the name index ranks three of them first,
+    // and none of those has an item of 299.00. Twelve other customers have items of 299.00
+    // due nearer the payment. The payer's own item must still be among the first three.
+    let mut invs = Vec::new();
+    for k in 1..=5 {
+        invs.push(Invoice {
+            customer_id: format!("beck-{k}"),
+            customer_name: "Bäckerei Beck GmbH".into(),
+            ..invoice(
+                &format!("a{k}"),
+                &format!("RE-2024-01{k:02}"),
+                "x",
+                &format!("{k}10.00"),
+                ISSUED,
+            )
+        });
+    }
+    invs.push(Invoice {
+        customer_id: "beck-5".into(),
+        customer_name: "Bäckerei Beck GmbH".into(),
+        ..invoice(
+            "z-beck",
+            "RE-2024-0300",
+            "x",
+            "299.00",
+            date!(2024 - 01 - 10),
+        )
+    });
+    for k in 0..12 {
+        invs.push(Invoice {
+            customer_id: format!("other-{k}"),
+            customer_name: format!("Firma Nummer {k}"),
+            ..invoice(
+                &format!("o{k:02}"),
+                &format!("RE-2024-05{k:02}"),
+                "x",
+                "299.00",
+                ISSUED,
+            )
+        });
+    }
+    let txs = [payment(
+        "t1",
+        "299.00",
+        PAID,
+        "BAECKEREI BECK GMBH",
+        IBAN_UNKNOWN,
+        "Zahlung",
+    )];
+    let out = run(&txs, &invs);
+    let first3: Vec<Vec<String>> = suggested(&out[0]).into_iter().take(3).collect();
+    assert!(first3.contains(&vec!["z-beck".to_string()]), "{first3:?}");
+    assert!(out[0].auto_allocations().is_none());
+}
+
+#[test]
 fn sepa_tags_spaces_and_a_placeholder_end_to_end_id() {
     let invs = [invoice("i1", "RE-2024-0815", "mueller", "250.00", ISSUED)];
     let txs = [payment(
@@ -465,8 +522,83 @@ fn two_combinations_with_the_same_sum_are_only_suggested() {
 // ------------------------------------------------------------------ hard case 2: equal amounts
 
 #[test]
-fn two_equally_good_candidates_give_suggestions_never_an_auto_match() {
-    // Rent for January and February: same customer, same amount, no reference.
+fn a_payment_without_purpose_settles_the_item_due_first_then_the_oldest() {
+    // Rent for January and February: same customer, same amount, no reference. Without a
+    // stated purpose the payment settles the debt due first (§ 366 Abs. 2 BGB): January's,
+    // whatever order the items come in.
+    let jan = invoice(
+        "jan",
+        "RE-2024-0101",
+        "schmidt",
+        "850.00",
+        date!(2024 - 01 - 01),
+    );
+    let feb = invoice(
+        "zfeb",
+        "RE-2024-0201",
+        "schmidt",
+        "850.00",
+        date!(2024 - 02 - 01),
+    );
+    let pay = |on: Date| {
+        payment(
+            "t1",
+            "850.00",
+            on,
+            "BAECKEREI SCHMIDT",
+            IBAN_SCHMIDT,
+            "Miete",
+        )
+    };
+    for invs in [[jan.clone(), feb.clone()], [feb.clone(), jan.clone()]] {
+        let out = run(&[pay(date!(2024 - 02 - 05))], &invs);
+        assert_eq!(auto(&out[0]), vec![alloc("jan", "850.00")]);
+        assert!(
+            reasons(&out[0]).contains(&Reason::OldestOfEqualItems { count: 2 }),
+            "{:#?}",
+            out[0]
+        );
+    }
+    // The later one is older but not due yet, the earlier one issued later is due already:
+    // the due one is settled first (a 14-day term beside a 60-day one).
+    let long_term = Invoice {
+        due_date: date!(2024 - 03 - 01),
+        ..invoice(
+            "a-long",
+            "RE-2024-0102",
+            "schmidt",
+            "850.00",
+            date!(2024 - 01 - 01),
+        )
+    };
+    let short_term = invoice(
+        "b-short",
+        "RE-2024-0103",
+        "schmidt",
+        "850.00",
+        date!(2024 - 01 - 10),
+    );
+    let out = run(&[pay(date!(2024 - 02 - 05))], &[long_term, short_term]);
+    assert_eq!(auto(&out[0]), vec![alloc("b-short", "850.00")]);
+}
+
+#[test]
+fn equal_items_of_equal_age_or_a_stated_purpose_are_only_suggested() {
+    // Issued the same day: of equal age, the law splits the payment; no automatic booking.
+    let invs = [
+        invoice("m1", "RE-2024-0101", "schmidt", "850.00", ISSUED),
+        invoice("m2", "RE-2024-0102", "schmidt", "850.00", ISSUED),
+    ];
+    let tx = payment("t1", "850.00", PAID, "Schmidt", IBAN_SCHMIDT, "Miete");
+    let out = run(std::slice::from_ref(&tx), &invs);
+    assert!(matches!(
+        held_back(&out[0]),
+        HeldBack::Ambiguous { .. } | HeldBack::BelowThreshold { .. }
+    ));
+    let s = suggested(&out[0]);
+    assert!(s.contains(&vec!["m1".to_string()]) && s.contains(&vec!["m2".to_string()]));
+    // Different ages, but the text names a number that is no open item: the payer stated a
+    // purpose (a paid invoice paid again), so the rule does not apply.
     let invs = [
         invoice(
             "jan",
@@ -483,21 +615,13 @@ fn two_equally_good_candidates_give_suggestions_never_an_auto_match() {
             date!(2024 - 02 - 01),
         ),
     ];
-    let txs = [payment(
-        "t1",
-        "850.00",
-        date!(2024 - 02 - 05),
-        "BAECKEREI SCHMIDT",
-        IBAN_SCHMIDT,
-        "Miete",
-    )];
-    let out = run(&txs, &invs);
-    assert!(matches!(
-        held_back(&out[0]),
-        HeldBack::Ambiguous { .. } | HeldBack::BelowThreshold { .. }
-    ));
-    let s = suggested(&out[0]);
-    assert!(s.contains(&vec!["jan".to_string()]) && s.contains(&vec!["feb".to_string()]));
+    let tx = Transaction {
+        remittance_unstructured: Some("Miete RE-2023-1201".into()),
+        booking_date: date!(2024 - 02 - 05),
+        ..tx
+    };
+    let out = run(&[tx], &invs);
+    assert!(out[0].auto_allocations().is_none(), "{:#?}", out[0]);
 }
 
 #[test]
@@ -864,25 +988,61 @@ fn partial_payments_never_over_allocate_the_invoice() {
     assert!(total <= d("1000.00"), "allocated {total}");
     assert_eq!(auto(&out[0]), vec![alloc("i1", "400.00")]);
     assert_eq!(auto(&out[1]), vec![alloc("i1", "400.00")]);
-    assert!(out[2].auto_allocations().is_none());
+    // The third pays the last 200.00 and 200.00 too much: the known payer named the invoice,
+    // so it settles the rest and the excess stays unallocated for a person.
+    assert_eq!(auto(&out[2]), vec![alloc("i1", "200.00")]);
+    match &out[2].decision {
+        Decision::Auto { unallocated, .. } => assert_eq!(*unallocated, d("200.00")),
+        other => panic!("{other:#?}"),
+    }
 }
 
 #[test]
-fn an_overpayment_is_suggested_with_the_excess_unallocated() {
+fn an_overpayment_of_the_named_invoice_by_its_known_payer_settles_it_and_leaves_the_excess() {
+    // The known payer names the invoice and pays 50.00 too much: the invoice is paid, the
+    // excess stays unallocated for a person (refund or credit), as an accountant books it.
     let invs = [invoice("i1", "RE-2024-0815", "mueller", "100.00", ISSUED)];
-    let txs = [payment(
+    let tx = payment(
         "t1",
         "150.00",
         PAID,
         "Mueller",
         IBAN_MUELLER,
         "RE-2024-0815",
-    )];
-    let out = run(&txs, &invs);
+    );
+    let out = run(std::slice::from_ref(&tx), &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "100.00")]);
+    match &out[0].decision {
+        Decision::Auto { unallocated, .. } => assert_eq!(*unallocated, d("50.00")),
+        other => panic!("{other:#?}"),
+    }
+    // From an unknown IBAN the same payment is a suggestion with the excess unallocated.
+    let tx = Transaction {
+        counterparty_iban: Some(IBAN_UNKNOWN.into()),
+        ..tx
+    };
+    let out = run(&[tx], &invs);
     assert_eq!(held_back(&out[0]), &HeldBack::AmountDoesNotSettle);
     let c = &out[0].suggestions()[0];
     assert_eq!(c.allocations[0].amount, d("100.00"));
     assert_eq!(c.unallocated, d("50.00"));
+}
+
+#[test]
+fn an_unannounced_part_of_the_named_invoice_by_its_known_payer_is_booked() {
+    // 400.00 of 1,000.00, the number written, from the customer's IBAN: the part is booked
+    // and 600.00 stay open (before, it scored 75 and waited for a person).
+    let invs = [invoice("i1", "RE-2024-0815", "mueller", "1000.00", ISSUED)];
+    let txs = [payment(
+        "t1",
+        "400.00",
+        PAID,
+        "Mueller",
+        IBAN_MUELLER,
+        "RE-2024-0815",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "400.00")]);
 }
 
 #[test]
@@ -1018,6 +1178,36 @@ fn the_same_payment_under_two_ids_settles_once() {
             ..
         }
     ));
+}
+
+#[test]
+fn a_payment_booked_twice_does_not_settle_another_item_of_that_amount() {
+    // The same transfer twice (the bank repeated it); the customer has a second open item of
+    // the same amount. The copy names an invoice the first one settled: it must not be booked
+    // to the other item by IBAN and amount.
+    let invs = [
+        invoice("i1", "RE-2024-5199", "mueller", "299.00", ISSUED),
+        invoice(
+            "i2",
+            "RE-2024-5321",
+            "mueller",
+            "299.00",
+            date!(2024 - 03 - 05),
+        ),
+    ];
+    let tx = |id: &str| {
+        payment(
+            id,
+            "299.00",
+            PAID,
+            "KAISER OPTIK",
+            IBAN_MUELLER,
+            "Re.-Nr. RE-2024-5199 vom 01.03.2024",
+        )
+    };
+    let out = run(&[tx("t1"), tx("t2")], &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("i1", "299.00")]);
+    assert!(out[1].auto_allocations().is_none(), "{:#?}", out[1]);
 }
 
 #[test]

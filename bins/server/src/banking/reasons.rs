@@ -272,6 +272,15 @@ pub fn reason(lang: Lang, r: &Reason, pay: Payment<'_>) -> String {
             "die einzige Kombination offener Posten dieses Kunden, deren Summe der Betrag ist"
                 .into(),
         ),
+        Reason::OldestOfEqualItems { count } => pick(
+            lang,
+            format!(
+                "the oldest of {count} open items of this customer with this amount: without a stated purpose a payment settles the item due first, then the oldest (§ 366 (2) BGB)"
+            ),
+            format!(
+                "der älteste von {count} offenen Posten dieses Kunden mit diesem Betrag: ohne Tilgungsbestimmung tilgt eine Zahlung zuerst den fälligen, dann den ältesten Posten (§ 366 Abs. 2 BGB)"
+            ),
+        ),
         Reason::PayerIbanKnown { iban } => {
             let iban = bank_sync::mask_iban(iban);
             pick(
@@ -495,6 +504,7 @@ mod tests {
             },
             Reason::OnlyFittingItem,
             Reason::OnlyFittingCombination,
+            Reason::OldestOfEqualItems { count: 2 },
             Reason::PayerIbanKnown {
                 iban: "DE89370400440532013000".into(),
             },
@@ -542,6 +552,7 @@ mod tests {
                 | Reason::CombinedAmount { .. }
                 | Reason::OnlyFittingItem
                 | Reason::OnlyFittingCombination
+                | Reason::OldestOfEqualItems { .. }
                 | Reason::PayerIbanKnown { .. }
                 | Reason::PayerIbanShared { .. }
                 | Reason::PayerIbanOtherCustomer

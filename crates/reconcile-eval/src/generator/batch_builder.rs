@@ -1,6 +1,8 @@
 //! The state of one generation run, and what every case does with it: draw, record a
 //! transaction with its label, pay an invoice the usual way, add a decoy.
 
+use std::collections::HashSet;
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use reconcile::{Config, Invoice, InvoiceKind, Transaction};
@@ -31,6 +33,9 @@ pub(super) struct BatchBuilder {
     pub(super) inv_seq: u32,
     /// Every open amount issued, for decoys of equal amount.
     pub(super) used_amounts: Vec<Decimal>,
+    /// The transactions (by index) whose texts state no purpose: no reference of any kind.
+    /// Which of several equal items they settle is the law's (`settle_unstated_by_law`).
+    pub(super) unstated: HashSet<usize>,
 }
 
 impl std::fmt::Debug for BatchBuilder {
@@ -66,6 +71,7 @@ impl BatchBuilder {
             gs: (2024, 0),
             inv_seq: 12_000,
             used_amounts: Vec::new(),
+            unstated: HashSet::new(),
         }
     }
 

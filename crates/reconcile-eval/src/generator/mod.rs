@@ -95,6 +95,7 @@ pub fn generate(cfg: &GenConfig) -> Dataset {
     while g.invoices.len() < target {
         g.decoy();
     }
+    g.settle_unstated_by_law();
     let mut order: Vec<usize> = (0..g.txs.len()).collect();
     order.shuffle(&mut g.rng);
     let transactions = order.iter().map(|&i| g.txs[i].clone()).collect();

@@ -10,6 +10,18 @@ use super::settlement::Settlement;
 use super::signal::{DateSignal, Signal};
 use super::transaction_scoring::TransactionScoring;
 
+/// Whether and by whom the item is named, which decides what an amount that does not fit
+/// costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Named {
+    /// Not named: just another open item of the customer.
+    No,
+    /// Named by a reference.
+    Yes,
+    /// Named strongly, by the payer whose IBAN (or unique name) is this customer's.
+    ByKnownPayer,
+}
+
 impl TransactionScoring<'_, '_> {
     /// Paid before the issue date (more than three days: bank dates shift), in term, or long
     /// after the due date.
@@ -28,9 +40,16 @@ impl TransactionScoring<'_, '_> {
     }
 
     /// Adds the amount signal for a fit and sets the allocation of a single item. A named item
-    /// paid partly or overpaid loses little (the payer said which item); an unnamed one the
-    /// amount does not fit loses much (it is just another open item of the customer).
-    pub(super) fn amount_signal(&self, o: &mut Settlement, f: Fit, open: Decimal, named: bool) {
+    /// paid partly or overpaid loses little (the payer said which item), nothing when the
+    /// known payer named it (the difference is intended: an instalment, or too much that
+    /// stays unallocated); an unnamed one the amount does not fit loses much (it is just
+    /// another open item of the customer).
+    pub(super) fn amount_signal(&self, o: &mut Settlement, f: Fit, open: Decimal, named: Named) {
+        let differs = match named {
+            Named::No => points::AMOUNT_UNRELATED,
+            Named::Yes => points::NAMED_BUT_AMOUNT_DIFFERS,
+            Named::ByKnownPayer => points::NAMED_BY_KNOWN_PAYER_AMOUNT_DIFFERS,
+        };
         let paid = self.paid;
         let (pts, alloc, unalloc) = match f {
             Fit::Exact => (points::AMOUNT_EXACT, paid, Decimal::ZERO),
@@ -50,28 +69,13 @@ impl TransactionScoring<'_, '_> {
                     (points::TOLERANCE, paid, Decimal::ZERO)
                 }
             }
-            Fit::Partial { .. } => (
-                if named {
-                    points::NAMED_BUT_AMOUNT_DIFFERS
-                } else {
-                    points::AMOUNT_UNRELATED
-                },
-                paid,
-                Decimal::ZERO,
-            ),
-            Fit::Over { excess } => (
-                if named {
-                    points::NAMED_BUT_AMOUNT_DIFFERS
-                } else {
-                    points::AMOUNT_UNRELATED
-                },
-                open,
-                excess,
-            ),
+            Fit::Partial { .. } => (differs, paid, Decimal::ZERO),
+            Fit::Over { excess } => (differs, open, excess),
         };
         o.add(Signal::Fit { fit: f, paid }, pts);
         o.allocations.push(alloc);
         o.unallocated = unalloc;
         o.exact_fit = matches!(f, Fit::Exact | Fit::CashDiscount { late: false, .. });
+        o.same_amount = matches!(f, Fit::Exact | Fit::CashDiscount { .. });
     }
 }

@@ -38,6 +38,10 @@ pub(crate) const CASH_DISCOUNT_LATE: i32 = 15;
 pub(crate) const TOLERANCE: i32 = 25;
 /// A named item paid partly or overpaid.
 pub(crate) const NAMED_BUT_AMOUNT_DIFFERS: i32 = -5;
+/// A named item paid partly or overpaid by the payer whose IBAN (or unique name) is this
+/// customer's: the difference is intended. With the reference, the IBAN and the date this is
+/// the auto threshold (50 + 0 + 25 + 5 = 80).
+pub(crate) const NAMED_BY_KNOWN_PAYER_AMOUNT_DIFFERS: i32 = 0;
 /// An unnamed item the amount does not fit: most of a customer's other open items.
 pub(crate) const AMOUNT_UNRELATED: i32 = -20;
 /// The text announces a partial payment.
@@ -104,5 +108,14 @@ mod tests {
         assert!(pair - larger_overpaid >= cfg.auto_margin);
         // An unannounced part from an unknown payer is not automatic.
         assert!(NUMBER_EXACT + NAMED_BUT_AMOUNT_DIFFERS + IN_TERM < cfg.auto_threshold);
+        // A part or too much on the number the known payer wrote is.
+        assert!(
+            NUMBER_EXACT + NAMED_BY_KNOWN_PAYER_AMOUNT_DIFFERS + IBAN_KNOWN + IN_TERM
+                >= cfg.auto_threshold
+        );
+        // Two equal items without a stated purpose: the one settled first by law leads the
+        // other by the margin, and without the IBAN (a similar name) it is never automatic.
+        assert!(ONLY_FITTING >= cfg.auto_margin);
+        assert!(NAME_SAME + AMOUNT_EXACT + ONLY_FITTING_BY_NAME + IN_TERM < cfg.auto_threshold);
     }
 }

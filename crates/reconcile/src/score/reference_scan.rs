@@ -5,7 +5,9 @@
 //! 2024 08 15`), never inside a longer number (`14` is not in `1814`), and a number with a
 //! written prefix belongs to that prefix (`RE-2024-0117` does not name `GS-2024-0117`).
 
+use crate::amount::fit;
 use crate::index::KeyKind;
+use crate::model::InvoiceKind;
 use crate::normalize::{
     Tokens, fold_text, mentions_partial, real_id, significant_digits, tokenize,
 };
@@ -108,6 +110,7 @@ impl TransactionScoring<'_, '_> {
             }
         }
         self.typo_lookup(typo_queries);
+        self.note_settled_references();
         // A fixed order that does not depend on the order of the invoices: ties between
         // references are broken by position in the text, then by invoice id.
         let index = self.scorer.index;
@@ -118,6 +121,48 @@ impl TransactionScoring<'_, '_> {
                 index.items[b.inv as usize].rank,
             ))
         });
+    }
+
+    /// A strong reference to an item that is no longer open and that this amount would have
+    /// settled (another payment of this batch settled it: the same payment booked twice)
+    /// names no open item, like a paid invoice's
+    /// number: it closes the unknown-reference gate, so that the customer's IBAN and the amount
+    /// do not book the payment to another open item of that amount instead.
+    fn note_settled_references(&mut self) {
+        let mut settled: Vec<String> = self
+            .references
+            .iter()
+            .filter(|r| r.kind.strong() && !self.is_open(r.inv) && self.settled_alike(r.inv))
+            .filter(|r| {
+                // Still a reference when another item of that number is open.
+                !self
+                    .references
+                    .iter()
+                    .any(|o| o.found == r.found && self.is_open(o.inv))
+            })
+            .map(|r| r.found.clone())
+            .collect();
+        if settled.is_empty() {
+            return;
+        }
+        self.unknown_references.append(&mut settled);
+        self.unknown_references.sort();
+        self.unknown_references.dedup();
+    }
+
+    /// Whether this payment's amount would have settled item `inv` as it was before the
+    /// batch: a copy of the payment that settled it. A number that names another settled
+    /// item of another amount is a typo's neighbour, not a copy, and stays harmless.
+    fn settled_alike(&self, inv: u32) -> bool {
+        let item = &self.scorer.index.items[inv as usize];
+        fit(
+            self.paid,
+            item.open,
+            (item.kind == InvoiceKind::Invoice).then_some(item.issue),
+            self.date,
+            self.scorer.cfg,
+        )
+        .settles()
     }
 
     /// Longest match wins: a number found inside a longer number found at the same place is

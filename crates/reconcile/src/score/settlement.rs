@@ -48,6 +48,9 @@ pub(crate) struct Settlement {
     pub(super) name_unique: bool,
     /// The amount fits to the cent (or less the cash discount in time).
     pub(super) exact_fit: bool,
+    /// The amount is the open amount, or the open amount less the cash discount in time or
+    /// late: the same amount to a person comparing the customer's items.
+    pub(super) same_amount: bool,
     /// The customer the party signals were computed for.
     pub(super) customer: u32,
 }
@@ -69,6 +72,7 @@ impl Settlement {
             name_similarity: 0.0,
             name_unique: false,
             exact_fit: false,
+            same_amount: false,
             customer,
         }
     }

@@ -72,7 +72,9 @@ impl TransactionScoring<'_, '_> {
         if (cands.is_empty() || nothing_fits())
             && let Some(c) = cents(self.paid)
         {
-            self.nearest_by_due_date(self.scorer.amounts.hits(c), &mut cands);
+            let list = self.scorer.amounts.hits(c);
+            self.similar_by_amount(list, &mut cands);
+            self.nearest_by_due_date(list, &mut cands);
         }
         cands.sort_unstable();
         cands.dedup();

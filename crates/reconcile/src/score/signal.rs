@@ -39,6 +39,9 @@ pub(crate) enum Signal {
     },
     PartialAnnounced,
     OnlyFitting,
+    /// Of this many open items of the customer with this amount, the one § 366 Abs. 2 BGB
+    /// settles first (due first, then the oldest).
+    OldestOfEqual(u16),
     OnlyFittingCombination,
     IbanKnown,
     /// Known for this many customers.

@@ -3,6 +3,7 @@
 
 use crate::amount::Fit;
 
+use super::item_fit::Named;
 use super::parties::NAME_IDENTIFIES;
 use super::points;
 use super::settlement::{Gate, Settlement};
@@ -24,7 +25,18 @@ impl TransactionScoring<'_, '_> {
         };
         let open = self.open(i);
         let f = self.fit_item(i);
-        self.amount_signal(&mut o, f, open, named);
+        // The payer's IBAN is this customer's only, or its name this customer's and no
+        // other's (the party signals below say the same).
+        let payer_identified = self.iban_customers == [c]
+            || (self.unique_name_customer == Some(c) && !self.iban_customers.contains(&c));
+        let amount = if o.named_strongly && payer_identified {
+            Named::ByKnownPayer
+        } else if named {
+            Named::Yes
+        } else {
+            Named::No
+        };
+        self.amount_signal(&mut o, f, open, amount);
         if let Fit::Partial { .. } = f
             && self.partial_announced
             && o.named_strongly
@@ -49,17 +61,23 @@ impl TransactionScoring<'_, '_> {
         // books nothing wrong (Odoo 19 settles such parts too); without a known payer only an
         // announced instalment counts.
         let party_known = o.iban_unique || o.name_unique || o.name_similarity >= NAME_IDENTIFIES;
+        // The same holds for too much paid on a named invoice by the payer whose IBAN (or
+        // unique name) is this customer's: the invoice is paid and the excess stays
+        // unallocated for a person to refund or keep as credit, as an accountant books it.
         let amount_ok = f.settles()
             || (matches!(f, Fit::Partial { .. })
                 && o.named_strongly
-                && (self.partial_announced || party_known));
+                && (self.partial_announced || party_known))
+            || (matches!(f, Fit::Over { .. }) && o.named_strongly && payer_identified);
         self.apply_gates(&mut o, amount_ok);
         o
     }
 
     /// Gives the bonus to the one item of an identified customer that the amount fits: a
     /// known payer paying the amount of exactly one of its open items means that item (Odoo 19
-    /// accepts such a match only when exactly one candidate remains).
+    /// accepts such a match only when exactly one candidate remains). When several of its items
+    /// have that very amount, none is named and the texts state no purpose at all, the one the
+    /// law settles first gets it instead (§ 366 Abs. 2 BGB, `oldest_first`).
     pub(super) fn only_fitting(
         &self,
         settlements: &mut [Settlement],
@@ -67,12 +85,30 @@ impl TransactionScoring<'_, '_> {
         name_customers: &[u32],
     ) {
         for &c in party_customers {
-            let mut fitting = settlements
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.customer == c && o.items.len() == 1 && o.exact_fit);
-            let (Some((k, _)), None) = (fitting.next(), fitting.next()) else {
-                continue;
+            // Another item the payment equals less a discount taken late competes as much as
+            // one it equals exactly: the payer may have meant either.
+            let fits = |o: &Settlement| o.customer == c && o.items.len() == 1 && o.same_amount;
+            let mut found = settlements.iter().enumerate().filter(|(_, o)| fits(o));
+            // Nearly always none or one: the list of all is built only when there are more.
+            let (k, signal) = match (found.next(), found.next()) {
+                (None, _) => continue,
+                (Some((k, o)), None) if o.exact_fit => (k, Signal::OnlyFitting),
+                (Some(_), None) => continue,
+                (Some(_), Some(_)) => {
+                    let several: Vec<usize> = settlements
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| fits(o))
+                        .map(|(k, _)| k)
+                        .collect();
+                    match self.oldest_of_equal(settlements, &several) {
+                        Some(k) => (
+                            k,
+                            Signal::OldestOfEqual(several.len().min(u16::MAX as usize) as u16),
+                        ),
+                        None => continue,
+                    }
+                }
             };
             let by_iban = self.iban_customers.len() == 1 && self.iban_customers[0] == c;
             let pts = if by_iban || self.unique_name_customer == Some(c) {
@@ -83,8 +119,28 @@ impl TransactionScoring<'_, '_> {
                 continue;
             };
             if let Some(o) = settlements.get_mut(k) {
-                o.add(Signal::OnlyFitting, pts);
+                o.add(signal, pts);
             }
         }
+    }
+
+    /// Of the settlements at `fitting` (single items of one customer the amount fits), the one
+    /// § 366 Abs. 2 BGB settles: only when the payer stated no purpose, no item is named, and
+    /// all have the same open amount.
+    fn oldest_of_equal(&self, settlements: &[Settlement], fitting: &[usize]) -> Option<usize> {
+        if self.purpose_stated() {
+            return None;
+        }
+        let items: Vec<u32> = fitting
+            .iter()
+            .filter_map(|&k| settlements.get(k).and_then(|o| o.items.first().copied()))
+            .collect();
+        let first = *items.first()?;
+        if items.iter().any(|&i| self.open(i) != self.open(first)) {
+            return None;
+        }
+        let oldest = self.settled_first(&items)?;
+        let at = items.iter().position(|&i| i == oldest)?;
+        fitting.get(at).copied()
     }
 }

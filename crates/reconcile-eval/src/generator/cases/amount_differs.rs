@@ -49,14 +49,18 @@ impl BatchBuilder {
         .min(self.today);
         let name = self.payer_name(c);
         let iban = self.payer_iban(c, true);
-        let (text, e2e) = if self.chance(0.7) {
+        let stated = self.chance(0.7);
+        let (text, e2e) = if stated {
             let n = self.invoices[i].number.clone();
             let (t, e) = self.ref_text(c, &[n], i);
             (format!("{t} abzgl. 2% Skonto"), e)
         } else {
             (self.plain_text(c), None)
         };
-        self.push(paid, date, Some(name), iban, text, None, e2e, vec![i], s);
+        let t = self.push(paid, date, Some(name), iban, text, None, e2e, vec![i], s);
+        if !stated {
+            self.unstated.insert(t);
+        }
     }
 
     /// An instalment (sometimes with the rest in the same batch).
