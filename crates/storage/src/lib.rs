@@ -39,6 +39,7 @@ mod secrets;
 mod state;
 mod sync;
 mod transactions;
+mod write_transaction;
 
 pub use accounts::{AccountLink, NewAccount};
 pub use balances::NewBalance;

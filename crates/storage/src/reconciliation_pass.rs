@@ -8,7 +8,6 @@
 //! invoice was matched to three. Committed together, a crash leaves the store as it was before
 //! the pass and the rerun reaches exactly the uninterrupted result.
 
-use sea_orm::TransactionTrait as _;
 use time::OffsetDateTime;
 
 use crate::db::Database;
@@ -53,15 +52,14 @@ impl Database {
         decisions: &[PassDecision],
         now: OffsetDateTime,
     ) -> Result<PassCommit, Error> {
-        let _writer = self.write_turn().await;
         let postgres = self.is_postgres();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let mut done = PassCommit::default();
         for d in decisions {
             match d {
                 PassDecision::Auto(m) => {
                     // A savepoint: a refused match is undone alone and queued instead.
-                    let attempt = txn.begin().await?;
+                    let attempt = txn.savepoint().await?;
                     match apply_match_in(&attempt, postgres, m, now).await {
                         Ok(_) => {
                             attempt.commit().await?;

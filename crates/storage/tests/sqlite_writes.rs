@@ -79,7 +79,9 @@ fn decision(tx: i64, invoice_id: i64) -> MatchDecision {
 async fn sqlite() -> (Database, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
-    let db = Database::connect(&url, &DbOptions::default()).await.unwrap();
+    let db = Database::connect(&url, &DbOptions::default())
+        .await
+        .unwrap();
     (db, url, dir)
 }
 
