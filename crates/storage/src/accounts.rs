@@ -4,7 +4,7 @@
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, TransactionTrait as _,
+    QueryOrder as _,
 };
 
 use crate::connections::mark_replaced;
@@ -81,8 +81,7 @@ impl Database {
         &self,
         a: &NewAccount,
     ) -> Result<(account::Model, AccountLink), Error> {
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let connection = connection::Entity::find_by_id(a.connection_id.clone())
             .one(&txn)
             .await?
@@ -223,8 +222,7 @@ impl Database {
     /// `m20261202_000002_merge_duplicate_accounts` runs the same). The rule is documented on the
     /// migration; a database without copies is left unchanged, so running it again is harmless.
     pub async fn merge_duplicate_accounts(&self) -> Result<AccountMerge, Error> {
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let merged = merge_duplicate_accounts(&txn).await?;
         txn.commit().await?;
         Ok(merged)

@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionTrait as _,
 };
 use time::{Date, OffsetDateTime};
 
@@ -35,8 +34,7 @@ impl Database {
         if balances.is_empty() {
             return Ok(());
         }
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         Entity::insert_many(balances.iter().map(|b| balance::ActiveModel {
             account_id: Set(account_id),
             balance_type: Set(b.balance_type.clone()),

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use time::OffsetDateTime;
 
@@ -84,7 +84,7 @@ pub(crate) struct CustomerCache {
 /// The customer with this number (created, or renamed to `name`), its uploaded IBANs added;
 /// returns its id.
 pub(crate) async fn customer_for_invoice(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     cache: &mut CustomerCache,
     number: &str,
     name: &str,
@@ -155,7 +155,7 @@ pub(crate) async fn customer_for_invoice(
 }
 
 async fn payers_of(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     customer_id: i64,
 ) -> Result<Vec<customer_payer::Model>, Error> {
     Ok(customer_payer::Entity::find()
@@ -165,7 +165,7 @@ async fn payers_of(
 }
 
 /// The customers (deduplicated, in id order) of these invoices that have one.
-async fn customers_of(txn: &DatabaseTransaction, invoice_ids: &[i64]) -> Result<Vec<i64>, Error> {
+async fn customers_of(txn: &impl ConnectionTrait, invoice_ids: &[i64]) -> Result<Vec<i64>, Error> {
     let mut ids: Vec<i64> = invoice::Entity::find()
         .filter(invoice::Column::Id.is_in(invoice_ids.iter().copied()))
         .all(txn)
@@ -182,7 +182,7 @@ async fn customers_of(txn: &DatabaseTransaction, invoice_ids: &[i64]) -> Result<
 /// customers (unless already known), and an earlier rejection of it for them is withdrawn.
 /// Invoices without a customer number teach nothing: there is no customer to learn for.
 pub(crate) async fn learn_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     tx: &transaction::Model,
     invoice_ids: &[i64],
     match_id: i64,
@@ -234,7 +234,7 @@ pub(crate) async fn learn_in(
 /// unless it is a known payer of that customer, whose payment was then merely suggested for the
 /// wrong invoice (a rejection says "not this item", a known payer stays known).
 pub(crate) async fn reject_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     tx: &transaction::Model,
     invoice_id: i64,
     match_id: i64,
@@ -271,7 +271,7 @@ pub(crate) async fn reject_in(
 }
 
 async fn touch(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     customer_id: i64,
     now: OffsetDateTime,
 ) -> Result<(), Error> {
@@ -410,8 +410,7 @@ impl Database {
         customer_number: &str,
         payer_id: i64,
     ) -> Result<customer_payer::Model, Error> {
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let c = customer::Entity::find()
             .filter(customer::Column::Number.eq(customer_number.trim()))
             .one(&txn)

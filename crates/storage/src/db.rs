@@ -9,8 +9,9 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub struct Database {
     pub(crate) conn: DatabaseConnection,
-    /// SQLite allows one writer; imports take turns here instead of failing with "database is
-    /// locked" when two read-then-write transactions meet. (Several workers need PostgreSQL.)
+    /// SQLite allows one writer; the process's writes take turns here (see
+    /// `write_transaction.rs` for the rules that keep them from meeting "database is locked").
+    /// Several workers need PostgreSQL.
     pub(crate) sqlite_writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
     /// Statements sent to the database through this handle (and its clones): round trips are
     /// what batched writes save, and this counts them (tests, benchmarks).
@@ -35,9 +36,11 @@ impl Database {
     }
 
     /// Waits for SQLite's single writer slot (no-op on PostgreSQL, whose row locks suffice).
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    /// Writes in a database transaction take it through [`Database::begin_write`], which keeps
+    /// it until the transaction has ended; writes of single statements hold it themselves.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match &self.sqlite_writer {
-            Some(lock) => Some(lock.lock().await),
+            Some(lock) => Some(std::sync::Arc::clone(lock).lock_owned().await),
             None => None,
         }
     }

@@ -7,7 +7,6 @@
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionTrait as _,
 };
 
 use crate::db::Database;
@@ -50,8 +49,7 @@ impl Database {
         if name.is_empty() {
             return Err(Error::Invalid("give the account a name".into()));
         }
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(found) = find_by_iban(&txn, &iban, &currency).await? {
             txn.commit().await?;
             return Ok((found, FileAccountLink::Existing));

@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionTrait as _,
 };
 use time::{Date, OffsetDateTime};
 
@@ -110,9 +109,8 @@ impl Database {
         for i in batch {
             validate(i)?;
         }
-        let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let mut counts = InvoiceCounts::default();
         let mut customers = CustomerCache::default();
         let mut closed = Vec::new();

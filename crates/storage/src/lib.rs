@@ -41,6 +41,7 @@ mod secrets;
 mod state;
 mod sync;
 mod transactions;
+mod write_transaction;
 
 pub use accounts::{AccountLink, NewAccount};
 pub use balances::NewBalance;

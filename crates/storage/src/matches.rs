@@ -7,9 +7,8 @@
 
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    TransactionTrait as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use time::OffsetDateTime;
 
@@ -61,7 +60,7 @@ pub struct NewSuggestion {
 }
 
 async fn lock_invoice(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     id: i64,
     postgres: bool,
 ) -> Result<invoice::Model, Error> {
@@ -76,7 +75,7 @@ async fn lock_invoice(
 
 /// Sets an invoice's open amount and the status that follows from it; returns the status.
 async fn set_open(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     inv: invoice::Model,
     open: Decimal,
     now: OffsetDateTime,
@@ -98,7 +97,7 @@ async fn set_open(
 /// suggestion is unmatched again, so the next reconciliation pass looks at it afresh (and
 /// proposes the invoice again if an undo opens it). Returns how many were dropped.
 pub(crate) async fn drop_stale_suggestions_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     closed_invoices: &[i64],
     deciding: Option<i64>,
 ) -> Result<u64, Error> {
@@ -161,7 +160,7 @@ async fn set_reconciliation_state<C: ConnectionTrait>(
 /// Takes `amount` from the invoice's open amount, refusing to go below zero; returns the
 /// invoice's new status.
 async fn allocate(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     postgres: bool,
     invoice_id: i64,
     amount: Decimal,
@@ -191,7 +190,7 @@ async fn allocate(
 
 /// [`Database::apply_match`] inside the caller's transaction.
 pub(crate) async fn apply_match_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     postgres: bool,
     d: &MatchDecision,
     now: OffsetDateTime,
@@ -276,7 +275,7 @@ pub(crate) async fn apply_match_in(
 
 /// [`Database::record_suggestions`] inside the caller's transaction.
 pub(crate) async fn record_suggestions_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     transaction_id: i64,
     suggestions: &[NewSuggestion],
     now: OffsetDateTime,
@@ -322,7 +321,7 @@ pub(crate) async fn record_suggestions_in(
 /// Gives the allocated amounts back to their invoices' open amounts, locking the invoices in id
 /// order (as [`Database::apply_match`] does) so concurrent decisions cannot deadlock.
 async fn give_back(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     postgres: bool,
     allocations: &[allocation::Model],
     now: OffsetDateTime,
@@ -357,7 +356,7 @@ pub(crate) struct AmountChange {
 /// [`Database::undo_match`] either finished first (its allocations are no longer confirmed and
 /// are not given back twice) or fails its own check and changes nothing.
 pub(crate) async fn reopen_changed_amounts(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     postgres: bool,
     changes: &[AmountChange],
     now: OffsetDateTime,
@@ -439,10 +438,9 @@ impl Database {
         if d.allocations.is_empty() {
             return Err(Error::Invalid("a match needs at least one invoice".into()));
         }
-        let _writer = self.write_turn().await;
         let postgres = self.is_postgres();
         let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let stored = apply_match_in(&txn, postgres, d, now).await?;
         txn.commit().await?;
         Ok(stored)
@@ -454,9 +452,8 @@ impl Database {
         transaction_id: i64,
         suggestions: &[NewSuggestion],
     ) -> Result<(), Error> {
-        let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         record_suggestions_in(&txn, transaction_id, suggestions, now).await?;
         txn.commit().await?;
         Ok(())
@@ -493,9 +490,8 @@ impl Database {
     /// Rejects a suggestion; it stays on record with who rejected it, and its payer is recorded
     /// as not the invoice's customer (in the same database transaction).
     pub async fn reject_suggestion(&self, match_id: i64, who: &str) -> Result<(), Error> {
-        let _writer = self.write_turn().await;
         let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let res = Entity::update_many()
             .col_expr(Column::Status, MatchStatus::Rejected.into())
             .col_expr(Column::DecidedBy, Some(who.to_owned()).into())
@@ -541,10 +537,9 @@ impl Database {
                 m.status
             )));
         }
-        let _writer = self.write_turn().await;
         let postgres = self.is_postgres();
         let now = OffsetDateTime::now_utc();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let siblings = Entity::find()
             .filter(Column::TransactionId.eq(m.transaction_id))
             .filter(Column::Status.eq(MatchStatus::Confirmed))

@@ -8,7 +8,7 @@
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, TransactionTrait as _, sea_query::OnConflict,
+    QueryOrder as _, sea_query::OnConflict,
 };
 use time::{Date, Duration, OffsetDateTime};
 
@@ -90,8 +90,7 @@ impl Database {
                 "sync run {run_id} cannot finish as running; give how it ended"
             )));
         }
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let run = sync_run::Entity::find_by_id(run_id)
             .one(&txn)
             .await?

@@ -4,7 +4,7 @@
 //! ([`BookingStatus::NOT_LIVE`]) are kept but left out of every listing here.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use time::Date;
 
 use crate::db::Database;
@@ -81,8 +81,7 @@ impl Database {
         }
         let seen: std::collections::HashSet<&str> =
             seen_pending_keys.iter().map(String::as_str).collect();
-        let _writer = self.write_turn().await;
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let in_window = sea_orm::Condition::any()
             .add(Column::ValueDate.between(from, to))
             .add(

@@ -26,9 +26,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
-use sea_orm::{
-    ConnectionTrait as _, DatabaseBackend, QueryResult, Statement, TransactionTrait as _, Value,
-};
+use sea_orm::{ConnectionTrait as _, DatabaseBackend, QueryResult, Statement, Value};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -234,7 +232,7 @@ pub(super) async fn import_page(
     }
     // Write, supersede and re-open in one transaction.
     let now = OffsetDateTime::now_utc();
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let returned = txn.query_all_raw(stmt(&FULL)).await?;
     let full = full_rows(&returned, &mut counts)?;
     counts.skipped += written.saturating_sub(counts.inserted + counts.updated);

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, TransactionTrait as _,
-    TryInsertResult,
+    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, TryInsertResult,
 };
 use time::OffsetDateTime;
 
@@ -64,9 +63,8 @@ pub(super) async fn import_page(
     page: &[NewTransaction],
     keys: &[String],
 ) -> Result<ImportCounts, Error> {
-    let _writer = db.write_turn().await;
     let now = OffsetDateTime::now_utc();
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let existing: HashMap<String, transaction::Model> = rows_with_keys(&txn, account_id, keys)
         .await?
         .into_iter()

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{
-    ColumnTrait as _, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
     QuerySelect as _,
 };
 
@@ -39,7 +39,7 @@ fn transaction_of(d: &PassDecision) -> i64 {
 }
 
 async fn transactions(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     ids: &BTreeSet<i64>,
     lock: bool,
 ) -> Result<Vec<transaction::Model>, Error> {
@@ -58,7 +58,7 @@ async fn transactions(
 }
 
 async fn suggestions_where(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     column: allocation::Column,
     ids: &BTreeSet<i64>,
 ) -> Result<Vec<allocation::Model>, Error> {
@@ -79,7 +79,7 @@ async fn suggestions_where(
 /// Reads (and on PostgreSQL locks) what `decisions` touch. A transaction or invoice they name
 /// that does not exist is [`Error::NotFound`], as for a single decision.
 pub(super) async fn load(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     postgres: bool,
     decisions: &[PassDecision],
 ) -> Result<Loaded, Error> {

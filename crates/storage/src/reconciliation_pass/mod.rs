@@ -12,7 +12,6 @@ mod load;
 mod plan;
 mod write;
 
-use sea_orm::TransactionTrait as _;
 use time::OffsetDateTime;
 
 use crate::db::Database;
@@ -64,9 +63,8 @@ impl Database {
         decisions: &[PassDecision],
         now: OffsetDateTime,
     ) -> Result<PassCommit, Error> {
-        let _writer = self.write_turn().await;
         let postgres = self.is_postgres();
-        let txn = self.conn.begin().await?;
+        let txn = self.begin_write().await?;
         let rows = load::load(&txn, postgres, decisions).await?;
         let plan = plan::play(rows, decisions, now)?;
         write::write(&txn, &plan, now).await?;

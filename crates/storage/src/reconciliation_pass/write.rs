@@ -4,8 +4,8 @@
 //! (PostgreSQL, and SQLite since 3.33), payment states by id lists per state.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _, Statement, Value,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    Statement, Value,
 };
 use time::OffsetDateTime;
 
@@ -77,7 +77,7 @@ fn invoice_update(
 
 /// Writes `plan` inside the pass's database transaction.
 pub(super) async fn write(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     plan: &Plan,
     now: OffsetDateTime,
 ) -> Result<(), Error> {
