@@ -20,9 +20,7 @@ mod common;
 
 use std::time::Duration;
 
-use futures::StreamExt as _;
 use ing_sandbox::{DataConfig, DevCertificates, Latency, Sandbox, SandboxConfig, SandboxHandle};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 struct Size {
     accounts: usize,
@@ -58,13 +56,6 @@ struct Run {
     auto_matched: u64,
 }
 
-/// `key=value` of a log line.
-fn field(line: &str, key: &str) -> Option<u64> {
-    line.split_whitespace()
-        .find_map(|w| w.strip_prefix(&format!("{key}=")))
-        .and_then(|v| v.parse().ok())
-}
-
 /// Open items: the sandbox's invoices (payments in its data pay them) and more of other
 /// customers up to `total`, as a back office with many open items has.
 fn invoices(sandbox: &SandboxHandle, total: usize) -> Vec<storage::NewInvoice> {
@@ -96,64 +87,31 @@ async fn run(
     let url = common::fresh_postgres("latency").await.unwrap();
     let settings = common::settings(dir, &url, &sandbox.api_url(), key, 1_000_000);
     let sync = settings.build(vec![common::REDIRECT.into()]).await.unwrap();
-    let profiles: Vec<String> = sandbox
-        .ground_truth()
-        .profiles
-        .iter()
-        .map(|p| p.id.clone())
-        .collect();
-    // Consents side by side: at the bank's pace one after another would take minutes.
-    futures::stream::iter(profiles)
-        .map(|p| {
-            let sync = sync.clone();
-            async move {
-                let grant = common::consent(&sync, sandbox, &p).await;
-                sync.sync_accounts(&grant.connection, true, Some("127.0.0.1".parse().unwrap()))
-                    .await
-                    .unwrap();
-            }
-        })
-        .buffer_unordered(16)
-        .collect::<Vec<()>>()
-        .await;
+    common::consent_and_sync_every_profile(&sync, sandbox).await;
     for chunk in open.chunks(5_000) {
         sync.upsert_invoices(chunk).await.unwrap();
     }
     let accounts = sync.db().all_accounts().await.unwrap();
     let before = sandbox.stats().requests;
-    let mut command = common::worker_command(&settings, "latency", 600);
-    let mut child = command
-        .env("RUST_LOG", "info")
-        .env("PSD2_WORKER_CONCURRENCY", concurrency.to_string())
-        .env("PSD2_INITIAL_DAYS", "3650")
-        .env("PSD2_DAILY_BUDGET", "1000000")
-        .env("PSD2_DB_POOL", (concurrency + 4).to_string())
+    let mut child = common::bench_worker(&settings, "latency", 600, concurrency, 4)
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut finished = None;
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if line.contains("pass finished") {
-            finished = Some(line);
-        } else if line.contains("ERROR") {
-            eprintln!("{line}");
-        }
-    }
+    let finished = common::pass_line(child.stderr.take().unwrap()).await;
     let status = child.wait().await.unwrap();
     assert!(status.success(), "the worker failed: {status}");
     let calls = sandbox.stats().requests - before;
     let line = finished.expect("the worker logs its pass");
     assert_eq!(
-        field(&line, "synced"),
+        common::log_field(&line, "synced"),
         Some(accounts.len() as u64),
         "every account synced: {line}"
     );
     let run = Run {
         concurrency,
         calls,
-        pass: Duration::from_millis(field(&line, "elapsed_ms").unwrap()),
-        peak_rss_kib: field(&line, "peak_rss_kib").unwrap(),
-        auto_matched: field(&line, "auto_matched").unwrap(),
+        pass: Duration::from_millis(common::log_field(&line, "elapsed_ms").unwrap()),
+        peak_rss_kib: common::log_field(&line, "peak_rss_kib").unwrap(),
+        auto_matched: common::log_field(&line, "auto_matched").unwrap(),
     };
     drop(sync);
     run

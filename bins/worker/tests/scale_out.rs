@@ -18,9 +18,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use futures::StreamExt as _;
 use ing_sandbox::{DataConfig, Latency};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 struct Size {
     accounts: usize,
@@ -44,12 +42,9 @@ fn size() -> Size {
     }
 }
 
-/// `key=value` of a log line.
+/// The number after `key=` in the pass line (the test fails without it).
 fn field(line: &str, key: &str) -> u64 {
-    line.split_whitespace()
-        .find_map(|w| w.strip_prefix(&format!("{key}=")))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {key} in {line}"))
+    common::log_field(line, key).unwrap_or_else(|| panic!("no {key} in {line}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,27 +64,7 @@ async fn three_workers_sync_every_account_once_and_share_the_work() {
         c.latency = Latency::from_millis(s.latency_ms, 0);
     })
     .await;
-    let profiles: Vec<String> = w
-        .sandbox
-        .ground_truth()
-        .profiles
-        .iter()
-        .map(|p| p.id.clone())
-        .collect();
-    futures::stream::iter(profiles)
-        .map(|p| {
-            let sync = w.sync.clone();
-            let sandbox = &w.sandbox;
-            async move {
-                let grant = common::consent(&sync, sandbox, &p).await;
-                sync.sync_accounts(&grant.connection, true, Some("127.0.0.1".parse().unwrap()))
-                    .await
-                    .unwrap();
-            }
-        })
-        .buffer_unordered(16)
-        .collect::<Vec<()>>()
-        .await;
+    common::consent_and_sync_every_profile(&w.sync, &w.sandbox).await;
     let db = w.sync.db();
     let accounts = db.all_accounts().await.unwrap();
     assert_eq!(accounts.len(), s.accounts);
@@ -97,25 +72,10 @@ async fn three_workers_sync_every_account_once_and_share_the_work() {
     let started = Instant::now();
     let mut children = Vec::new();
     for name in ["w1", "w2", "w3"] {
-        let mut child = common::worker_command(&w.settings, name, 60)
-            .env("RUST_LOG", "info")
-            .env("PSD2_WORKER_CONCURRENCY", s.concurrency.to_string())
-            .env("PSD2_INITIAL_DAYS", "3650")
-            .env("PSD2_DAILY_BUDGET", "1000000")
-            .env("PSD2_DB_POOL", (s.concurrency + 2).to_string())
+        let mut child = common::bench_worker(&w.settings, name, 60, s.concurrency, 2)
             .spawn()
             .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let lines = tokio::spawn(async move {
-            let mut lines = BufReader::new(stderr).lines();
-            let mut finished = None;
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if line.contains("pass finished") {
-                    finished = Some(line);
-                }
-            }
-            finished
-        });
+        let lines = tokio::spawn(common::pass_line(child.stderr.take().unwrap()));
         children.push((name, child, lines));
     }
     let mut per_worker = Vec::new();

@@ -16,7 +16,7 @@
 use std::time::Instant;
 
 use reconcile_eval::{GenConfig, generate};
-use storage::{BookingStatus, InvoiceKind, NewAccount, NewConnection, NewInvoice, NewTransaction};
+use storage::{BookingStatus, InvoiceKind, NewInvoice, NewTransaction};
 
 mod common;
 
@@ -90,35 +90,11 @@ async fn every_synced_transaction_is_reconciled_and_stored_in_one_pass() {
         for chunk in invoices.chunks(5_000) {
             sync.upsert_invoices(chunk).await.unwrap();
         }
+        let account = bank_account(&sync, "scale", None).await;
         let db = sync.db();
-        let connection = db
-            .create_connection(
-                &NewConnection {
-                    environment: "local".into(),
-                    client_id: "5ca1ab1e-c0ca-c01a-cafe-154deadbea75".into(),
-                    scopes: "payment-accounts:transactions:view".into(),
-                    granted_at: time::OffsetDateTime::now_utc(),
-                    valid_until: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
-                },
-                "token-scale",
-            )
-            .await
-            .unwrap();
-        let (account, _) = db
-            .upsert_account(&NewAccount {
-                connection_id: connection.id,
-                resource_id: "acc-scale".into(),
-                iban: None,
-                name: "Geschäftskonto".into(),
-                bank_name: "ING".into(),
-                currency: "EUR".into(),
-                product: None,
-            })
-            .await
-            .unwrap();
         let page: Vec<NewTransaction> = data.transactions.iter().map(booking).collect();
         for chunk in page.chunks(1_000) {
-            db.import_page(account.id, chunk).await.unwrap();
+            db.import_page(account, chunk).await.unwrap();
         }
 
         // The baseline: the matcher alone on the same batch, nothing loaded or stored.
@@ -129,7 +105,7 @@ async fn every_synced_transaction_is_reconciled_and_stored_in_one_pass() {
 
         let statements = db.statements_run();
         let started = Instant::now();
-        let summary = sync.reconcile(Some(account.id), "auto").await.unwrap();
+        let summary = sync.reconcile(Some(account), "auto").await.unwrap();
         let end_to_end = started.elapsed();
         let statements = db.statements_run() - statements;
         println!(
@@ -160,7 +136,7 @@ async fn every_synced_transaction_is_reconciled_and_stored_in_one_pass() {
             summary.auto_matched > 0 && summary.suggested > 0,
             "{summary:?}"
         );
-        let left = db.unmatched_transactions(Some(account.id)).await.unwrap();
+        let left = db.unmatched_transactions(Some(account)).await.unwrap();
         assert_eq!(left.len() as u64, n as u64 - summary.auto_matched);
         let queued = db.open_suggestions().await.unwrap();
         let suggested: std::collections::BTreeSet<i64> =

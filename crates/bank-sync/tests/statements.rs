@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use bank_sync::{BankSync, ExportFormat, StatementFormat, SyncError};
 use rust_decimal::Decimal;
-use storage::{BookingStatus, FileAccountLink, NewAccount, NewConnection, NewTransaction};
+use storage::{BookingStatus, FileAccountLink, NewTransaction};
 use time::macros::{date, datetime};
 
 mod common;
@@ -88,7 +88,12 @@ async fn a_file_account_is_one_per_iban_and_currency_and_joins_a_psd2_account() 
         assert!(sync.file_account(IBAN, "x", "EURO").await.is_err());
 
         // A PSD2 account's IBAN: the file feeds that account.
-        let psd2 = psd2_account(&sync, "NL91 INGB 0001 2345 67").await;
+        let psd2 = bank_account(
+            &sync,
+            "NL91 INGB 0001 2345 67",
+            Some("NL91 INGB 0001 2345 67"),
+        )
+        .await;
         let (same, link) = sync
             .file_account("NL91INGB0001234567", "ING", "EUR")
             .await
@@ -157,37 +162,6 @@ async fn a_statement_imports_once_and_a_bad_file_stores_nothing() {
     }
 }
 
-/// An account as the PSD2 sync stores it (connection, account, one page of bookings).
-async fn psd2_account(sync: &BankSync, iban: &str) -> i64 {
-    let db = sync.db();
-    let connection = db
-        .create_connection(
-            &NewConnection {
-                environment: "local".into(),
-                client_id: "5ca1ab1e-c0ca-c01a-cafe-154deadbea75".into(),
-                scopes: "payment-accounts:transactions:view".into(),
-                granted_at: time::OffsetDateTime::now_utc(),
-                valid_until: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
-            },
-            &format!("token-{iban}"),
-        )
-        .await
-        .unwrap();
-    let (acc, _) = db
-        .upsert_account(&NewAccount {
-            connection_id: connection.id,
-            resource_id: format!("acc-{iban}"),
-            iban: Some(iban.into()),
-            name: "Geschäftskonto".into(),
-            bank_name: "ING".into(),
-            currency: "EUR".into(),
-            product: None,
-        })
-        .await
-        .unwrap();
-    acc.id
-}
-
 fn booking(id: Option<&str>, amount: &str, name: &str, text: &str) -> NewTransaction {
     NewTransaction {
         bank_transaction_id: id.map(str::to_owned),
@@ -211,7 +185,7 @@ fn booking(id: Option<&str>, amount: &str, name: &str, text: &str) -> NewTransac
 async fn an_export_of_psd2_bookings_imports_as_nothing_new() {
     for w in worlds().await {
         let sync = w.service().await;
-        let id = psd2_account(&sync, "NL91INGB0001234567").await;
+        let id = bank_account(&sync, "NL91INGB0001234567", Some("NL91INGB0001234567")).await;
         sync.db()
             .import_page(
                 id,

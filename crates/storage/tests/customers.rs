@@ -13,7 +13,7 @@ use sea_orm_migration::MigratorTrait as _;
 use storage::entity::invoice;
 use storage::{
     BookingStatus, Database, DbOptions, Error, InvoiceKind, InvoiceStatus, MatchReasons,
-    NewAccount, NewInvoice, NewSuggestion, NewTransaction, PayerOrigin,
+    NewInvoice, NewSuggestion, NewTransaction, PayerOrigin,
 };
 use time::OffsetDateTime;
 use time::macros::date;
@@ -39,21 +39,9 @@ fn invoice(number: &str, customer: Option<&str>, total: &str, iban: Option<&str>
 
 /// One booked payment from `iban`/`name`; returns its id.
 async fn payment(db: &Database, iban: &str, name: &str, amount: &str) -> i64 {
-    let connection_id = common::connection(db).await;
-    let (acc, _) = db
-        .upsert_account(&NewAccount {
-            connection_id,
-            resource_id: format!("acc-{iban}-{amount}"),
-            iban: None,
-            name: "a".into(),
-            bank_name: "ING".into(),
-            currency: "EUR".into(),
-            product: None,
-        })
-        .await
-        .unwrap();
+    let acc_id = common::account(db, &format!("acc-{iban}-{amount}")).await;
     db.import_page(
-        acc.id,
+        acc_id,
         &[NewTransaction {
             bank_transaction_id: Some(format!("T-{iban}-{amount}")),
             entry_reference: None,
@@ -73,7 +61,7 @@ async fn payment(db: &Database, iban: &str, name: &str, amount: &str) -> i64 {
     )
     .await
     .unwrap();
-    db.transactions(acc.id).await.unwrap()[0].id
+    db.transactions(acc_id).await.unwrap()[0].id
 }
 
 async fn suggest(db: &Database, tx: i64, invoice_id: i64, amount: &str) -> i64 {

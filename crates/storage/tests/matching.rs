@@ -7,9 +7,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use storage::{
-    BookingStatus, Database, Error, InvoiceKind, InvoiceStatus, MatchDecision, MatchMethod,
-    MatchReasons, MatchStatus, NewAccount, NewAllocation, NewInvoice, NewSuggestion,
-    NewTransaction, ReasonLine, ReconciliationState,
+    BookingStatus, Database, Error, InvoiceKind, InvoiceStatus, MatchReasons, MatchStatus,
+    NewInvoice, NewSuggestion, NewTransaction, ReasonLine, ReconciliationState,
 };
 use time::macros::date;
 
@@ -34,23 +33,11 @@ fn invoice(number: &str, total: &str) -> NewInvoice {
 
 /// Stores `amounts` as booked transactions and returns their ids.
 async fn payments(db: &Database, amounts: &[&str]) -> Vec<i64> {
-    let connection_id = common::connection(db).await;
-    let (acc, _) = db
-        .upsert_account(&NewAccount {
-            connection_id,
-            resource_id: "acc".into(),
-            iban: None,
-            name: "a".into(),
-            bank_name: "ING".into(),
-            currency: "EUR".into(),
-            product: None,
-        })
+    let acc_id = common::account(db, "acc").await;
+    db.import_page(acc_id, &payment_page(amounts))
         .await
         .unwrap();
-    db.import_page(acc.id, &payment_page(amounts))
-        .await
-        .unwrap();
-    db.transactions(acc.id)
+    db.transactions(acc_id)
         .await
         .unwrap()
         .into_iter()
@@ -82,26 +69,6 @@ fn payment_page(amounts: &[&str]) -> Vec<NewTransaction> {
         .collect()
 }
 
-fn decision(tx: i64, allocations: &[(i64, &str)]) -> MatchDecision {
-    MatchDecision {
-        transaction_id: tx,
-        allocations: allocations
-            .iter()
-            .map(|(id, a)| NewAllocation {
-                invoice_id: *id,
-                amount: dec(a),
-            })
-            .collect(),
-        confidence: dec("0.98"),
-        method: MatchMethod::Auto,
-        reasons: MatchReasons {
-            reasons: vec![ReasonLine::text("invoice number in text")],
-            ..MatchReasons::default()
-        },
-        decided_by: "auto".into(),
-    }
-}
-
 async fn id_of(db: &Database, number: &str) -> i64 {
     db.invoices(None)
         .await
@@ -130,7 +97,7 @@ async fn invoices_round_trip_exactly_and_updates_keep_what_was_paid() {
         assert_eq!(all[1].open_amount.to_string(), "0.10");
         let tx = payments(db, &["100.00"]).await;
         let re1 = id_of(db, "RE-1").await;
-        db.apply_match(&decision(tx[0], &[(re1, "40.00")]))
+        db.apply_match(&common::auto_match(tx[0], &[(re1, "40.00")]))
             .await
             .unwrap();
         let c = db
@@ -187,7 +154,7 @@ async fn a_match_reduces_open_amounts_and_can_be_undone() {
         let (a, b) = (id_of(db, "A").await, id_of(db, "B").await);
         let tx = payments(db, &["100.00"]).await[0];
         let stored = db
-            .apply_match(&decision(tx, &[(a, "60.00"), (b, "40.00")]))
+            .apply_match(&common::auto_match(tx, &[(a, "60.00"), (b, "40.00")]))
             .await
             .unwrap();
         assert_eq!(stored.len(), 2);
@@ -214,7 +181,8 @@ async fn a_match_reduces_open_amounts_and_can_be_undone() {
         );
         // Matching the same transaction again is refused.
         assert!(matches!(
-            db.apply_match(&decision(tx, &[(a, "1.00")])).await,
+            db.apply_match(&common::auto_match(tx, &[(a, "1.00")]))
+                .await,
             Err(Error::Conflict(_))
         ));
         assert!(db.open_invoices().await.unwrap().is_empty());
@@ -251,7 +219,7 @@ async fn an_invoice_is_never_over_allocated_even_by_concurrent_decisions() {
         let txs = payments(&db, &["60.00", "60.00", "60.00", "60.00"]).await;
         // Over the payment and over the invoice are refused up front.
         assert!(
-            db.apply_match(&decision(txs[0], &[(x, "60.01")]))
+            db.apply_match(&common::auto_match(txs[0], &[(x, "60.01")]))
                 .await
                 .is_err()
         );
@@ -259,7 +227,10 @@ async fn an_invoice_is_never_over_allocated_even_by_concurrent_decisions() {
             .iter()
             .map(|&tx| {
                 let db = db.clone();
-                tokio::spawn(async move { db.apply_match(&decision(tx, &[(x, "60.00")])).await })
+                tokio::spawn(async move {
+                    db.apply_match(&common::auto_match(tx, &[(x, "60.00")]))
+                        .await
+                })
             })
             .collect();
         let mut ok = 0;
@@ -374,7 +345,7 @@ async fn suggestions_for_an_invoice_no_longer_open_leave_the_queue() {
             .unwrap();
         // A match by hand settles P1 in full: the second payment's suggestion for P1 goes, its
         // suggestion for P2 stays (P2 is still open).
-        db.apply_match(&decision(txs[0], &[(p1, "80.00")]))
+        db.apply_match(&common::auto_match(txs[0], &[(p1, "80.00")]))
             .await
             .unwrap();
         let queue = db.open_suggestions().await.unwrap();
@@ -386,7 +357,7 @@ async fn suggestions_for_an_invoice_no_longer_open_leave_the_queue() {
         assert!(pairs.contains(&(txs[1], p2)) && pairs.contains(&(txs[2], p2)));
         // Paying P2 ends the third payment's suggestion too; left without any, that payment is
         // unmatched again (the next pass looks at it afresh).
-        db.apply_match(&decision(txs[1], &[(p2, "40.00")]))
+        db.apply_match(&common::auto_match(txs[1], &[(p2, "40.00")]))
             .await
             .unwrap();
         assert!(
@@ -414,7 +385,7 @@ async fn an_invoice_update_leaving_nothing_open_ends_its_suggestions() {
             .unwrap();
         let u1 = id_of(db, "U1").await;
         let txs = payments(db, &["60.00", "40.00"]).await;
-        db.apply_match(&decision(txs[0], &[(u1, "60.00")]))
+        db.apply_match(&common::auto_match(txs[0], &[(u1, "60.00")]))
             .await
             .unwrap();
         db.record_suggestions(
@@ -513,12 +484,12 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
         // The pass fails at its last decision (an invoice that does not exist): nothing of it
         // may stay, neither the first match nor the suggestion.
         let failing = [
-            PassDecision::Auto(decision(tx[0], &[(p1, "50.00")])),
+            PassDecision::Auto(common::auto_match(tx[0], &[(p1, "50.00")])),
             PassDecision::Suggest {
                 transaction_id: tx[2],
                 suggestions: vec![suggestion(p2)],
             },
-            PassDecision::Auto(decision(tx[1], &[(p2 + 1000, "70.00")])),
+            PassDecision::Auto(common::auto_match(tx[1], &[(p2 + 1000, "70.00")])),
         ];
         let err = db
             .commit_reconciliation(&failing, time::OffsetDateTime::now_utc())
@@ -543,9 +514,9 @@ async fn a_reconciliation_pass_commits_all_its_decisions_or_none() {
         );
         // The same pass with a refused match (over-allocation) commits the rest and queues it.
         let passing = [
-            PassDecision::Auto(decision(tx[0], &[(p1, "50.00")])),
-            PassDecision::Auto(decision(tx[2], &[(p1, "10.00")])),
-            PassDecision::Auto(decision(tx[1], &[(p2, "70.00")])),
+            PassDecision::Auto(common::auto_match(tx[0], &[(p1, "50.00")])),
+            PassDecision::Auto(common::auto_match(tx[2], &[(p1, "10.00")])),
+            PassDecision::Auto(common::auto_match(tx[1], &[(p2, "70.00")])),
         ];
         let done = db
             .commit_reconciliation(&passing, time::OffsetDateTime::now_utc())
@@ -581,7 +552,7 @@ async fn a_matched_amount_the_bank_changes_is_reopened_for_review() {
         let tx = payments(db, &["100.00", "7.00"]).await[0];
         let acc = db.transaction(tx).await.unwrap().unwrap().account_id;
         let matched = db
-            .apply_match(&decision(tx, &[(r1, "100.00")]))
+            .apply_match(&common::auto_match(tx, &[(r1, "100.00")]))
             .await
             .unwrap();
         assert_eq!(

@@ -12,9 +12,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use storage::{
-    BookingStatus, Database, Error, InvoiceKind, MatchDecision, MatchMethod, MatchReasons,
-    NewAccount, NewAllocation, NewInvoice, NewSuggestion, NewTransaction, PassCommit, PassDecision,
-    ReasonLine,
+    BookingStatus, Database, Error, InvoiceKind, MatchMethod, MatchReasons, NewInvoice,
+    NewSuggestion, NewTransaction, PassCommit, PassDecision, ReasonLine,
 };
 use time::macros::date;
 
@@ -55,19 +54,7 @@ async fn books(db: &Database) -> (Vec<i64>, Vec<i64>) {
     for i in 0..INVOICES {
         invoice_ids.push(all.iter().find(|x| x.number == number(i)).unwrap().id);
     }
-    let connection_id = common::connection(db).await;
-    let (acc, _) = db
-        .upsert_account(&NewAccount {
-            connection_id,
-            resource_id: "acc".into(),
-            iban: None,
-            name: "Geschäftskonto".into(),
-            bank_name: "ING".into(),
-            currency: "EUR".into(),
-            product: None,
-        })
-        .await
-        .unwrap();
+    let acc_id = common::account(db, "acc").await;
     let page: Vec<NewTransaction> = (0..PAYMENTS)
         .map(|i| NewTransaction {
             bank_transaction_id: Some(format!("T{i:05}")),
@@ -87,10 +74,10 @@ async fn books(db: &Database) -> (Vec<i64>, Vec<i64>) {
         })
         .collect();
     for chunk in page.chunks(500) {
-        db.import_page(acc.id, chunk).await.unwrap();
+        db.import_page(acc_id, chunk).await.unwrap();
     }
     let mut payment_ids: Vec<(String, i64)> = db
-        .transactions(acc.id)
+        .transactions(acc_id)
         .await
         .unwrap()
         .into_iter()
@@ -114,7 +101,7 @@ async fn books(db: &Database) -> (Vec<i64>, Vec<i64>) {
         }
     }
     for i in PAYMENTS - 10..PAYMENTS {
-        db.apply_match(&auto(
+        db.apply_match(&common::auto_match(
             payment_ids[i],
             &[(invoice_ids[i % INVOICES], "10.00")],
         ))
@@ -137,44 +124,27 @@ fn suggestion(invoice_id: i64, amount: &str) -> NewSuggestion {
     }
 }
 
-fn auto(tx: i64, allocations: &[(i64, &str)]) -> MatchDecision {
-    MatchDecision {
-        transaction_id: tx,
-        allocations: allocations
-            .iter()
-            .map(|(id, a)| NewAllocation {
-                invoice_id: *id,
-                amount: dec(a),
-            })
-            .collect(),
-        confidence: dec("0.97"),
-        method: MatchMethod::Auto,
-        reasons: MatchReasons {
-            reasons: vec![ReasonLine::text("invoice number in text")],
-            ..MatchReasons::default()
-        },
-        decided_by: "auto".into(),
-    }
-}
-
 /// A pass that meets every rule: plain matches, matches of two invoices, partial ones that run
 /// out (refused and queued), suggestions replacing earlier ones, cleared payments, and
 /// decisions about payments matched before the pass.
 fn pass(tx: &[i64], inv: &[i64]) -> Vec<PassDecision> {
     (0..PAYMENTS)
         .map(|i| match i % 5 {
-            0 => PassDecision::Auto(auto(tx[i], &[(inv[i % INVOICES], "100.00")])),
+            0 => PassDecision::Auto(common::auto_match(tx[i], &[(inv[i % INVOICES], "100.00")])),
             1 => PassDecision::Suggest {
                 transaction_id: tx[i],
                 suggestions: (0..CANDIDATES)
                     .map(|k| suggestion(inv[(i * 7 + k * 13) % INVOICES], "12.50"))
                     .collect(),
             },
-            2 => PassDecision::Auto(auto(tx[i], &[(inv[(i * 3) % INVOICES], "60.00")])),
+            2 => PassDecision::Auto(common::auto_match(
+                tx[i],
+                &[(inv[(i * 3) % INVOICES], "60.00")],
+            )),
             3 => PassDecision::Clear {
                 transaction_id: tx[i],
             },
-            _ => PassDecision::Auto(auto(
+            _ => PassDecision::Auto(common::auto_match(
                 tx[i],
                 &[
                     (inv[(i + 17) % INVOICES], "50.00"),
@@ -325,21 +295,9 @@ async fn a_person_s_match_in_a_pass_teaches_its_payer_as_alone() {
         .await
         .unwrap();
         let invoice = db.invoice_by_number(&number(7)).await.unwrap().unwrap();
-        let connection_id = common::connection(db).await;
-        let (acc, _) = db
-            .upsert_account(&NewAccount {
-                connection_id,
-                resource_id: "acc".into(),
-                iban: None,
-                name: "a".into(),
-                bank_name: "ING".into(),
-                currency: "EUR".into(),
-                product: None,
-            })
-            .await
-            .unwrap();
+        let acc_id = common::account(db, "acc").await;
         db.import_page(
-            acc.id,
+            acc_id,
             &[NewTransaction {
                 bank_transaction_id: Some("M1".into()),
                 entry_reference: None,
@@ -359,8 +317,8 @@ async fn a_person_s_match_in_a_pass_teaches_its_payer_as_alone() {
         )
         .await
         .unwrap();
-        let tx = db.transactions(acc.id).await.unwrap()[0].id;
-        let mut by_hand = auto(tx, &[(invoice.id, "100.00")]);
+        let tx = db.transactions(acc_id).await.unwrap()[0].id;
+        let mut by_hand = common::auto_match(tx, &[(invoice.id, "100.00")]);
         by_hand.method = MatchMethod::Manual;
         by_hand.decided_by = "Anna".into();
         let done = db

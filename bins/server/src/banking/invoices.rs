@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use storage::{InvoiceKind, NewInvoice};
 
+use super::file_form::FileForm;
 use super::i18n::{Key, Lang};
 use super::layout::{money, page as shell};
 use super::session::Current;
@@ -331,43 +332,21 @@ pub async fn page(State(state): State<BankingState>, headers: HeaderMap) -> Resp
 pub async fn upload(
     State(state): State<BankingState>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
     let (current, lang) = match signed_in(&state, &headers) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut csrf = String::new();
-    let mut file: Option<(Option<String>, Vec<u8>)> = None;
-    let mut incomplete = false;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = field.file_name().map(str::to_owned);
-                    match field.bytes().await {
-                        Ok(b) => file = Some((name, b.to_vec())),
-                        Err(_) => incomplete = true,
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                incomplete = true;
-                break;
-            }
-        }
-    }
-    if let Err(r) = check_csrf(&current, lang, &csrf) {
+    let sent = FileForm::read(form, &[]).await;
+    if let Err(r) = check_csrf(&current, lang, &sent.csrf) {
         return r;
     }
-    if incomplete {
+    if sent.incomplete {
         let why = lang.t(Key::FileTooLarge).to_owned();
         return render(&state, &current, lang, Outcome::Refused(why)).await;
     }
-    let (name, bytes) = file.unwrap_or_default();
+    let (name, bytes) = (sent.file_name, sent.file);
     let outcome = match invoice_import::parse(&bytes, name.as_deref()) {
         Err(e) => Outcome::Refused(file_error(lang, &e)),
         Ok(import) => {

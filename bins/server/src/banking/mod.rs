@@ -25,6 +25,7 @@ pub mod uploads;
 
 mod customers;
 mod disconnect;
+mod file_form;
 mod invoices;
 mod login;
 mod manual;

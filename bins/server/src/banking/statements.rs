@@ -13,6 +13,7 @@ use serde::Deserialize;
 use storage::FileAccountLink;
 use time::Date;
 
+use super::file_form::FileForm;
 use super::i18n::{Key, Lang};
 use super::layout::page as shell;
 use super::session::Current;
@@ -223,40 +224,22 @@ pub async fn import(
     State(state): State<BankingState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
     let (current, lang) = match signed_in(&state, &headers) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (mut csrf, mut format, mut file, mut incomplete) =
-        (String::new(), String::new(), Vec::new(), false);
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("format") => format = field.text().await.unwrap_or_default(),
-                Some("file") => match field.bytes().await {
-                    Ok(b) => file = b.to_vec(),
-                    Err(_) => incomplete = true,
-                },
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                incomplete = true;
-                break;
-            }
-        }
-    }
-    if let Err(r) = check_csrf(&current, lang, &csrf) {
+    let sent = FileForm::read(form, &["format"]).await;
+    if let Err(r) = check_csrf(&current, lang, &sent.csrf) {
         return r;
     }
-    if incomplete {
+    if sent.incomplete {
         let why = lang.t(Key::FileTooLarge).to_owned();
         return render(&state, &current, lang, Outcome::Refused(Some(id), why)).await;
     }
-    let format = match format.trim() {
+    let file = sent.file.as_slice();
+    let format = match sent.text("format").trim() {
         "" => None,
         f => match f.parse::<StatementFormat>() {
             Ok(f) => Some(f),
@@ -266,7 +249,7 @@ pub async fn import(
             }
         },
     };
-    let outcome = match state.app.sync.import_statement(id, &file, format).await {
+    let outcome = match state.app.sync.import_statement(id, file, format).await {
         Ok(r) => Outcome::Imported(id, r),
         Err(e @ SyncError::StatementFile(_)) => {
             Outcome::Refused(Some(id), format!("{} {e}", lang.t(Key::ImportRefused)))

@@ -204,3 +204,67 @@ pub async fn fresh_postgres(prefix: &str) -> Option<String> {
         .unwrap();
     Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
 }
+
+/// Every profile of the sandbox consents and is synced once, side by side (at the bank's pace
+/// one after another would take minutes): the starting point of the benchmarks.
+pub async fn consent_and_sync_every_profile(sync: &BankSync, sandbox: &SandboxHandle) {
+    use futures::StreamExt as _;
+    let profiles: Vec<String> = sandbox
+        .ground_truth()
+        .profiles
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    futures::stream::iter(profiles)
+        .map(|p| async move {
+            let grant = consent(sync, sandbox, &p).await;
+            sync.sync_accounts(&grant.connection, true, Some("127.0.0.1".parse().unwrap()))
+                .await
+                .unwrap();
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<()>>()
+        .await;
+}
+
+/// [`worker_command`] as the benchmarks run it: `concurrency` accounts side by side, the pool
+/// that needs (plus `spare` connections), all history, no budget in the way, and `info` logs
+/// (the pass line carries the figures).
+pub fn bench_worker(
+    settings: &Settings,
+    name: &str,
+    lease_seconds: u32,
+    concurrency: usize,
+    spare: usize,
+) -> tokio::process::Command {
+    let mut c = worker_command(settings, name, lease_seconds);
+    c.env("RUST_LOG", "info")
+        .env("PSD2_WORKER_CONCURRENCY", concurrency.to_string())
+        .env("PSD2_INITIAL_DAYS", "3650")
+        .env("PSD2_DAILY_BUDGET", "1000000")
+        .env("PSD2_DB_POOL", (concurrency + spare).to_string());
+    c
+}
+
+/// The worker's last "pass finished" log line, read from its standard error to the end; error
+/// lines are echoed so a failing benchmark says why.
+pub async fn pass_line(stderr: tokio::process::ChildStderr) -> Option<String> {
+    use tokio::io::{AsyncBufReadExt as _, BufReader};
+    let mut lines = BufReader::new(stderr).lines();
+    let mut finished = None;
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("pass finished") {
+            finished = Some(line);
+        } else if line.contains("ERROR") {
+            eprintln!("{line}");
+        }
+    }
+    finished
+}
+
+/// The number after `key=` in a log line.
+pub fn log_field(line: &str, key: &str) -> Option<u64> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(&format!("{key}=")))
+        .and_then(|v| v.parse().ok())
+}

@@ -122,15 +122,9 @@ pub fn invoice(
     }
 }
 
-/// One booked incoming payment on an account of its own; returns the transaction id.
-pub async fn pay(
-    sync: &BankSync,
-    key: &str,
-    iban: &str,
-    name: &str,
-    amount: &str,
-    text: &str,
-) -> i64 {
+/// An account as the PSD2 sync stores it: a connection of its own (keyed by `key`) and the
+/// account under it, with `iban` when given; returns the account id.
+pub async fn bank_account(sync: &BankSync, key: &str, iban: Option<&str>) -> i64 {
     let db = sync.db();
     let connection = db
         .create_connection(
@@ -149,7 +143,7 @@ pub async fn pay(
         .upsert_account(&NewAccount {
             connection_id: connection.id,
             resource_id: format!("acc-{key}"),
-            iban: None,
+            iban: iban.map(str::to_owned),
             name: "Geschäftskonto".into(),
             bank_name: "ING".into(),
             currency: "EUR".into(),
@@ -157,8 +151,22 @@ pub async fn pay(
         })
         .await
         .unwrap();
+    acc.id
+}
+
+/// One booked incoming payment on an account of its own; returns the transaction id.
+pub async fn pay(
+    sync: &BankSync,
+    key: &str,
+    iban: &str,
+    name: &str,
+    amount: &str,
+    text: &str,
+) -> i64 {
+    let account = bank_account(sync, key, None).await;
+    let db = sync.db();
     db.import_page(
-        acc.id,
+        account,
         &[NewTransaction {
             bank_transaction_id: Some(format!("T-{key}")),
             entry_reference: None,
@@ -178,5 +186,5 @@ pub async fn pay(
     )
     .await
     .unwrap();
-    db.transactions(acc.id).await.unwrap()[0].id
+    db.transactions(account).await.unwrap()[0].id
 }

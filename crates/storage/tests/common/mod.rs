@@ -89,6 +89,46 @@ pub async fn connection(db: &Database) -> String {
     .id
 }
 
+/// An account `resource_id` under a fresh connection; returns its id.
+pub async fn account(db: &Database, resource_id: &str) -> i64 {
+    let connection_id = connection(db).await;
+    let (acc, _) = db
+        .upsert_account(&storage::NewAccount {
+            connection_id,
+            resource_id: resource_id.into(),
+            iban: None,
+            name: "a".into(),
+            bank_name: "ING".into(),
+            currency: "EUR".into(),
+            product: None,
+        })
+        .await
+        .unwrap();
+    acc.id
+}
+
+/// An automatic match of payment `tx` to `allocations` (invoice id, amount), as the matcher
+/// decides one on an invoice number in the text.
+pub fn auto_match(tx: i64, allocations: &[(i64, &str)]) -> storage::MatchDecision {
+    storage::MatchDecision {
+        transaction_id: tx,
+        allocations: allocations
+            .iter()
+            .map(|(id, a)| storage::NewAllocation {
+                invoice_id: *id,
+                amount: a.parse().unwrap(),
+            })
+            .collect(),
+        confidence: "0.98".parse().unwrap(),
+        method: storage::MatchMethod::Auto,
+        reasons: storage::MatchReasons {
+            reasons: vec![storage::ReasonLine::text("invoice number in text")],
+            ..storage::MatchReasons::default()
+        },
+        decided_by: "auto".into(),
+    }
+}
+
 /// An empty database (no migrations applied) on every backend, for migration tests.
 pub struct BlankDb {
     pub url: String,
