@@ -219,6 +219,9 @@ fn reason(index: &Index<'_>, tx: &Transaction, eval: &Evaluation, sig: Signal) -
             count: usize::from(n),
         },
         Signal::OnlyFittingCombination => Reason::OnlyFittingCombination,
+        Signal::OnlyFittingAmongNamesakes(n) => Reason::OnlyFittingAmongNamesakes {
+            customers: usize::from(n),
+        },
         Signal::IbanKnown => Reason::PayerIbanKnown {
             iban: eval.payer_iban.clone(),
         },

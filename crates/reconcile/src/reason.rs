@@ -132,6 +132,13 @@ pub enum Reason {
     OnlyFittingItem,
     /// The only combination of this customer's open items whose sum is the amount.
     OnlyFittingCombination,
+    /// Several customers bear the payer's name, and of all their open items the amount fits
+    /// this one only: name and amount together identify it, as a unique name and the only
+    /// fitting item do.
+    OnlyFittingAmongNamesakes {
+        /// How many customers bear the name.
+        customers: usize,
+    },
     /// Several open items of this customer have the amount and the payer named none: a
     /// payment without a stated purpose settles the debt due first, then the oldest (§ 366
     /// Abs. 2 BGB), and this is that item.
@@ -280,6 +287,10 @@ impl fmt::Display for Reason {
             }
             Reason::OnlyFittingCombination => f.write_str(
                 "the only combination of this customer's open items that sums to the amount",
+            ),
+            Reason::OnlyFittingAmongNamesakes { customers } => write!(
+                f,
+                "the only open item that the amount fits among the {customers} customers bearing the payer's name"
             ),
             Reason::OldestOfEqualItems { count } => write!(
                 f,

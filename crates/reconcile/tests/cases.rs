@@ -1478,3 +1478,125 @@ fn typos_are_found_in_numbers_of_four_and_five_digits_without_configuration() {
         )));
     }
 }
+
+// ------------------------------------------------------------------ customers sharing a name
+
+/// An open item of customer `customer`, who bears `name` (several customers may).
+fn namesake_item(id: &str, customer: &str, name: &str, amount: &str) -> Invoice {
+    Invoice {
+        customer_id: customer.into(),
+        customer_name: name.into(),
+        customer_ibans: vec![],
+        ..invoice(id, &format!("RE-2024-{id}"), customer, amount, ISSUED)
+    }
+}
+
+#[test]
+fn the_only_fitting_item_among_namesakes_is_booked() {
+    // Two customers are "Lotte Jacobs"; of all their open items only one is 81.26.
+    let invs = [
+        namesake_item("1001", "c1", "Lotte Jacobs", "81.26"),
+        namesake_item("1002", "c2", "Lotte Jacobs", "120.00"),
+        namesake_item("1003", "c2", "Lotte Jacobs", "45.00"),
+    ];
+    let txs = [payment(
+        "t1",
+        "81.26",
+        PAID,
+        "LOTTE JACOBS",
+        IBAN_UNKNOWN,
+        "Danke",
+    )];
+    let out = run(&txs, &invs);
+    assert_eq!(auto(&out[0]), vec![alloc("1001", "81.26")]);
+    assert!(
+        reasons(&out[0]).contains(&Reason::OnlyFittingAmongNamesakes { customers: 2 }),
+        "{:#?}",
+        reasons(&out[0])
+    );
+}
+
+#[test]
+fn namesakes_with_the_same_amount_open_are_a_question() {
+    let invs = [
+        namesake_item("1001", "c1", "Lotte Jacobs", "81.26"),
+        namesake_item("1002", "c2", "Lotte Jacobs", "81.26"),
+    ];
+    let txs = [payment(
+        "t1",
+        "81.26",
+        PAID,
+        "LOTTE JACOBS",
+        IBAN_UNKNOWN,
+        "Danke",
+    )];
+    let out = run(&txs, &invs);
+    assert!(out[0].auto_allocations().is_none(), "{:#?}", out[0]);
+    assert_eq!(suggested(&out[0]).len(), 2);
+}
+
+#[test]
+fn a_name_merely_similar_to_namesakes_is_no_identifier() {
+    // "L. Jacobs" resembles both customers but is neither's name.
+    let invs = [
+        namesake_item("1001", "c1", "Lotte Jacobs", "81.26"),
+        namesake_item("1002", "c2", "Lotte Jacobs", "120.00"),
+    ];
+    let txs = [payment(
+        "t1",
+        "81.26",
+        PAID,
+        "L. Jacobs",
+        IBAN_UNKNOWN,
+        "Danke",
+    )];
+    let out = run(&txs, &invs);
+    assert!(out[0].auto_allocations().is_none(), "{:#?}", out[0]);
+}
+
+#[test]
+fn a_payer_whose_every_word_is_common_is_still_found_by_all_of_them() {
+    // Hundreds of "Van der …" customers and dozens of "Schilders …" and "Schilder Van der Wal …": each
+    // of the payer's words names too many to take all; the customer that all of them name must
+    // not be crowded out of the name search.
+    let mut invs = Vec::new();
+    let mut id = 2000;
+    let mut add = |invs: &mut Vec<Invoice>, name: String, amount: &str| {
+        id += 1;
+        let customer = format!("c{id}");
+        invs.push(namesake_item(&id.to_string(), &customer, &name, amount));
+    };
+    // Customers are compared in the order of their ids when too many are found: the look-alikes
+    // come first, and some have an item of the amount (so no search by amount alone follows).
+    for k in 0..80 {
+        add(&mut invs, format!("Schilder Van der Wal {k}"), "199.00");
+    }
+    for k in 0..80 {
+        add(&mut invs, format!("Schilders Firma {k}"), "10.00");
+    }
+    let surnames = [
+        "Berg", "Bos", "Veen", "Meer", "Linden", "Heide", "Horst", "Laan",
+    ];
+    for k in 0..240 {
+        let word = surnames[k % surnames.len()];
+        add(
+            &mut invs,
+            format!("Van der {word} Groep {}", k / 8),
+            "10.00",
+        );
+    }
+    add(&mut invs, "Schilders Van der Wal BV".into(), "199.00");
+    let target = invs.last().unwrap().id.clone();
+    let txs = [payment(
+        "t1",
+        "199.00",
+        PAID,
+        "Schilders Van der Wal",
+        IBAN_UNKNOWN,
+        "Betaling",
+    )];
+    let out = run(&txs, &invs);
+    // Its look-alikes have items of that amount too, so a person chooses; the customer every
+    // word names must be among the choices.
+    assert!(suggested(&out[0]).contains(&vec![target]), "{:#?}", out[0]);
+}

@@ -272,6 +272,15 @@ pub fn reason(lang: Lang, r: &Reason, pay: Payment<'_>) -> String {
             "die einzige Kombination offener Posten dieses Kunden, deren Summe der Betrag ist"
                 .into(),
         ),
+        Reason::OnlyFittingAmongNamesakes { customers } => pick(
+            lang,
+            format!(
+                "the only open item that the amount fits among the {customers} customers bearing the payer's name"
+            ),
+            format!(
+                "der einzige offene Posten, zu dem der Betrag passt, unter den {customers} Kunden mit dem Namen des Zahlers"
+            ),
+        ),
         Reason::OldestOfEqualItems { count } => pick(
             lang,
             format!(
@@ -505,6 +514,7 @@ mod tests {
             Reason::OnlyFittingItem,
             Reason::OnlyFittingCombination,
             Reason::OldestOfEqualItems { count: 2 },
+            Reason::OnlyFittingAmongNamesakes { customers: 2 },
             Reason::PayerIbanKnown {
                 iban: "DE89370400440532013000".into(),
             },
@@ -553,6 +563,7 @@ mod tests {
                 | Reason::OnlyFittingItem
                 | Reason::OnlyFittingCombination
                 | Reason::OldestOfEqualItems { .. }
+                | Reason::OnlyFittingAmongNamesakes { .. }
                 | Reason::PayerIbanKnown { .. }
                 | Reason::PayerIbanShared { .. }
                 | Reason::PayerIbanOtherCustomer

@@ -51,6 +51,7 @@ impl Scorer<'_> {
             unknown_references: Vec::new(),
             partial_announced: false,
             unique_name_customer: None,
+            namesakes: None,
         };
         scoring.find_references();
         let (mut settlements, wrong_direction) = scoring.settlements();

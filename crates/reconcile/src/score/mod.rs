@@ -18,6 +18,7 @@ mod evaluate;
 mod evaluation;
 mod gates;
 mod item_fit;
+mod namesakes;
 mod oldest_first;
 mod one_or_many;
 mod parties;

@@ -10,6 +10,7 @@ use crate::name::similarity;
 
 use super::points;
 use super::settlement::Settlement;
+use super::settlements::MAX_ITEMS_PER_CUSTOMER;
 use super::signal::Signal;
 use super::transaction_scoring::TransactionScoring;
 
@@ -18,7 +19,7 @@ pub(super) const NAME_IDENTIFIES: f64 = 0.85;
 /// At most this many customers are compared by name for one payment.
 const MAX_NAME_CANDIDATES: usize = 128;
 /// Similarity from which a name that resembles one customer only identifies the payer.
-const NAME_UNIQUE: f64 = 0.95;
+pub(super) const NAME_UNIQUE: f64 = 0.95;
 /// How far the identified customer's name must lead the next most similar one: names that
 /// share a first word ("Bauer Haustechnik", "Bauer Bau") look alike to Jaro-Winkler.
 const NAME_UNIQUE_LEAD: f64 = 0.08;
@@ -72,10 +73,24 @@ impl TransactionScoring<'_, '_> {
             }
         }
         found.sort_unstable();
-        found.dedup();
+        let mut complete = true;
         if found.len() > MAX_NAME_CANDIDATES {
-            found.sort_by_key(|&c| self.customer_key(c));
-            found.truncate(MAX_NAME_CANDIDATES);
+            complete = false;
+            // Too many: keep the customers most of the payer's words (and pairs of them) name,
+            // so that "Van der" naming hundreds cannot crowd out the one "Schilders Van der
+            // Wal" that every word names; ties in the order of the customer key.
+            let mut named: Vec<(u32, u32)> = Vec::with_capacity(found.len());
+            for c in found.drain(..) {
+                match named.last_mut() {
+                    Some((last, times)) if *last == c => *times += 1,
+                    _ => named.push((c, 1)),
+                }
+            }
+            named.sort_by_key(|&(c, times)| (std::cmp::Reverse(times), self.customer_key(c)));
+            named.truncate(MAX_NAME_CANDIDATES);
+            found = named.into_iter().map(|(c, _)| c).collect();
+        } else {
+            found.dedup();
         }
         let mut scored: Vec<(u32, f64)> = Vec::new();
         for c in found {
@@ -105,6 +120,15 @@ impl TransactionScoring<'_, '_> {
             && self.iban_customers.is_empty()
         {
             self.unique_name_customer = Some(c);
+        }
+        // Every customer the name may mean is among the three searched, with all its items.
+        complete = complete
+            && scored.len() <= 3
+            && scored
+                .iter()
+                .all(|&(c, _)| index.customer_items(c).len() <= MAX_ITEMS_PER_CUSTOMER);
+        if complete {
+            self.namesakes = Some(scored.len().min(u16::MAX as usize) as u16);
         }
         scored.truncate(3);
         scored.into_iter().map(|(c, _)| c).collect()

@@ -50,6 +50,9 @@ pub(crate) const PARTIAL_ANNOUNCED: i32 = 15;
 pub(crate) const ONLY_FITTING: i32 = 20;
 /// The only fitting item of a customer identified by name only.
 pub(crate) const ONLY_FITTING_BY_NAME: i32 = 10;
+/// The only item the amount fits among all customers bearing the payer's name: with the same
+/// name (15) it weighs what a unique name (25) and the only fitting item (20) weigh.
+pub(crate) const ONLY_FITTING_AMONG_NAMESAKES: i32 = 30;
 /// IBAN known for this customer only.
 pub(crate) const IBAN_KNOWN: i32 = 25;
 /// IBAN known for this and other customers.

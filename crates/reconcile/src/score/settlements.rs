@@ -13,7 +13,7 @@ use super::settlement::Settlement;
 use super::transaction_scoring::TransactionScoring;
 
 /// A customer with more open items than this is not searched by IBAN or name item by item.
-const MAX_ITEMS_PER_CUSTOMER: usize = 300;
+pub(super) const MAX_ITEMS_PER_CUSTOMER: usize = 300;
 
 impl TransactionScoring<'_, '_> {
     /// The settlements, best first (ties by invoice id), each set of items once; and an item

@@ -43,6 +43,9 @@ pub(crate) enum Signal {
     /// settles first (due first, then the oldest).
     OldestOfEqual(u16),
     OnlyFittingCombination,
+    /// The only open item the amount fits among every customer bearing the payer's name (this
+    /// many customers): the name and the amount together identify it.
+    OnlyFittingAmongNamesakes(u16),
     IbanKnown,
     /// Known for this many customers.
     IbanShared(u16),

@@ -84,6 +84,7 @@ impl TransactionScoring<'_, '_> {
         party_customers: &[u32],
         name_customers: &[u32],
     ) {
+        let namesake = self.only_fitting_among_namesakes(settlements, name_customers);
         for &c in party_customers {
             // Another item the payment equals less a discount taken late competes as much as
             // one it equals exactly: the payer may have meant either.
@@ -118,8 +119,23 @@ impl TransactionScoring<'_, '_> {
             } else {
                 continue;
             };
+            if namesake == Some(k) {
+                continue;
+            }
             if let Some(o) = settlements.get_mut(k) {
                 o.add(signal, pts);
+            }
+        }
+        if let (Some(k), Some(n)) = (namesake, self.namesakes)
+            && let Some(o) = settlements.get_mut(k)
+        {
+            o.add(
+                Signal::OnlyFittingAmongNamesakes(n),
+                points::ONLY_FITTING_AMONG_NAMESAKES,
+            );
+            // Name and amount identify the item together: the identity gate opens.
+            if o.gate == Some(Gate::NoIdentifier) {
+                o.gate = None;
             }
         }
     }

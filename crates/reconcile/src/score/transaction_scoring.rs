@@ -35,6 +35,10 @@ pub(super) struct TransactionScoring<'s, 'a> {
     pub(super) partial_announced: bool,
     /// The one customer the payer's name identifies, if exactly one resembles it.
     pub(super) unique_name_customer: Option<u32>,
+    /// How many customers the payer's name resembles, when all of them were searched (at most
+    /// three, none with too many items to list): what [`Self::only_fitting_among_namesakes`]
+    /// needs to know that no namesake's item was left out.
+    pub(super) namesakes: Option<u16>,
 }
 
 impl TransactionScoring<'_, '_> {
