@@ -20,6 +20,9 @@ pub enum ApiError {
     /// No or a wrong API token.
     #[error("missing or invalid API token: send `Authorization: Bearer <token>`")]
     Unauthorized,
+    /// The caller's role does not allow this; the message names the role needed.
+    #[error("{0}")]
+    Forbidden(String),
     /// The `access_token` in the body (our connection token) is unknown.
     #[error("unknown access_token: it must be the access_token consent/callback returned")]
     UnknownConnection,
@@ -89,6 +92,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::UnknownConnection => (StatusCode::UNAUTHORIZED, "invalid_access_token"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
@@ -144,6 +148,7 @@ impl From<bank_sync::SyncError> for ApiError {
             )),
             S::UnknownConnection => ApiError::UnknownConnection,
             S::NotFound(m) => ApiError::NotFound(m),
+            S::Forbidden(m) => ApiError::Forbidden(m),
             S::ConsentExpired(m) => ApiError::ConsentExpired(m),
             e @ S::RateLimited { .. } => {
                 let retry_after = match &e {

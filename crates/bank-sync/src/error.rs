@@ -24,6 +24,9 @@ pub enum SyncError {
     /// The named thing does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The principal's role does not allow this; the message names the role it needs.
+    #[error("{0}")]
+    Forbidden(String),
     /// The consent behind the connection expired or was revoked: reconnect.
     #[error("{0}")]
     ConsentExpired(String),

@@ -74,6 +74,8 @@ pub struct BankSync {
     pub(crate) user_syncs: Arc<Mutex<std::collections::HashSet<i64>>>,
     /// Matcher runs so far (each loads every open invoice and builds the index once).
     pub(crate) matcher_runs: Arc<AtomicU64>,
+    /// How long banking-page sessions last.
+    pub(crate) session_timeouts: crate::sessions::SessionTimeouts,
 }
 
 impl BankSync {
@@ -95,6 +97,7 @@ impl BankSync {
             clock: Arc::new(SystemClock),
             user_syncs: Arc::default(),
             matcher_runs: Arc::default(),
+            session_timeouts: crate::sessions::SessionTimeouts::default(),
         }
     }
 
@@ -102,6 +105,13 @@ impl BankSync {
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same service with these session timeouts (the server's settings).
+    #[must_use]
+    pub fn with_session_timeouts(mut self, timeouts: crate::sessions::SessionTimeouts) -> Self {
+        self.session_timeouts = timeouts;
         self
     }
 

@@ -6,7 +6,8 @@
 //! [`Database::import_page`] (one page in one database transaction, idempotent), invoices,
 //! matches (applied without over-allocation, suggested, confirmed, rejected, undone), sync runs
 //! with the watermark, worker leases and the daily call budget, and secrets sealed with
-//! AES-256-GCM (see [`Keyring`]).
+//! AES-256-GCM (see [`Keyring`]); users, API tokens and sessions (digests only), and the
+//! append-only audit log ([`Database::append_audit`]; no update or delete exists).
 //!
 //! States and kinds are enums over the text columns they always were (see [`MatchStatus`] and its
 //! siblings). Money is stored as exact decimal text, never as a float (sea-orm would map
@@ -16,6 +17,8 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod api_tokens;
+mod audit_log;
 mod balances;
 mod chunks;
 mod connect;
@@ -38,12 +41,16 @@ mod oauth_states;
 mod reasons;
 mod reconciliation_pass;
 mod secrets;
+mod sessions;
 mod state;
 mod sync;
 mod transactions;
+mod users;
 mod write_transaction;
 
 pub use accounts::{AccountLink, NewAccount};
+pub use api_tokens::NewApiToken;
+pub use audit_log::{MAX_AUDIT_PAGE, NewAuditEntry};
 pub use balances::NewBalance;
 pub use connect::DbOptions;
 pub use connections::NewConnection;
@@ -64,8 +71,9 @@ pub use oauth_states::{ConsumedState, StateRejection};
 pub use reasons::{LearnedFrom, MatchReasons, ReasonLine};
 pub use reconciliation_pass::{PassCommit, PassDecision};
 pub use state::{
-    BookingStatus, ConnectionStatus, InvoiceKind, InvoiceStatus, MatchMethod, MatchStatus,
-    PayerOrigin, ReconciliationState, SyncOutcome, SyncTrigger,
+    AuditAction, BookingStatus, ConnectionStatus, InvoiceKind, InvoiceStatus, MatchMethod,
+    MatchStatus, PayerOrigin, ReconciliationState, Role, SyncOutcome, SyncTrigger,
 };
 pub use sync::SyncFinish;
 pub use transactions::TransactionFilter;
+pub use users::NewUser;

@@ -8,6 +8,7 @@ mod m20261202_000002_merge_duplicate_accounts;
 mod m20261202_000003_customers;
 mod m20261203_000001_account_links;
 mod m20261203_000002_file_accounts;
+mod m20261203_000004_users_sessions_audit;
 
 pub use m20261202_000002_merge_duplicate_accounts::AccountMerge;
 pub(crate) use m20261202_000002_merge_duplicate_accounts::merge_duplicate_accounts;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_customers::Migration),
             Box::new(m20261203_000001_account_links::Migration),
             Box::new(m20261203_000002_file_accounts::Migration),
+            Box::new(m20261203_000004_users_sessions_audit::Migration),
         ]
     }
 }

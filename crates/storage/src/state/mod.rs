@@ -6,6 +6,7 @@
 //! compared as values, never as strings; [`as_str`](MatchStatus::as_str), `Display`, `FromStr`
 //! and serde all use the stored word.
 
+mod audit_action;
 mod booking_status;
 mod connection_status;
 mod invoice_kind;
@@ -14,10 +15,12 @@ mod match_method;
 mod match_status;
 mod payer_origin;
 mod reconciliation_state;
+mod role;
 mod stored_enum;
 mod sync_outcome;
 mod sync_trigger;
 
+pub use audit_action::AuditAction;
 pub use booking_status::BookingStatus;
 pub use connection_status::ConnectionStatus;
 pub use invoice_kind::InvoiceKind;
@@ -26,5 +29,6 @@ pub use match_method::MatchMethod;
 pub use match_status::MatchStatus;
 pub use payer_origin::PayerOrigin;
 pub use reconciliation_state::ReconciliationState;
+pub use role::Role;
 pub use sync_outcome::SyncOutcome;
 pub use sync_trigger::SyncTrigger;
