@@ -75,7 +75,7 @@ pub struct BankSync {
     /// Matcher runs so far (each loads every open invoice and builds the index once).
     pub(crate) matcher_runs: Arc<AtomicU64>,
     /// How long banking-page sessions last.
-    pub(crate) session_timeouts: crate::sessions::SessionTimeouts,
+    pub(crate) session_timeouts: crate::session_timeouts::SessionTimeouts,
 }
 
 impl BankSync {
@@ -97,7 +97,7 @@ impl BankSync {
             clock: Arc::new(SystemClock),
             user_syncs: Arc::default(),
             matcher_runs: Arc::default(),
-            session_timeouts: crate::sessions::SessionTimeouts::default(),
+            session_timeouts: crate::session_timeouts::SessionTimeouts::default(),
         }
     }
 
@@ -110,7 +110,10 @@ impl BankSync {
 
     /// The same service with these session timeouts (the server's settings).
     #[must_use]
-    pub fn with_session_timeouts(mut self, timeouts: crate::sessions::SessionTimeouts) -> Self {
+    pub fn with_session_timeouts(
+        mut self,
+        timeouts: crate::session_timeouts::SessionTimeouts,
+    ) -> Self {
         self.session_timeouts = timeouts;
         self
     }

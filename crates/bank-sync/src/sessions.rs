@@ -11,25 +11,6 @@ use crate::principal::Principal;
 use crate::service::BankSync;
 use crate::token::random_token;
 
-/// How long a session lasts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionTimeouts {
-    /// Ended after this long without a request.
-    pub idle: time::Duration,
-    /// Ended this long after signing in, however busy.
-    pub absolute: time::Duration,
-}
-
-impl Default for SessionTimeouts {
-    /// 8 hours idle (a working day), 7 days absolute.
-    fn default() -> Self {
-        Self {
-            idle: time::Duration::hours(8),
-            absolute: time::Duration::days(7),
-        }
-    }
-}
-
 /// A request's last-seen time is written at most this often (one write a minute per active
 /// person, not one per request); the idle timeout is measured in hours, so this is noise.
 const TOUCH_RESOLUTION: time::Duration = time::Duration::minutes(1);
