@@ -103,22 +103,8 @@ impl Database {
         disabled: bool,
         audit: &NewAuditEntry,
     ) -> Result<user::Model, Error> {
-        let txn = self.begin_write().await?;
-        let Some(found) = Entity::find_by_id(id).one(&txn).await? else {
-            return Err(Error::NotFound(format!("user {id}")));
-        };
-        let mut am: user::ActiveModel = found.into();
-        am.disabled = Set(disabled);
-        let updated = Entity::update(am).exec(&txn).await?;
-        if disabled {
-            crate::entity::session::Entity::delete_many()
-                .filter(crate::entity::session::Column::UserId.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-        append_in(&txn, audit).await?;
-        txn.commit().await?;
-        Ok(updated)
+        self.change_user(id, audit, |am| am.disabled = Set(disabled), disabled)
+            .await
     }
 
     /// Gives a user another role, with `audit`.
@@ -128,13 +114,32 @@ impl Database {
         role: Role,
         audit: &NewAuditEntry,
     ) -> Result<user::Model, Error> {
+        self.change_user(id, audit, |am| am.role = Set(role), false)
+            .await
+    }
+
+    /// One change to user `id` and its audit entry in one write transaction; `end_sessions`
+    /// also ends every session of theirs.
+    async fn change_user(
+        &self,
+        id: i64,
+        audit: &NewAuditEntry,
+        change: impl FnOnce(&mut user::ActiveModel),
+        end_sessions: bool,
+    ) -> Result<user::Model, Error> {
         let txn = self.begin_write().await?;
         let Some(found) = Entity::find_by_id(id).one(&txn).await? else {
             return Err(Error::NotFound(format!("user {id}")));
         };
         let mut am: user::ActiveModel = found.into();
-        am.role = Set(role);
+        change(&mut am);
         let updated = Entity::update(am).exec(&txn).await?;
+        if end_sessions {
+            crate::entity::session::Entity::delete_many()
+                .filter(crate::entity::session::Column::UserId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
         append_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(updated)
